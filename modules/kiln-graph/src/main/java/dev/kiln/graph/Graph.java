@@ -35,6 +35,7 @@ public final class Graph implements ElementwiseOps, ShapeOps, ReduceOps, IndexOp
   private final Map<String, Integer> nameCounters = new HashMap<>();
   private final Map<String, Value> constantCache = new HashMap<>();
   private final Deque<String> scopes = new ArrayDeque<>();
+  private final java.util.Set<Value> stopped = new java.util.HashSet<>();
   private String docString = "";
 
   /** A float32 graph. */
@@ -163,6 +164,21 @@ public final class Graph implements ElementwiseOps, ShapeOps, ReduceOps, IndexOp
     }
     outputs.add(out);
     return out;
+  }
+
+  /**
+   * The same value with gradient flow cut: differentiation treats the result as a constant
+   * (PyTorch's {@code detach}, JAX's {@code stop_gradient}). Written to ONNX as an Identity.
+   */
+  public Value stopGradient(Value v) {
+    Value out = apply("Identity", List.of(v), Map.of());
+    stopped.add(out);
+    return out;
+  }
+
+  /** Whether {@code v} came from {@link #stopGradient}. */
+  public boolean isGradientStopped(Value v) {
+    return stopped.contains(v);
   }
 
   /** Enters a name scope; parameters and nodes created inside are prefixed with it. */

@@ -31,6 +31,11 @@ public sealed interface IndexOps permits Graph {
     return g().apply("ScatterND", List.of(data, indices, updates), Graph.attrs("reduction", reduction));
   }
 
+  /** Gathers slices of {@code data} at the index tuples in the last axis of {@code indices}. */
+  default Value gatherND(Value data, Value indices) {
+    return g().apply("GatherND", List.of(data, indices), Map.of());
+  }
+
   /** Running sum along {@code axis}; {@code exclusive} leaves out the element itself. */
   default Value cumSum(Value x, int axis, boolean exclusive, boolean reverse) {
     return g().apply("CumSum", List.of(x, g().scalar(DType.INT64, axis)),

@@ -160,6 +160,17 @@ final class LayoutRules {
       requireIndex(n, 1);
       return one(n.input(0).dtype(), n.input(0).shape());
     });
+    register("GatherND", n -> {
+      requireIndex(n, 1);
+      Shape d = n.input(0).shape();
+      Shape idx = n.input(1).shape();
+      long batch = n.attrInt("batch_dims", 0);
+      if (!idx.dim(-1).isStatic()) {
+        throw n.error("last axis of indices " + idx + " must be static");
+      }
+      int k = (int) idx.dim(-1).size();
+      return one(n.input(0).dtype(), idx.slice(0, idx.rank() - 1).concat(d.slice((int) batch + k, d.rank())));
+    });
     register("OneHot", n -> {
       requireIndex(n, 0);
       long[] depth = requireConstant(n, 1, "depth");

@@ -1,0 +1,14 @@
+/**
+ * Kiln's conformance suite (TCK). {@link dev.kiln.conformance.gradients.GradientRuleContract} checks
+ * every gradient rule against central finite differences.
+ */
+module dev.kiln.conformance {
+  requires transitive dev.kiln.autodiff;
+  requires transitive dev.kiln.runtime;
+  requires transitive org.junit.jupiter.api;
+  requires transitive org.assertj.core;
+
+  exports dev.kiln.conformance.gradients;
+  // The contracts are JUnit test code: JUnit instantiates and invokes them reflectively.
+  opens dev.kiln.conformance.gradients to org.junit.platform.commons;
+}
