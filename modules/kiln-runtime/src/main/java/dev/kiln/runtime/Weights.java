@@ -6,7 +6,6 @@ import dev.kiln.graph.Value;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Parameter values of a graph, by parameter name, in declaration order. Each parameter draws from
@@ -27,7 +26,7 @@ public final class Weights {
     for (Value p : graph.parameters()) {
       long[] shape = p.shape().sizes();
       int n = (int) Tensor.count(shape);
-      double[] data = p.init().sample(n, p.fans(), new SplittableRandom(streamSeed(seed, p.name())));
+      double[] data = p.init().sample(n, p.fans(), Seeds.rng(seed, "init", p.name().hashCode()));
       m.put(p.name(), Tensor.of(p.dtype(), data, shape));
     }
     return new Weights(m);
@@ -36,14 +35,6 @@ public final class Weights {
   /** Wraps existing tensors (kept, not copied). */
   public static Weights of(Map<String, Tensor> tensors) {
     return new Weights(new LinkedHashMap<>(tensors));
-  }
-
-  /** The seed of parameter {@code name}'s generator: a SplitMix64 mix of the run seed and the name. */
-  public static long streamSeed(long seed, String name) {
-    long z = seed * 0x9E3779B97F4A7C15L + name.hashCode();
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   public Tensor get(String name) {
