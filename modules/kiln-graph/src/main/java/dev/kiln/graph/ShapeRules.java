@@ -43,6 +43,12 @@ final class ShapeRules {
       register(op, n -> one(DType.BOOL, broadcast(n, n.input(0).shape(), n.input(1).shape())));
     }
     register("Not", n -> one(DType.BOOL, n.input(0).shape()));
+    for (String op : List.of("ArgMax", "ArgMin")) {
+      register(op, n -> {
+        List<TensorType> r = reduceShape(n, new long[] {n.attrInt("axis", 0)});
+        return one(DType.INT64, r.get(0).shape());
+      });
+    }
     register("Where", n -> {
       if (n.input(0).dtype() != DType.BOOL) {
         throw n.error("condition must be bool, got " + n.input(0).type());
@@ -223,11 +229,15 @@ final class ShapeRules {
   }
 
   private static List<TensorType> reduce(Node n) {
-    Value x = n.input(0);
     long[] axes = n.opType().equals("ReduceSum") ? constantLongs(n, 1) : n.attrInts("axes");
     if (n.opType().equals("ReduceSum") && n.input(1) != null && axes == null) {
       throw n.error("axes must be a constant");
     }
+    return reduceShape(n, axes);
+  }
+
+  private static List<TensorType> reduceShape(Node n, long[] axes) {
+    Value x = n.input(0);
     boolean keep = n.attrInt("keepdims", 1) == 1;
     boolean noop = n.attrInt("noop_with_empty_axes", 0) == 1;
     int rank = x.rank();

@@ -44,6 +44,7 @@ public final class ModelWriter {
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private String docString = "";
   private long externalThreshold = Long.MAX_VALUE;
+  private List<String> onlyOutputs;
 
   private ModelWriter(Graph graph) {
     this.graph = graph;
@@ -74,6 +75,28 @@ public final class ModelWriter {
   public ModelWriter docString(String doc) {
     this.docString = doc;
     return this;
+  }
+
+  /**
+   * Writes only the named graph outputs (and the nodes they need), e.g. the forward output of a
+   * training graph that also outputs a loss and gradients.
+   */
+  public ModelWriter onlyOutputs(String... names) {
+    for (String n : names) {
+      if (graph.outputs().stream().noneMatch(v -> v.name().equals(n))) {
+        throw new GraphException("graph " + graph.name() + " has no output `" + n + "`; outputs are "
+            + graph.outputs().stream().map(Value::name).toList());
+      }
+    }
+    this.onlyOutputs = List.of(names);
+    return this;
+  }
+
+  private List<Value> outputs() {
+    if (onlyOutputs == null) {
+      return graph.outputs();
+    }
+    return graph.outputs().stream().filter(v -> onlyOutputs.contains(v.name())).toList();
   }
 
   /** Tensors larger than {@code bytes} go to an external data file next to the model when writing to a path. */
@@ -160,11 +183,11 @@ public final class ModelWriter {
   }
 
   private ModelProto build(ExternalSink sink) {
-    if (graph.outputs().isEmpty()) {
+    if (outputs().isEmpty()) {
       throw new GraphException("graph " + graph.name() + " has no outputs to write");
     }
     List<Node> live = liveNodes();
-    Set<Value> used = new HashSet<>(graph.outputs());
+    Set<Value> used = new HashSet<>(outputs());
     for (Node n : live) {
       for (Value v : n.inputs()) {
         if (v != null) {
@@ -201,7 +224,7 @@ public final class ModelWriter {
       g.addNode(node(n));
       microsoft |= n.domain().equals("com.microsoft");
     }
-    for (Value out : graph.outputs()) {
+    for (Value out : outputs()) {
       g.addOutput(valueInfo(out));
     }
     ModelProto.Builder m = ModelProto.newBuilder()
@@ -235,7 +258,7 @@ public final class ModelWriter {
   /** Nodes the outputs depend on, in graph order. */
   private List<Node> liveNodes() {
     Set<Node> needed = new LinkedHashSet<>();
-    List<Value> stack = new ArrayList<>(graph.outputs());
+    List<Value> stack = new ArrayList<>(outputs());
     while (!stack.isEmpty()) {
       Value v = stack.remove(stack.size() - 1);
       Node p = v.producer();
