@@ -1,0 +1,12 @@
+/**
+ * Diffusion models in Kiln: noise schedules, samplers found through
+ * {@link dev.kiln.spi.SamplerProvider}, denoiser architectures, the diffusion task and metrics.
+ */
+module dev.kiln.diffusion {
+  requires transitive dev.kiln.spi;
+  requires transitive dev.kiln.nn;
+
+  exports dev.kiln.diffusion.schedule;
+
+  opens dev.kiln.diffusion.schedule to com.fasterxml.jackson.databind;
+}

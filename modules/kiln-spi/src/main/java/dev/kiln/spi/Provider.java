@@ -1,0 +1,25 @@
+package dev.kiln.spi;
+
+/**
+ * What every provider has: a stable name that recipes use, the record type its configuration is
+ * read into, and a factory.
+ *
+ * @param <C> the config record
+ * @param <T> what the provider makes
+ */
+public interface Provider<C, T> {
+
+  /** The name recipes use ({@code "ddim"}); lower case, stable across versions. */
+  String name();
+
+  /** The config record Jackson reads from the recipe (unknown fields are an error). */
+  Class<C> configType();
+
+  /** Makes the component from a config. */
+  T create(C config);
+
+  /** One line for listings ({@code kiln providers}). */
+  default String description() {
+    return name();
+  }
+}

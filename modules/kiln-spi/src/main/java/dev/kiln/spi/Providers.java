@@ -1,0 +1,51 @@
+package dev.kiln.spi;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** Finds providers with {@link ServiceLoader}, keyed by name. */
+public final class Providers {
+
+  private Providers() {}
+
+  /**
+   * Every provider of {@code type} on the module path (or class path), by name. Two providers with
+   * one name are an error naming both classes.
+   */
+  @SuppressWarnings("rawtypes")
+  public static <P extends Provider> Map<String, P> load(Class<P> type) {
+    return load(type, ServiceLoader.load(type));
+  }
+
+  /** As {@link #load(Class)}, with a given loader (for a layer or class loader of plug-ins). */
+  @SuppressWarnings("rawtypes")
+  public static <P extends Provider> Map<String, P> load(Class<P> type, ServiceLoader<P> loader) {
+    Map<String, P> byName = new TreeMap<>();
+    for (P p : loader) {
+      P previous = byName.put(p.name(), p);
+      if (previous != null) {
+        throw new ConfigException("two " + type.getSimpleName() + "s are named `" + p.name() + "`: "
+            + previous.getClass().getName() + " and " + p.getClass().getName());
+      }
+    }
+    return byName;
+  }
+
+  /** The provider named {@code name}, or an error listing the names there are. */
+  @SuppressWarnings("rawtypes")
+  public static <P extends Provider> P named(Map<String, P> providers, String name, String where) {
+    P p = providers.get(name);
+    if (p == null) {
+      throw new ConfigException(where + ": unknown type `" + name + "`; available: "
+          + String.join(", ", providers.keySet()));
+    }
+    return p;
+  }
+
+  /** Creates a component from a provider and a JSON config (type-checked through the provider). */
+  public static <C, T> T create(Provider<C, T> provider, com.fasterxml.jackson.databind.JsonNode config,
+      String where) {
+    return provider.create(Configs.read(config, provider.configType(), where));
+  }
+}
