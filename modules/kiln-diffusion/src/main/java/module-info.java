@@ -9,4 +9,9 @@ module dev.kiln.diffusion {
   exports dev.kiln.diffusion.schedule;
 
   opens dev.kiln.diffusion.schedule to com.fasterxml.jackson.databind;
+  exports dev.kiln.diffusion.arch;
+  opens dev.kiln.diffusion.arch to com.fasterxml.jackson.databind;
+  provides dev.kiln.spi.ArchitectureProvider with
+      dev.kiln.diffusion.arch.MlpDenoiserProvider,
+      dev.kiln.diffusion.arch.UNetProvider;
 }
