@@ -7,7 +7,10 @@ module dev.kiln.train {
   requires transitive dev.kiln.autodiff;
   requires transitive dev.kiln.runtime;
   requires transitive com.fasterxml.jackson.databind;
+  requires transitive dev.kiln.spi;
+  requires transitive com.google.guice;
+  requires transitive jakarta.inject;
 
   exports dev.kiln.train;
-  opens dev.kiln.train to com.fasterxml.jackson.databind;
+  opens dev.kiln.train to com.fasterxml.jackson.databind, com.google.guice;
 }

@@ -13,14 +13,14 @@ public final class Providers {
    * Every provider of {@code type} on the module path (or class path), by name. Two providers with
    * one name are an error naming both classes.
    */
-  @SuppressWarnings("rawtypes")
-  public static <P extends Provider> Map<String, P> load(Class<P> type) {
-    return load(type, ServiceLoader.load(type));
+  public static <P extends Provider<?, ?>> Map<String, P> load(Class<? super P> type) {
+    @SuppressWarnings("unchecked")
+    ServiceLoader<P> loader = (ServiceLoader<P>) ServiceLoader.load(type);
+    return load(type, loader);
   }
 
   /** As {@link #load(Class)}, with a given loader (for a layer or class loader of plug-ins). */
-  @SuppressWarnings("rawtypes")
-  public static <P extends Provider> Map<String, P> load(Class<P> type, ServiceLoader<P> loader) {
+  public static <P extends Provider<?, ?>> Map<String, P> load(Class<?> type, ServiceLoader<P> loader) {
     Map<String, P> byName = new TreeMap<>();
     for (P p : loader) {
       P previous = byName.put(p.name(), p);
@@ -33,8 +33,7 @@ public final class Providers {
   }
 
   /** The provider named {@code name}, or an error listing the names there are. */
-  @SuppressWarnings("rawtypes")
-  public static <P extends Provider> P named(Map<String, P> providers, String name, String where) {
+  public static <P extends Provider<?, ?>> P named(Map<String, P> providers, String name, String where) {
     P p = providers.get(name);
     if (p == null) {
       throw new ConfigException(where + ": unknown type `" + name + "`; available: "

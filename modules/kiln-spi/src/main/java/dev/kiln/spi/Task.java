@@ -2,6 +2,7 @@ package dev.kiln.spi;
 
 import dev.kiln.graph.Graph;
 import dev.kiln.runtime.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,4 +19,17 @@ public interface Task {
 
   /** Fills the data inputs of the training graph for {@code step} (1-based). */
   void fill(long seed, long step, Map<String, Tensor> feeds);
+
+  /**
+   * The graph outputs an exported model keeps; {@link #objective} must have declared them with
+   * {@code g.output(name, value)}.
+   */
+  default List<String> exportOutputs(Architecture architecture) {
+    return architecture.outputs();
+  }
+
+  /** Entries for the exported model's {@code metadata_props} (e.g. the noise schedule). */
+  default Map<String, String> exportMetadata() {
+    return Map.of();
+  }
 }
