@@ -1,0 +1,9 @@
+/** The {@code kiln} command. */
+module dev.kiln.cli {
+  requires dev.kiln.train;
+  requires dev.kiln.diffusion;
+  requires info.picocli;
+
+  opens dev.kiln.cli to info.picocli;
+  opens dev.kiln.cli.bench to info.picocli;
+}
