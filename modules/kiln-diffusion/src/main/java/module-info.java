@@ -5,6 +5,7 @@
 module dev.kiln.diffusion {
   requires transitive dev.kiln.spi;
   requires transitive dev.kiln.nn;
+  requires transitive dev.kiln.data;
 
   exports dev.kiln.diffusion.schedule;
 
@@ -14,4 +15,7 @@ module dev.kiln.diffusion {
   provides dev.kiln.spi.ArchitectureProvider with
       dev.kiln.diffusion.arch.MlpDenoiserProvider,
       dev.kiln.diffusion.arch.UNetProvider;
+  exports dev.kiln.diffusion.task;
+  opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
+  provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider;
 }
