@@ -32,15 +32,13 @@ public final class Configs {
   }
 
   /**
-   * Reads {@code node} into {@code type}. Fields starting with {@code _} and the field {@code type}
-   * (the provider name) are skipped, so a diffusers {@code scheduler_config.json} with its
-   * {@code _class_name} loads unchanged.
+   * Reads {@code node} into {@code type}. Fields starting with {@code _} are skipped, so a diffusers
+   * {@code scheduler_config.json} with its {@code _class_name} loads unchanged.
    *
    * @param where how errors name the place, e.g. {@code "recipes/ddpm.json: sampler"}
    */
   public static <C> C read(JsonNode node, Class<C> type, String where) {
     ObjectNode copy = node == null || node.isNull() ? MAPPER.createObjectNode() : ((ObjectNode) node).deepCopy();
-    copy.remove("type");
     copy.properties().removeIf(e -> e.getKey().startsWith("_"));
     try {
       return MAPPER.treeToValue(copy, type);

@@ -42,9 +42,18 @@ public final class Providers {
     return p;
   }
 
-  /** Creates a component from a provider and a JSON config (type-checked through the provider). */
+  /**
+   * Creates a component from a provider and its recipe section; the section's {@code type} field (the
+   * provider's name) is not part of the config.
+   */
   public static <C, T> T create(Provider<C, T> provider, com.fasterxml.jackson.databind.JsonNode config,
       String where) {
-    return provider.create(Configs.read(config, provider.configType(), where));
+    com.fasterxml.jackson.databind.JsonNode section = config;
+    if (config != null && config.isObject() && config.has("type")) {
+      com.fasterxml.jackson.databind.node.ObjectNode copy = config.deepCopy();
+      copy.remove("type");
+      section = copy;
+    }
+    return provider.create(Configs.read(section, provider.configType(), where));
   }
 }

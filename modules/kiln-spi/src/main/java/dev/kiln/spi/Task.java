@@ -4,6 +4,7 @@ import dev.kiln.graph.Graph;
 import dev.kiln.runtime.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A training task: the data and the objective that turn an {@link Architecture} into something to
@@ -26,6 +27,15 @@ public interface Task {
    */
   default List<String> exportOutputs(Architecture architecture) {
     return architecture.outputs();
+  }
+
+  /**
+   * Evaluates the model during or after training. {@code model} runs the graph's
+   * {@link #exportOutputs} with the current weights (inputs as the architecture declares them).
+   * Returns metrics to log, e.g. test accuracy; none by default.
+   */
+  default Map<String, Double> evaluate(long seed, Function<Map<String, Tensor>, Map<String, Tensor>> model) {
+    return Map.of();
   }
 
   /** Entries for the exported model's {@code metadata_props} (e.g. the noise schedule). */

@@ -169,7 +169,12 @@ public final class Trainer {
           for (EvalHook h : hooks) {
             evals.putAll(h.evaluate(s, live, ema == null ? null : ema.weights()));
           }
-          log.write(s, evals);
+          if (!evals.isEmpty()) {
+            log.write(s, evals);
+            if (progressOut != null) {
+              progressOut.println(label + " step " + s + " eval " + evals);
+            }
+          }
           lastEval = evals;
         }
         if ((config.checkpointEvery() > 0 && s % config.checkpointEvery() == 0) || last) {

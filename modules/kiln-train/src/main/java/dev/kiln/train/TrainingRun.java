@@ -67,9 +67,12 @@ public final class TrainingRun {
     Weights weights = Weights.initialize(b.graph(), seed);
     TrainGraph tg = new TrainGraph(b.graph(), b.objective().loss(), b.objective().metrics(),
         b.objective().trainable());
-    try (TrainStep step = TrainStep.compile(tg, backend, Map.of("N", (long) b.task().batchSize()), weights)) {
+    String[] outputs = b.task().exportOutputs(b.architecture()).toArray(new String[0]);
+    try (TrainStep step = TrainStep.compile(tg, backend, Map.of("N", (long) b.task().batchSize()), weights);
+        ForwardSession live = ForwardSession.compile(b.graph(), backend, weights, outputs)) {
       Trainer t = new Trainer(step, recipe.optimizer(), recipe.schedule(), trainer,
           (s, feeds) -> b.task().fill(seed, s, feeds), runDir, seed, Map.of("recipe", recipe.toJson()));
+      t.onEval((s, w, ema) -> b.task().evaluate(seed, live::run));
       return t.progress(progress, recipe.name()).fit();
     }
   }
