@@ -2,6 +2,7 @@
 module dev.kiln.cli {
   requires dev.kiln.train;
   requires dev.kiln.diffusion;
+  requires dev.kiln.vision;
   requires info.picocli;
 
   opens dev.kiln.cli to info.picocli;

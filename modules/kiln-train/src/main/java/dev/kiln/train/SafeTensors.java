@@ -64,9 +64,7 @@ public final class SafeTensors {
     }
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
-    Path dir = path.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".kiln-", ".safetensors.tmp");
+    Path tmp = AtomicFiles.temporaryBeside(path, ".safetensors.tmp");
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);

@@ -11,6 +11,22 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /**
+   * A temporary file beside {@code target}, readable like a normal file (temporary files start
+   * owner-only).
+   */
+  public static Path temporaryBeside(Path target, String suffix) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".kiln-", suffix);
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep its defaults
+    }
+    return tmp;
+  }
+
   /** Moves {@code tmp} to {@code target}, replacing it. */
   public static void move(Path tmp, Path target) throws IOException {
     try {
@@ -22,9 +38,7 @@ public final class AtomicFiles {
 
   /** Writes {@code bytes} to a temporary file beside {@code target}, then moves it into place. */
   public static void write(Path target, byte[] bytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".kiln-", ".tmp");
+    Path tmp = temporaryBeside(target, ".tmp");
     try {
       Files.write(tmp, bytes);
       move(tmp, target);

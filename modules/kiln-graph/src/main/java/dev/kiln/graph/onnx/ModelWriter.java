@@ -123,8 +123,8 @@ public final class ModelWriter {
     Path dir = path.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     String dataName = path.getFileName() + ".data";
-    Path dataTmp = Files.createTempFile(dir, ".kiln-", ".data.tmp");
-    Path modelTmp = Files.createTempFile(dir, ".kiln-", ".onnx.tmp");
+    Path dataTmp = AtomicFiles.temporaryBeside(path, ".data.tmp");
+    Path modelTmp = AtomicFiles.temporaryBeside(path, ".onnx.tmp");
     try {
       ExternalSink sink = new ExternalSink(dataName, Files.newOutputStream(dataTmp));
       ModelProto model;

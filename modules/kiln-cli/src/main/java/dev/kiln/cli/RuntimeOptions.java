@@ -1,0 +1,29 @@
+package dev.kiln.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.kiln.runtime.BackendOptions;
+import dev.kiln.runtime.Device;
+import dev.kiln.train.TrainingModule;
+import picocli.CommandLine.Option;
+
+/** Options every command that runs a model shares: device and threads. */
+public final class RuntimeOptions {
+
+  @Option(names = "--device", paramLabel = "auto|cpu|cuda",
+      description = "where ONNX Runtime runs (default: ${DEFAULT-VALUE}); without CUDA, cpu with a log line")
+  String device = "auto";
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "ONNX Runtime intra-op threads (default: one per core)")
+  int threads;
+
+  BackendOptions backend() {
+    return BackendOptions.defaults().withDevice(Device.parse(device)).withThreads(threads);
+  }
+
+  /** The Guice injector that wires the providers found on the module path to the backend. */
+  Injector injector() {
+    return Guice.createInjector(new TrainingModule(backend()));
+  }
+}
