@@ -5,6 +5,7 @@
 module dev.kiln.conformance {
   requires transitive dev.kiln.autodiff;
   requires transitive dev.kiln.runtime;
+  requires transitive dev.kiln.nn;
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
 

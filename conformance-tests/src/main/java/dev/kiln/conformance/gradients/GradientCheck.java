@@ -9,6 +9,7 @@ import dev.kiln.graph.onnx.ModelWriter;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
+import dev.kiln.runtime.Weights;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -74,17 +75,25 @@ public final class GradientCheck {
     Value projection = g.input("projection", y.dtype(), y.shape());
     Map<String, Tensor> feeds = new LinkedHashMap<>(inputs.data());
     feeds.put("projection", inputs.projection(y.shape().sizes()));
+    // Parameters declared by layers are fed their initial values; trainable ones are checked too.
+    feeds.putAll(Weights.initialize(g, seed).asMap());
+    List<Value> checked = new ArrayList<>(inputs.differentiable());
+    checked.addAll(g.trainableParameters());
     Value loss = g.sumAll(g.mul(y, projection));
-    Map<Value, Value> grads = Autodiff.gradients(loss, inputs.differentiable(), rules);
+    Map<Value, Value> grads = Autodiff.gradients(loss, checked, rules);
     g.output("loss", loss);
     grads.forEach((x, dx) -> g.output("grad_" + x.name(), dx));
     Tolerance tol = Tolerance.of(gc.precision());
     List<Coordinate> coords = new ArrayList<>();
     try (Session s = backend.load(ModelWriter.of(g).toBytes())) {
+      feeds.keySet().retainAll(s.inputNames());
       Map<String, Tensor> analytic = s.run(feeds);
       SplittableRandom pick = new SplittableRandom(seed ^ 0x5DEECE66DL);
-      for (Value x : inputs.differentiable()) {
+      for (Value x : checked) {
         Tensor data = feeds.get(x.name());
+        if (data == null) {
+          continue;
+        }
         Tensor grad = analytic.get("grad_" + x.name());
         for (int index : coordinates(data.size(), pick)) {
           double orig = data.get(index);

@@ -14,7 +14,9 @@ class StandardGradientRulesTest implements GradientRuleContract {
 
   @Override
   public List<GradientCase> cases() {
-    return StandardGradientCases.all();
+    List<GradientCase> all = new java.util.ArrayList<>(StandardGradientCases.all());
+    all.addAll(LayerGradientCases.all());
+    return all;
   }
 
   @Override

@@ -36,6 +36,9 @@ public final class Graph implements ElementwiseOps, ShapeOps, ReduceOps, IndexOp
   private final Map<String, Value> constantCache = new HashMap<>();
   private final Deque<String> scopes = new ArrayDeque<>();
   private final java.util.Set<Value> stopped = new java.util.HashSet<>();
+  private final java.util.Set<Value> buffers = new java.util.LinkedHashSet<>();
+  private final Map<Value, Value> bufferUpdates = new LinkedHashMap<>();
+  private final List<InitHook> initHooks = new ArrayList<>();
   private String docString = "";
 
   /** A float32 graph. */
@@ -101,6 +104,62 @@ public final class Graph implements ElementwiseOps, ShapeOps, ReduceOps, IndexOp
     parameters.add(v);
     values.put(full, v);
     return v;
+  }
+
+  /**
+   * Declares a buffer {@code <scope>.<name>}: state that is initialised, checkpointed and exported
+   * like a parameter but never trained (a power-iteration vector, running statistics). Training
+   * writes the value registered with {@link #updateBuffer} back into it after every step.
+   */
+  public Value buffer(String name, Shape shape, Init init) {
+    Value v = parameter(name, shape, init);
+    buffers.add(v);
+    return v;
+  }
+
+  /** After each training step, {@code buffer} takes the value of {@code next} (treated as a constant). */
+  public void updateBuffer(Value buffer, Value next) {
+    if (!buffers.contains(buffer)) {
+      throw new GraphException("`" + buffer.name() + "` is not a buffer of graph " + name);
+    }
+    if (!buffer.type().equals(next.type())) {
+      throw new GraphException("buffer `" + buffer.name() + "` is " + buffer.type() + " but its update is "
+          + next.type());
+    }
+    bufferUpdates.put(buffer, stopGradient(next));
+  }
+
+  /** Whether {@code v} is a buffer. */
+  public boolean isBuffer(Value v) {
+    return buffers.contains(v);
+  }
+
+  /** Parameters that are trained: every parameter except the buffers. */
+  public List<Value> trainableParameters() {
+    return parameters.stream().filter(p -> !buffers.contains(p)).toList();
+  }
+
+  /** Buffer → the value it takes after a training step. */
+  public Map<Value, Value> bufferUpdates() {
+    return Collections.unmodifiableMap(bufferUpdates);
+  }
+
+  /**
+   * Adjusts freshly sampled initial values (by parameter name) before training starts, for
+   * initialisations that depend on other parameters (e.g. a power-iteration vector from its weight).
+   */
+  @FunctionalInterface
+  public interface InitHook {
+    void apply(Map<String, double[]> values);
+  }
+
+  /** Registers an {@link InitHook}; hooks run in registration order after every parameter is sampled. */
+  public void afterInit(InitHook hook) {
+    initHooks.add(hook);
+  }
+
+  public List<InitHook> initHooks() {
+    return Collections.unmodifiableList(initHooks);
   }
 
   /** A constant tensor with the given data. */

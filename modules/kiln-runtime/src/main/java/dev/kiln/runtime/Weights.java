@@ -20,14 +20,20 @@ public final class Weights {
     this.values = values;
   }
 
-  /** Samples every parameter of {@code graph} with its declared {@link dev.kiln.graph.Init}. */
+  /**
+   * Samples every parameter (and buffer) of {@code graph} with its declared {@link dev.kiln.graph.Init},
+   * then applies the graph's init hooks.
+   */
   public static Weights initialize(Graph graph, long seed) {
+    Map<String, double[]> values = new LinkedHashMap<>();
+    for (Value p : graph.parameters()) {
+      int n = (int) Tensor.count(p.shape().sizes());
+      values.put(p.name(), p.init().sample(n, p.fans(), Seeds.rng(seed, "init", p.name().hashCode())));
+    }
+    graph.initHooks().forEach(h -> h.apply(values));
     Map<String, Tensor> m = new LinkedHashMap<>();
     for (Value p : graph.parameters()) {
-      long[] shape = p.shape().sizes();
-      int n = (int) Tensor.count(shape);
-      double[] data = p.init().sample(n, p.fans(), Seeds.rng(seed, "init", p.name().hashCode()));
-      m.put(p.name(), Tensor.of(p.dtype(), data, shape));
+      m.put(p.name(), Tensor.of(p.dtype(), values.get(p.name()), p.shape().sizes()));
     }
     return new Weights(m);
   }

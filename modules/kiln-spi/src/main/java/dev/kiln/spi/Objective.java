@@ -19,8 +19,8 @@ public record Objective(Value loss, Map<String, Value> metrics, List<Value> trai
     trainable = List.copyOf(trainable);
   }
 
-  /** Trains every parameter of the loss's graph. */
+  /** Trains every parameter of the loss's graph (buffers are state, not trained). */
   public static Objective of(Value loss, Map<String, Value> metrics) {
-    return new Objective(loss, metrics, loss.graph().parameters());
+    return new Objective(loss, metrics, loss.graph().trainableParameters());
   }
 }

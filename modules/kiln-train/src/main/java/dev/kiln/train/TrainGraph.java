@@ -31,13 +31,13 @@ public record TrainGraph(Graph graph, Value loss, Map<String, Value> metrics, Li
     }
   }
 
-  /** Every parameter trainable, no extra metrics. */
+  /** Every parameter trainable (buffers excepted), no extra metrics. */
   public static TrainGraph of(Graph graph, Value loss) {
-    return new TrainGraph(graph, loss, Map.of(), graph.parameters());
+    return new TrainGraph(graph, loss, Map.of(), graph.trainableParameters());
   }
 
-  /** Every parameter trainable, with metrics. */
+  /** Every parameter trainable (buffers excepted), with metrics. */
   public static TrainGraph of(Graph graph, Value loss, Map<String, Value> metrics) {
-    return new TrainGraph(graph, loss, metrics, graph.parameters());
+    return new TrainGraph(graph, loss, metrics, graph.trainableParameters());
   }
 }

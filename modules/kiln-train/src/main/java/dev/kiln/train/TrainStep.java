@@ -23,6 +23,7 @@ public final class TrainStep implements AutoCloseable {
 
   private static final String GRAD = "grad:";
   private static final String METRIC = "metric:";
+  private static final String STATE = "state:";
 
   private final Session session;
   private final Session.Binding binding;
@@ -32,15 +33,17 @@ public final class TrainStep implements AutoCloseable {
   private final Tensor loss;
   private final Weights weights;
   private final List<String> trainable = new ArrayList<>();
+  private final Map<String, Tensor> states = new LinkedHashMap<>();
 
   private TrainStep(Session session, Map<String, Tensor> feeds, Weights weights, Tensor loss,
-      Map<String, Tensor> grads, Map<String, Tensor> metrics) {
+      Map<String, Tensor> grads, Map<String, Tensor> metrics, Map<String, Tensor> states) {
     this.session = session;
     this.feeds.putAll(feeds);
     this.weights = weights;
     this.loss = loss;
     this.grads.putAll(grads);
     this.metrics.putAll(metrics);
+    this.states.putAll(states);
     Map<String, Tensor> inputs = new LinkedHashMap<>(feeds);
     for (String name : session.inputNames()) {
       if (!inputs.containsKey(name)) {
@@ -54,6 +57,7 @@ public final class TrainStep implements AutoCloseable {
       outputs.put(GRAD + k, v);
       trainable.add(k);
     });
+    states.forEach((k, v) -> outputs.put(STATE + k, v));
     this.binding = session.bind(inputs, outputs);
   }
 
@@ -70,6 +74,11 @@ public final class TrainStep implements AutoCloseable {
     outs.add(g.output("loss", tg.loss()).name());
     tg.metrics().forEach((k, v) -> outs.add(g.output(METRIC + k, v).name()));
     gradValues.forEach((p, dp) -> outs.add(g.output(GRAD + p.name(), dp).name()));
+    Map<String, Tensor> states = new LinkedHashMap<>();
+    g.bufferUpdates().forEach((b, next) -> {
+      outs.add(g.output(STATE + b.name(), next).name());
+      states.put(b.name(), Tensor.zeros(b.dtype(), b.shape().sizes()));
+    });
     byte[] model = ModelWriter.of(g).onlyOutputs(outs.toArray(new String[0])).toBytes();
     Map<String, Tensor> feeds = new LinkedHashMap<>();
     for (Value in : g.inputs()) {
@@ -84,7 +93,7 @@ public final class TrainStep implements AutoCloseable {
     Session session = backend.load(model);
     try {
       feeds.keySet().retainAll(session.inputNames());
-      return new TrainStep(session, feeds, weights, Tensor.zeros(tg.loss().dtype()), grads, metrics);
+      return new TrainStep(session, feeds, weights, Tensor.zeros(tg.loss().dtype()), grads, metrics, states);
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -111,9 +120,10 @@ public final class TrainStep implements AutoCloseable {
     return weights;
   }
 
-  /** Runs forward and backward; returns the loss. */
+  /** Runs forward and backward, then moves buffer updates into the buffers; returns the loss. */
   public double run() {
     binding.run();
+    states.forEach((name, next) -> weights.get(name).copyFrom(next));
     return loss.get(0);
   }
 

@@ -18,7 +18,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,8 +94,10 @@ public final class TrainingRun {
     meta.put("step", Long.toString(ckpt.step()));
     meta.put("weights", useEma && ckpt.ema() != null ? "ema" : "raw");
     meta.putAll(b.task().exportMetadata());
-    ModelWriter.of(b.graph()).onlyOutputs(b.task().exportOutputs(b.architecture()).toArray(new String[0]))
-        .weights(w.toProtos()).metadata(meta)
+    List<String> outputs = b.task().exportOutputs(b.architecture());
+    Map<String, TensorProto> folded = ParameterFolding.compute(b.graph(), outputs, w, backend);
+    ModelWriter.of(b.graph()).onlyOutputs(outputs.toArray(new String[0]))
+        .weights(w.toProtos()).fold(folded).metadata(meta)
         .docString(recipe.name() + " exported by Kiln " + Kiln.version())
         .externalDataAbove(64L << 20).write(out);
     return out;

@@ -45,6 +45,7 @@ public final class ModelWriter {
   private String docString = "";
   private long externalThreshold = Long.MAX_VALUE;
   private List<String> onlyOutputs;
+  private final Map<String, TensorProto> folded = new LinkedHashMap<>();
 
   private ModelWriter(Graph graph) {
     this.graph = graph;
@@ -89,6 +90,16 @@ public final class ModelWriter {
       }
     }
     this.onlyOutputs = List.of(names);
+    return this;
+  }
+
+  /**
+   * Values (by name) whose data is already known: they are written as initializers and the nodes
+   * that computed them are left out. Used to fold parameter-only computations (a reparametrised
+   * weight) into plain constants for serving.
+   */
+  public ModelWriter fold(Map<String, TensorProto> values) {
+    folded.putAll(values);
     return this;
   }
 
@@ -187,7 +198,7 @@ public final class ModelWriter {
       throw new GraphException("graph " + graph.name() + " has no outputs to write");
     }
     List<Node> live = liveNodes();
-    Set<Value> used = new HashSet<>(outputs());
+    Set<Value> used = new LinkedHashSet<>(outputs());
     for (Node n : live) {
       for (Value v : n.inputs()) {
         if (v != null) {
@@ -217,6 +228,14 @@ public final class ModelWriter {
     for (Value c : graph.constants()) {
       if (used.contains(c)) {
         g.addInitializer(sink == null ? c.constantValue() : sink.maybeExternalise(c.constantValue()));
+      }
+    }
+    for (Value v : used) {
+      TensorProto data = folded.get(v.name());
+      if (data != null && v.kind() == Value.Kind.NODE_OUTPUT) {
+        checkWeight(v, data);
+        TensorProto named = data.toBuilder().setName(v.name()).build();
+        g.addInitializer(sink == null ? named : sink.maybeExternalise(named));
       }
     }
     boolean microsoft = false;
@@ -262,7 +281,7 @@ public final class ModelWriter {
     while (!stack.isEmpty()) {
       Value v = stack.remove(stack.size() - 1);
       Node p = v.producer();
-      if (p != null && needed.add(p)) {
+      if (p != null && !folded.containsKey(v.name()) && needed.add(p)) {
         for (Value in : p.inputs()) {
           if (in != null) {
             stack.add(in);

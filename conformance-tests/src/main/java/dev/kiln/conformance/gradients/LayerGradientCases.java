@@ -1,0 +1,34 @@
+package dev.kiln.conformance.gradients;
+
+import dev.kiln.graph.DType;
+import dev.kiln.nn.Conv2d;
+import dev.kiln.nn.GroupNorm;
+import dev.kiln.nn.Linear;
+import dev.kiln.nn.SigmaReparam;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finite-difference checks through whole layers, parameters included: composite layers exercise
+ * several rules at once and catch mistakes in how rules compose (σReparam's gradient through σ,
+ * GroupNorm built on LayerNormalization).
+ */
+public final class LayerGradientCases {
+
+  private LayerGradientCases() {}
+
+  public static List<GradientCase> all() {
+    return List.of(
+        new GradientCase("σReparam Linear (vision init), gradient through σ", Set.of("MatMul", "Div"), DType.DOUBLE,
+            in -> Linear.of("lin", 4, 3).withSigmaReparam(SigmaReparam.Variant.VISION).apply(in.g(),
+                in.normal("x", 5, 4))),
+        new GradientCase("σReparam Linear (speech init)", Set.of("MatMul"), DType.DOUBLE,
+            in -> Linear.of("lin", 3, 6).withSigmaReparam(SigmaReparam.Variant.SPEECH).apply(in.g(),
+                in.normal("x", 2, 3))),
+        new GradientCase("σReparam Conv2d", Set.of("Conv", "Reshape"), DType.FLOAT,
+            in -> Conv2d.same("conv", 2, 3, 3).withSigmaReparam(SigmaReparam.Variant.SPEECH).apply(in.g(),
+                in.normal("x", 1, 2, 5, 5))),
+        new GradientCase("GroupNorm", Set.of("LayerNormalization"), DType.FLOAT,
+            in -> GroupNorm.of("gn", 2, 4).apply(in.g(), in.normal("x", 2, 4, 3, 3))));
+  }
+}
