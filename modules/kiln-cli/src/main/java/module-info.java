@@ -5,6 +5,8 @@ module dev.kiln.cli {
   requires dev.kiln.vision;
   requires info.picocli;
 
+  uses dev.kiln.spi.Experiment;
+
   opens dev.kiln.cli to info.picocli;
   opens dev.kiln.cli.bench to info.picocli;
 }

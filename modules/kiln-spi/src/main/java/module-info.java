@@ -13,4 +13,5 @@ module dev.kiln.spi {
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.RendererProvider;
   uses dev.kiln.spi.TaskProvider;
+  uses dev.kiln.spi.Experiment;
 }

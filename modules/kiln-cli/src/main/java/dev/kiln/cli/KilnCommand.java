@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code kiln}: train, export, sample and evaluate Kiln models. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class,
     description = {"Train generative models written as ONNX graphs, export them, and sample them with ONNX Runtime."},
-    subcommands = {TrainCommand.class, ExportCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, ExportCommand.class, ExperimentCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class KilnCommand {
 
   /** Prints the Kiln version. */
