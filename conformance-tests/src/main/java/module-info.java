@@ -6,10 +6,15 @@ module dev.kiln.conformance {
   requires transitive dev.kiln.autodiff;
   requires transitive dev.kiln.runtime;
   requires transitive dev.kiln.nn;
+  requires transitive dev.kiln.train;
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
 
   exports dev.kiln.conformance.gradients;
   // The contracts are JUnit test code: JUnit instantiates and invokes them reflectively.
   opens dev.kiln.conformance.gradients to org.junit.platform.commons;
+  exports dev.kiln.conformance.architectures;
+  opens dev.kiln.conformance.architectures to org.junit.platform.commons;
+
+  uses dev.kiln.spi.ArchitectureProvider;
 }

@@ -64,8 +64,14 @@ public final class GradientCheck {
 
   private GradientCheck() {}
 
-  /** Runs one case with the given rules. */
+  /** Runs one case with the given rules, checking up to 40 coordinates of each differentiated tensor. */
   public static Result run(GradientCase gc, GradientRegistry rules, OrtBackend backend, long seed) {
+    return run(gc, rules, backend, seed, MAX_COORDINATES_PER_INPUT);
+  }
+
+  /** Runs one case, checking up to {@code coordinatesPerTensor} random coordinates of each tensor. */
+  public static Result run(GradientCase gc, GradientRegistry rules, OrtBackend backend, long seed,
+      int coordinatesPerTensor) {
     Graph g = new Graph(gc.name().replaceAll("[^A-Za-z0-9]+", "_"), gc.precision());
     CaseInputs inputs = new CaseInputs(g, seed);
     Value y = gc.body().apply(inputs);
@@ -95,7 +101,7 @@ public final class GradientCheck {
           continue;
         }
         Tensor grad = analytic.get("grad_" + x.name());
-        for (int index : coordinates(data.size(), pick)) {
+        for (int index : coordinates(data.size(), coordinatesPerTensor, pick)) {
           double orig = data.get(index);
           double h = tol.step() * Math.max(1, Math.abs(orig));
           data.set(index, orig + h);
@@ -119,14 +125,14 @@ public final class GradientCheck {
     return s.run(feeds, Set.of("loss")).get("loss").get(0);
   }
 
-  private static int[] coordinates(int size, SplittableRandom rng) {
-    if (size <= MAX_COORDINATES_PER_INPUT) {
+  private static int[] coordinates(int size, int max, SplittableRandom rng) {
+    if (size <= max) {
       int[] all = new int[size];
       for (int i = 0; i < size; i++) {
         all[i] = i;
       }
       return all;
     }
-    return rng.ints(0, size).distinct().limit(MAX_COORDINATES_PER_INPUT).sorted().toArray();
+    return rng.ints(0, size).distinct().limit(max).sorted().toArray();
   }
 }

@@ -18,6 +18,14 @@ public interface Provider<C, T> {
   /** Makes the component from a config. */
   T create(C config);
 
+  /**
+   * A small configuration the conformance suite uses (the defaults unless a provider overrides it to
+   * keep finite-difference checks fast).
+   */
+  default C exampleConfig() {
+    return Configs.read(null, configType(), name() + ": default config");
+  }
+
   /** One line for listings ({@code kiln providers}). */
   default String description() {
     return name();
