@@ -18,4 +18,5 @@ module dev.kiln.diffusion {
   exports dev.kiln.diffusion.task;
   opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider;
+  exports dev.kiln.diffusion.metrics;
 }
