@@ -19,4 +19,13 @@ module dev.kiln.diffusion {
   opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider;
   exports dev.kiln.diffusion.metrics;
+  exports dev.kiln.diffusion.samplers;
+  opens dev.kiln.diffusion.samplers to com.fasterxml.jackson.databind;
+  provides dev.kiln.spi.SamplerProvider with
+      dev.kiln.diffusion.samplers.DdpmProvider,
+      dev.kiln.diffusion.samplers.DdimProvider,
+      dev.kiln.diffusion.samplers.EulerProvider,
+      dev.kiln.diffusion.samplers.EulerAncestralProvider,
+      dev.kiln.diffusion.samplers.DpmSolverProvider,
+      dev.kiln.diffusion.samplers.DpmSolverSdeProvider;
 }
