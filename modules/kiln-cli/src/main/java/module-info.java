@@ -3,6 +3,7 @@ module dev.kiln.cli {
   requires dev.kiln.train;
   requires dev.kiln.diffusion;
   requires dev.kiln.vision;
+  requires dev.kiln.viz;
   requires info.picocli;
 
   uses dev.kiln.spi.Experiment;

@@ -6,6 +6,7 @@ module dev.kiln.diffusion {
   requires transitive dev.kiln.spi;
   requires transitive dev.kiln.nn;
   requires transitive dev.kiln.data;
+  requires transitive dev.kiln.vision;
 
   exports dev.kiln.diffusion.schedule;
 
@@ -18,6 +19,7 @@ module dev.kiln.diffusion {
   exports dev.kiln.diffusion.task;
   opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider;
+  exports dev.kiln.diffusion.eval;
   exports dev.kiln.diffusion.metrics;
   exports dev.kiln.diffusion.samplers;
   opens dev.kiln.diffusion.samplers to com.fasterxml.jackson.databind;

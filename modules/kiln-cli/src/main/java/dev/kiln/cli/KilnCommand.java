@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /** {@code kiln}: train, export, sample and evaluate Kiln models. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class,
     description = {"Train generative models written as ONNX graphs, export them, and sample them with ONNX Runtime."},
-    subcommands = {TrainCommand.class, ExportCommand.class, ExperimentCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {QuickstartCommand.class, TrainCommand.class, ExportCommand.class, SampleCommand.class,
+        EvalCommand.class, ExperimentCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class KilnCommand {
 
   /** Prints the Kiln version. */

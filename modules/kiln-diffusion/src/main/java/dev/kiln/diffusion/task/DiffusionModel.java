@@ -97,6 +97,14 @@ public final class DiffusionModel implements AutoCloseable {
    */
   public Sampler sampler(SamplerProvider<?> provider, JsonNode overrides, String where) {
     ObjectNode merged = schedulerConfig();
+    // The stored schedule is the union of what samplers use; keep the fields this sampler's config has.
+    java.util.Set<String> known = new java.util.HashSet<>();
+    if (provider.configType().isRecord()) {
+      for (var c : provider.configType().getRecordComponents()) {
+        known.add(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+      }
+      merged.properties().removeIf(e -> !known.contains(e.getKey()));
+    }
     if (overrides != null && overrides.isObject()) {
       overrides.properties().forEach(e -> merged.set(e.getKey(), e.getValue()));
     }

@@ -129,7 +129,8 @@ public final class DiffusionTask implements Task {
   public Map<String, String> exportMetadata() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("kiln_task", "diffusion");
-    m.put("scheduler_config", config.schedule().toJson().toString());
+    // Samplers clip x̂₀ to [-1, 1] only for images, whose pixels live there; 2-D toy data does not.
+    m.put("scheduler_config", config.schedule().toJson().put("clip_sample", data.shape().length > 1).toString());
     m.put("sample_shape", Arrays.toString(data.shape()));
     m.put("data", config.data());
     if (config.classConditional()) {
@@ -238,11 +239,19 @@ public final class DiffusionTask implements Task {
       if (n > split.size()) {
         throw new ConfigException("asked for " + n + " reference digits, the split has " + split.size());
       }
-      int[] idx = new int[n];
-      for (int i = 0; i < n; i++) {
-        idx[i] = i;
+      // A seeded random subset: the split is stored class by class, so a prefix would be biased.
+      int[] all = new int[split.size()];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
       }
-      copy(split, idx, out);
+      SplittableRandom rng = Seeds.rng(seed, "reference-subset", 0);
+      for (int i = all.length - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        int tmp = all[i];
+        all[i] = all[j];
+        all[j] = tmp;
+      }
+      copy(split, Arrays.copyOf(all, n), out);
     }
 
     private static void copy(MnistDigits.Split split, int[] idx, double[] out) {
