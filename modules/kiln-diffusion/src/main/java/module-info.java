@@ -6,7 +6,6 @@ module dev.kiln.diffusion {
   requires transitive dev.kiln.spi;
   requires transitive dev.kiln.nn;
   requires transitive dev.kiln.data;
-  requires transitive dev.kiln.vision;
 
   exports dev.kiln.diffusion.schedule;
 
@@ -19,7 +18,6 @@ module dev.kiln.diffusion {
   exports dev.kiln.diffusion.task;
   opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider;
-  exports dev.kiln.diffusion.eval;
   exports dev.kiln.diffusion.metrics;
   exports dev.kiln.diffusion.samplers;
   opens dev.kiln.diffusion.samplers to com.fasterxml.jackson.databind;
@@ -29,5 +27,6 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.samplers.EulerProvider,
       dev.kiln.diffusion.samplers.EulerAncestralProvider,
       dev.kiln.diffusion.samplers.DpmSolverProvider,
-      dev.kiln.diffusion.samplers.DpmSolverSdeProvider;
+      dev.kiln.diffusion.samplers.DpmSolverSdeProvider,
+      dev.kiln.diffusion.samplers.UniPcProvider;
 }

@@ -137,7 +137,8 @@ public abstract sealed class DpmSolverMultistep implements Sampler permits DpmSo
       throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     }
     int trainSteps = config.numTrainTimesteps();
-    double[] ts = spacedTimesteps(steps, trainSteps - clippedTimesteps());
+    double[] ts = config.timestepSpacing().multistep(trainSteps, trainSteps - clippedTimesteps(), steps,
+        config.stepsOffset());
     double[] sig = new double[steps];
     if (config.useKarrasSigmas()) {
       sig = SigmaTable.karras(steps, table.at(0), table.at(trainSteps - 1));
@@ -164,40 +165,5 @@ public abstract sealed class DpmSolverMultistep implements Sampler permits DpmSo
       }
     }
     return n;
-  }
-
-  /**
-   * diffusers' DPM-Solver spacing, which differs from DDIM's: linspace and leading space n + 1 points
-   * and drop the last (so linspace, T = 1000, n = 10, gives [999, 899, …, 100]).
-   */
-  private double[] spacedTimesteps(int steps, int lastTimestep) {
-    double[] ts = new double[steps];
-    switch (config.timestepSpacing()) {
-      case LINSPACE -> {
-        double[] up = TimestepSpacing.linspace(lastTimestep - 1, steps + 1);
-        for (int i = 0; i < steps; i++) {
-          ts[i] = Math.rint(up[steps - i]);
-        }
-      }
-      case LEADING -> {
-        int ratio = TimestepSpacing.leadingRatio(lastTimestep, steps + 1);
-        for (int i = 0; i < steps; i++) {
-          ts[i] = (double) (steps - i) * ratio + config.stepsOffset();
-        }
-      }
-      case TRAILING -> {
-        double[] down = TimestepSpacing.trailingArange(lastTimestep, (double) config.numTrainTimesteps() / steps,
-            steps);
-        for (int i = 0; i < steps; i++) {
-          ts[i] = Math.rint(down[i]) - 1;
-          if (ts[i] < 0) {
-            throw new IllegalArgumentException("lambda_min_clipped " + config.lambdaMinClipped() + " leaves fewer"
-                + " than " + steps + " trailing timesteps");
-          }
-        }
-      }
-      default -> throw new IllegalStateException();
-    }
-    return ts;
   }
 }

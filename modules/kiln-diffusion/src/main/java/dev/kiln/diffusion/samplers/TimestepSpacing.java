@@ -77,6 +77,46 @@ public enum TimestepSpacing {
     return t;
   }
 
+  /**
+   * Descending integer timesteps as diffusers' multistep solvers (DPM-Solver, UniPC) space them:
+   * linspace and leading space n + 1 points over [0, lastTimestep) and drop the smallest, so linspace,
+   * T = 1000, n = 10, gives [999, 899, …, 100]; trailing steps by T/n down from lastTimestep.
+   *
+   * @param lastTimestep T, or fewer when DPM-Solver's {@code lambda_min_clipped} excludes the last ones
+   */
+  double[] multistep(int trainSteps, int lastTimestep, int steps, int stepsOffset) {
+    if (steps < 1) {
+      throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+    }
+    double[] ts = new double[steps];
+    switch (this) {
+      case LINSPACE -> {
+        double[] up = linspace(lastTimestep - 1, steps + 1);
+        for (int i = 0; i < steps; i++) {
+          ts[i] = Math.rint(up[steps - i]);
+        }
+      }
+      case LEADING -> {
+        int ratio = leadingRatio(lastTimestep, steps + 1);
+        for (int i = 0; i < steps; i++) {
+          ts[i] = (double) (steps - i) * ratio + stepsOffset;
+        }
+      }
+      case TRAILING -> {
+        double[] down = trailingArange(lastTimestep, (double) trainSteps / steps, steps);
+        for (int i = 0; i < steps; i++) {
+          ts[i] = Math.rint(down[i]) - 1;
+          if (ts[i] < 0) {
+            throw new IllegalArgumentException("only " + i + " trailing timesteps lie below timestep "
+                + lastTimestep + ", not " + steps);
+          }
+        }
+      }
+      default -> throw new IllegalStateException();
+    }
+    return ts;
+  }
+
   /** {@code T // n}, which is 0 (every timestep equal) when there are more steps than timesteps. */
   static int leadingRatio(int trainSteps, int steps) {
     if (steps > trainSteps) {

@@ -53,7 +53,7 @@ class DeterminismTest {
       Tensor b = s.sample(MODEL, SHAPE, 12, new PrefixRandom(48, 2));
       assertThat(a.contentEquals(b)).as(name).isFalse();
     }
-    for (String name : new String[] {"ddim", "euler", "dpmpp-2m"}) {
+    for (String name : new String[] {"ddim", "euler", "dpmpp-2m", "unipc"}) {
       Sampler s = DiffusionSamplers.of(name);
       Tensor a = s.sample(MODEL, SHAPE, 12, new PrefixRandom(48, 1));
       Tensor b = s.sample(MODEL, SHAPE, 12, new PrefixRandom(48, 2));

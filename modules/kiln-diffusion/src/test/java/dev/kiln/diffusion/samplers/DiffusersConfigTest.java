@@ -58,6 +58,18 @@ class DiffusersConfigTest {
        "use_karras_sigmas": true, "use_lu_lambdas": false, "variance_type": null}
       """;
 
+  private static final String UNIPC = """
+      {"_class_name": "UniPCMultistepScheduler", "_diffusers_version": "0.30.0", "beta_end": 0.012,
+       "beta_schedule": "scaled_linear", "beta_start": 0.00085, "disable_corrector": [],
+       "dynamic_thresholding_ratio": 0.995, "final_sigmas_type": "zero", "flow_shift": 1.0, "lower_order_final": true, "num_train_timesteps": 1000,
+       "predict_x0": true, "prediction_type": "epsilon", "rescale_betas_zero_snr": false, "sample_max_value": 1.0,
+       "shift_terminal": null, "sigma_max": null, "sigma_min": null, "solver_order": 2, "solver_p": null,
+       "solver_type": "bh2", "steps_offset": 1, "thresholding": false, "time_shift_type": "exponential",
+       "timestep_spacing": "linspace", "trained_betas": null, "use_beta_sigmas": false,
+       "use_dynamic_shifting": false, "use_exponential_sigmas": false, "use_flow_sigmas": false,
+       "use_karras_sigmas": false}
+      """;
+
   private static <C> C read(String json, Class<C> type) {
     return Configs.read(Recipes.json(json), type, "scheduler_config.json");
   }
@@ -65,7 +77,19 @@ class DiffusersConfigTest {
   @Test
   void serviceLoaderFindsEverySampler() {
     assertThat(Recipes.PROVIDERS).containsKeys("ddpm", "ddim", "euler", "euler-ancestral", "dpmpp-2m",
-        "dpmpp-2m-sde");
+        "dpmpp-2m-sde", "unipc");
+  }
+
+  @Test
+  void uniPcSchedulerConfigLoads() {
+    UniPcConfig c = read(UNIPC, UniPcConfig.class);
+    assertThat(c.solverType()).isEqualTo("bh2");
+    assertThat(c.disableCorrector()).isEmpty();
+    assertThat(c.predictX0()).isTrue();
+    assertThat(((UniPcSampler) Recipes.sampler("unipc", UNIPC)).timesteps(10))
+        .containsExactly(999, 899, 799, 699, 599, 500, 400, 300, 200, 100);
+    assertThatThrownBy(() -> Recipes.sampler("unipc", "{\"predict_x0\": false}"))
+        .hasMessageContaining("predict_x0 = false");
   }
 
   @Test

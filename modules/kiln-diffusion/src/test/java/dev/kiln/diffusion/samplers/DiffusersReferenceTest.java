@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Whole sampling runs against reference values: a float64 numpy transcription of diffusers' (58eb52c)
  * {@code set_timesteps} and {@code step} for these configs, driven by the same toy model and the same
  * noise. They pin diffusers' details that convergence tests cannot see: DDIM's step size on linspace
- * timesteps, leading spacing's initial noise, Karras timesteps, DPM-Solver's order switching,
- * {@code lambda_min_clipped}, thresholding.
+ * timesteps, leading spacing's initial noise, Karras timesteps, DPM-Solver's and UniPC's order
+ * switching, {@code lambda_min_clipped}, thresholding. (UniPC with bh1 ends at σ_min here: diffusers'
+ * bh1 step to σ = 0 computes ∞·0 = NaN, where Kiln returns x̂₀.)
  */
 class DiffusersReferenceTest {
 
@@ -116,7 +117,29 @@ class DiffusersReferenceTest {
         new Case("dpmpp-2m-sde", """
             {"beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "use_karras_sigmas":
             true, "solver_type": "heun"}""", 18,
-            0.6243145267, -0.6608827641, -5.639040086, -3.085090338));
+            0.6243145267, -0.6608827641, -5.639040086, -3.085090338),
+        new Case("unipc", "{}", 10,
+            -11.55848722, 26.38724807, -21.01300545, -48.99930335),
+        new Case("unipc", "{}", 25,
+            -10.31052082, 25.6143002, -19.99184262, -47.08144264),
+        new Case("unipc", """
+            {"beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "use_karras_sigmas":
+            true, "solver_type": "bh1", "final_sigmas_type": "sigma_min"}""", 12,
+            -1.367235372, 5.309174137, -3.119795543, -8.275221275),
+        new Case("unipc", """
+            {"prediction_type": "v_prediction", "timestep_spacing": "trailing", "disable_corrector": [0, 3],
+            "final_sigmas_type": "sigma_min"}""", 9,
+            -0.04446629599, 0.7161592663, -0.1856921065, -0.7845230922),
+        new Case("unipc", """
+            {"beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "timestep_spacing":
+            "leading", "steps_offset": 1, "lower_order_final": false, "final_sigmas_type": "sigma_min",
+            "thresholding": true, "dynamic_thresholding_ratio": 0.6, "sample_max_value": 1.5,
+            "prediction_type": "sample"}""", 11,
+            0.1310012225, 0.3080602941, 0.03092050763, -0.2252297501),
+        new Case("unipc", """
+            {"solver_order": 1, "use_karras_sigmas": true, "sigma_min": 0.05, "sigma_max": 50.0,
+            "final_sigmas_type": "sigma_min"}""", 8,
+            -4.660280728, 15.69489652, -10.07979313, -24.65158343));
   }
 
   @ParameterizedTest

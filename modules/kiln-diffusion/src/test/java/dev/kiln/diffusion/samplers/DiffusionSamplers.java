@@ -6,7 +6,8 @@ import java.util.List;
 /** Every sampler of this package, in a configuration that suits data outside [−1, 1]. */
 final class DiffusionSamplers {
 
-  static final List<String> NAMES = List.of("ddpm", "ddim", "euler", "euler-ancestral", "dpmpp-2m", "dpmpp-2m-sde");
+  static final List<String> NAMES = List.of("ddpm", "ddim", "euler", "euler-ancestral", "dpmpp-2m", "dpmpp-2m-sde",
+      "unipc");
 
   private DiffusionSamplers() {}
 

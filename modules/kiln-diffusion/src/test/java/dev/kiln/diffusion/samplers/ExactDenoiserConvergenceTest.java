@@ -48,7 +48,9 @@ class ExactDenoiserConvergenceTest {
         {"euler", "{}", "0.015"},
         {"euler", "{\"use_karras_sigmas\": true}", "0.012"},
         {"dpmpp-2m", "{}", "0.0015"},
-        {"dpmpp-2m", "{\"use_karras_sigmas\": true}", "0.001"}};
+        {"dpmpp-2m", "{\"use_karras_sigmas\": true}", "0.001"},
+        {"unipc", "{}", "0.003"},
+        {"unipc", "{\"use_karras_sigmas\": true}", "0.001"}};
     for (String[] c : cases) {
       Sampler sampler = Recipes.sampler(c[0], c[1]);
       double e5 = stdError(sampler, 5);
@@ -65,7 +67,7 @@ class ExactDenoiserConvergenceTest {
   }
 
   @Test
-  void dpmSolverIsSecondOrderAndDdimAndEulerFirstOrder() {
+  void multistepSolversAreHigherOrderThanDdimAndEuler() {
     Sampler ddim = Recipes.sampler("ddim", "{\"clip_sample\": false, \"timestep_spacing\": \"trailing\"}");
     Sampler euler = Recipes.sampler("euler", "{}");
     Sampler dpm = Recipes.sampler("dpmpp-2m", "{}");
@@ -73,6 +75,9 @@ class ExactDenoiserConvergenceTest {
     assertThat(order(ddim)).isBetween(0.8, 1.2);
     assertThat(order(euler)).isBetween(0.8, 1.2);
     assertThat(order(dpm)).isGreaterThan(1.8);
+    Sampler uniPc = Recipes.sampler("unipc", "{}");
+    assertThat(stdError(uniPc, 20)).isLessThan(stdError(dpm, 20));
+    assertThat(order(uniPc)).isGreaterThan(1.6);
   }
 
   @Test
@@ -101,6 +106,7 @@ class ExactDenoiserConvergenceTest {
     assertSamplesMatch("ddim", "{\"clip_sample\": false}", 1000);
     assertSamplesMatch("euler", "{}", 1000);
     assertSamplesMatch("dpmpp-2m", "{}", 100);
+    assertSamplesMatch("unipc", "{}", 100);
   }
 
   @Test
