@@ -6,6 +6,9 @@ module dev.kiln.diffusion {
   requires transitive dev.kiln.spi;
   requires transitive dev.kiln.nn;
   requires transitive dev.kiln.data;
+  requires transitive dev.kiln.vision;
+  requires dev.kiln.train;
+  requires dev.kiln.viz;
 
   exports dev.kiln.diffusion.schedule;
 
@@ -18,6 +21,7 @@ module dev.kiln.diffusion {
   exports dev.kiln.diffusion.task;
   opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider;
+  exports dev.kiln.diffusion.eval;
   exports dev.kiln.diffusion.metrics;
   exports dev.kiln.diffusion.samplers;
   opens dev.kiln.diffusion.samplers to com.fasterxml.jackson.databind;
@@ -29,4 +33,6 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.samplers.DpmSolverProvider,
       dev.kiln.diffusion.samplers.DpmSolverSdeProvider,
       dev.kiln.diffusion.samplers.UniPcProvider;
+  exports dev.kiln.diffusion.experiments;
+  provides dev.kiln.spi.Experiment with dev.kiln.diffusion.experiments.SamplerNfeExperiment;
 }
