@@ -45,6 +45,7 @@ final class NnGradients {
     });
     r.put("Resize", NnGradients::resizeNearest);
     r.put("Einsum", NnGradients::einsum);
+    r.put("GridSample", NnGradients::gridSampleBilinear);
   }
 
   private static int[] swapLastPerm(int rank) {
@@ -364,6 +365,74 @@ final class NnGradients {
       result[k] = c.unbroadcast(gk, c.in(k));
     }
     return grads(result);
+  }
+
+
+  /**
+   * Bilinear GridSample: out[n,c,p] = Σ_k w_k(p)·X[n,c,y_k(p),x_k(p)] over the four texels around
+   * each sample point, so dX scatters dy·w_k back onto those texels (ScatterElements, reduction add).
+   * Border padding clamps the texel indices (the weights of clamped texels then add up on the edge
+   * texel, which is exactly the forward pass); zeros padding drops texels outside the image. The
+   * sampling grid gets no gradient.
+   */
+  private static List<Value> gridSampleBilinear(GradContext c) {
+    Graph g = c.g();
+    if (c.needs(1)) {
+      throw c.error("the gradient with respect to the sampling grid is not supported");
+    }
+    String mode = c.node().attrString("mode", "bilinear");
+    String padding = c.node().attrString("padding_mode", "zeros");
+    if (!mode.equals("bilinear") && !mode.equals("linear")) {
+      throw c.error("only bilinear sampling is differentiable here, got mode " + mode);
+    }
+    if (!padding.equals("zeros") && !padding.equals("border")) {
+      throw c.error("only zeros and border padding are differentiable here, got " + padding);
+    }
+    boolean alignCorners = c.attrInt("align_corners", 0) == 1;
+    Value x = c.in(0);
+    long h = staticDim(c, x, 2);
+    long w = staticDim(c, x, 3);
+    List<Value> xy = g.split(c.in(1), 3, 1, 1);
+    Value ix = gridToPixel(g, g.reshape(xy.get(0), 0, -1), w, alignCorners);
+    Value iy = gridToPixel(g, g.reshape(xy.get(1), 0, -1), h, alignCorners);
+    Value x0 = g.floor(ix);
+    Value y0 = g.floor(iy);
+    Value fx = g.sub(ix, x0);
+    Value fy = g.sub(iy, y0);
+    Value dy = g.reshape(c.dy(), 0, 0, -1);
+    List<Value> indices = new ArrayList<>();
+    List<Value> updates = new ArrayList<>();
+    for (int oy = 0; oy <= 1; oy++) {
+      for (int ox = 0; ox <= 1; ox++) {
+        Value cx = ox == 0 ? x0 : g.add(x0, 1.0);
+        Value cy = oy == 0 ? y0 : g.add(y0, 1.0);
+        Value weight = g.mul(ox == 0 ? g.sub(1.0, fx) : fx, oy == 0 ? g.sub(1.0, fy) : fy);
+        if (padding.equals("zeros")) {
+          weight = g.mul(weight, g.mul(inside(g, cx, w), inside(g, cy, h)));
+        }
+        Value flat = g.add(g.mul(g.clip(cy, 0, h - 1), (double) w), g.clip(cx, 0, w - 1));
+        indices.add(g.unsqueeze(g.cast(flat, dev.kiln.graph.DType.INT64), 1));
+        updates.add(g.mul(dy, g.unsqueeze(weight, 1)));
+      }
+    }
+    Value upd = g.concat(2, updates);
+    Value idx = g.expandLike(g.concat(2, indices), upd);
+    Value dx = g.scatterElements(g.reshape(g.zerosLike(x), 0, 0, -1), idx, upd, 2, "add");
+    return grads(g.reshapeLike(dx, x), null);
+  }
+
+  /** Grid coordinate in [−1, 1] → pixel coordinate (pixel centres at integers). */
+  private static Value gridToPixel(Graph g, Value coord, long size, boolean alignCorners) {
+    return alignCorners
+        ? g.mul(g.add(coord, 1.0), (size - 1) / 2.0)
+        : g.div(g.sub(g.mul(g.add(coord, 1.0), (double) size), 1.0), 2.0);
+  }
+
+  /** 1 where the texel index {@code i} lies in [0, size − 1], else 0. */
+  private static Value inside(Graph g, Value i, long size) {
+    Value lo = g.not(g.less(i, g.scalarLike(i, 0)));
+    Value hi = g.not(g.greater(i, g.scalarLike(i, size - 1)));
+    return g.cast(g.and(lo, hi), i.dtype());
   }
 
   private static String implicitOutput(String[] terms) {
