@@ -7,6 +7,7 @@ module dev.kiln.conformance {
   requires transitive dev.kiln.runtime;
   requires transitive dev.kiln.nn;
   requires transitive dev.kiln.train;
+  requires transitive dev.kiln.diffusion;
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
 
@@ -16,5 +17,9 @@ module dev.kiln.conformance {
   exports dev.kiln.conformance.architectures;
   opens dev.kiln.conformance.architectures to org.junit.platform.commons;
 
+  exports dev.kiln.conformance.samplers;
+  opens dev.kiln.conformance.samplers to org.junit.platform.commons;
+
   uses dev.kiln.spi.ArchitectureProvider;
+  uses dev.kiln.spi.SamplerProvider;
 }

@@ -23,4 +23,17 @@ public interface Sampler {
   default int evaluations(int steps) {
     return steps;
   }
+
+  /**
+   * Whether the sampler draws fresh noise after the initial sample (ancestral and SDE samplers); a
+   * deterministic sampler is an ODE solver whose output converges as the steps grow.
+   */
+  default boolean stochastic() {
+    return false;
+  }
+
+  /** The order of convergence of a deterministic sampler in the step size (1 for DDIM and Euler). */
+  default int order() {
+    return 1;
+  }
 }

@@ -85,4 +85,9 @@ public final class DdimSampler implements Sampler {
     }
     return run.tensor(x);
   }
+
+  @Override
+  public boolean stochastic() {
+    return config.eta() > 0;
+  }
 }

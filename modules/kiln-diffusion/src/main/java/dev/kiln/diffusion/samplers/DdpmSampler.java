@@ -88,4 +88,9 @@ public final class DdpmSampler implements Sampler {
     // diffusers' floor: keeps the log of fixed_small_log finite when ᾱ_{t'} = 1
     return Math.max((1 - abPrev) / (1 - ab) * beta, 1e-20);
   }
+
+  @Override
+  public boolean stochastic() {
+    return true;
+  }
 }

@@ -25,4 +25,9 @@ public final class DpmSolverSampler extends DpmSolverMultistep {
     double d1 = !secondOrder ? 0 : config().heun() ? alphaNext * (phi / h + 1) : -0.5 * alphaNext * phi;
     return new Update(sigmaNext / sigmaNow, -alphaNext * phi, d1, 0);
   }
+
+  @Override
+  public int order() {
+    return config().solverOrder();
+  }
 }

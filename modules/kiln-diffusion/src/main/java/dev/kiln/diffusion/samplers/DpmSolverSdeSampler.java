@@ -25,4 +25,9 @@ public final class DpmSolverSdeSampler extends DpmSolverMultistep {
     double d1 = !secondOrder ? 0 : config().heun() ? alphaNext * (psi / (-2 * h) + 1) : 0.5 * alphaNext * psi;
     return new Update(sigmaNext / sigmaNow * Math.exp(-h), alphaNext * psi, d1, sigmaNext * Math.sqrt(psi));
   }
+
+  @Override
+  public boolean stochastic() {
+    return true;
+  }
 }

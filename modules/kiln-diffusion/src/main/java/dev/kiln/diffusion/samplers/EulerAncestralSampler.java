@@ -81,4 +81,9 @@ public final class EulerAncestralSampler implements Sampler {
     }
     return SigmaPlan.of(ts, sig, 0);
   }
+
+  @Override
+  public boolean stochastic() {
+    return true;
+  }
 }

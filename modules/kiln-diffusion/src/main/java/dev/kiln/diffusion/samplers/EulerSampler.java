@@ -102,4 +102,9 @@ public final class EulerSampler implements Sampler {
     }
     return SigmaPlan.of(ts, sig, config.finalSigmasType().equals("zero") ? 0 : table.at(0));
   }
+
+  @Override
+  public boolean stochastic() {
+    return config.sChurn() > 0;
+  }
 }

@@ -62,46 +62,60 @@ public final class UniPcSampler implements Sampler {
   public Tensor sample(Denoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
     SamplingRun run = new SamplingRun(denoiser, shape, steps);
     SigmaPlan plan = plan(steps);
-    double[] lambda = new double[steps + 1];
-    for (int i = 0; i <= steps; i++) {
-      lambda[i] = -Math.log(plan.sigmas()[i]);
-    }
+    double[] sig = plan.sigmas();
     double[] x = run.gaussian(rng, 1);
+    // History of the distinct points visited: `last` and d1 sit at point 1 (λ1, σ1), d2 at point 2 (λ2).
     double[] last = null;
     double[] d1 = null;
     double[] d2 = null;
+    double lam1 = Double.NaN;
+    double sig1 = Double.NaN;
+    double lam2 = Double.NaN;
     int lastOrder = 0;
+    boolean corrected = false;
     for (int i = 0; i < steps; i++) {
-      double alpha = alpha(plan.sigmas()[i]);
+      double alpha = alpha(sig[i]);
+      double lamNow = -Math.log(sig[i]);
       double[] out = run.predict(x, plan.timesteps()[i]);
       double[] d = clipping.apply(Denoised.of(config.predictionType(), out, x, alpha * alpha).x0(), run.batch());
-      if (last != null && !config.disableCorrector().contains(i - 1)) {
-        x = correct(last, d, d1, d2, lambda, plan.sigmas(), i, lastOrder);
+      if (last != null && !corrected && !config.disableCorrector().contains(i - 1)) {
+        x = correct(last, d, d1, d2, lam2, lam1, sig1, lamNow, sig[i], lastOrder);
       }
+      if (sig[i + 1] == sig[i]) {
+        // a repeated timestep (linspace puts n + 1 points on T integers when n ≥ T): the model call is
+        // spent, but a step of length zero would divide by zero in the next one
+        corrected = true;
+        continue;
+      }
+      corrected = false;
       int order = config.lowerOrderFinal() ? Math.min(config.solverOrder(), steps - i) : config.solverOrder();
-      order = Math.min(order, i + 1);
-      if (plan.sigmas()[i + 1] == 0) {
+      order = Math.min(order, d1 == null ? 1 : 2);
+      if (sig[i + 1] == 0) {
         // λ = ∞ there: only the first-order step (which returns D₀) is defined
         order = 1;
       }
       last = x;
-      x = predict(x, d, d1, lambda, plan.sigmas(), i, order);
+      x = predict(x, d, d1, lam1, lamNow, sig[i], sig[i + 1], order);
       d2 = d1;
+      lam2 = lam1;
       d1 = d;
+      lam1 = lamNow;
+      sig1 = sig[i];
       lastOrder = order;
     }
     return run.tensor(x);
   }
 
-  /** UniP from point i to i + 1 with D₀ = d and D₋₁ = prev. */
-  private double[] predict(double[] x, double[] d, double[] prev, double[] lambda, double[] sig, int i,
-      int order) {
-    double h = lambda[i + 1] - lambda[i];
-    double alphaNext = alpha(sig[i + 1]);
+  /** UniP from (λ, σ) to the next noise level with D₀ = d and D₋₁ = prev (at λ_prev). */
+  private double[] predict(double[] x, double[] d, double[] prev, double lamPrev, double lam, double sigNow,
+      double sigNext, int order) {
+    double lamNext = sigNext == 0 ? Double.POSITIVE_INFINITY : -Math.log(sigNext);
+    double h = lamNext - lam;
+    double alphaNext = alpha(sigNext);
     double phi = Math.expm1(-h);
     double b = bh(h);
-    double cx = (sig[i + 1] * alphaNext) / (sig[i] * alpha(sig[i]));
-    double r = order == 2 ? (lambda[i - 1] - lambda[i]) / h : Double.NaN;
+    double cx = (sigNext * alphaNext) / (sigNow * alpha(sigNow));
+    double r = order == 2 ? (lamPrev - lam) / h : Double.NaN;
     double[] next = new double[x.length];
     for (int j = 0; j < x.length; j++) {
       next[j] = cx * x[j] - alphaNext * phi * d[j];
@@ -113,15 +127,16 @@ public final class UniPcSampler implements Sampler {
   }
 
   /**
-   * UniC: the step from point i − 1 (x = last) to i redone with D at point i; D₀ = prev, D₋₁ = prev2.
+   * UniC: the step from point 1 (x = last, D₀ = prev at λ1, σ1) to the current point (λ, σ) redone
+   * with D at the current point; D₋₁ = prev2 at λ2.
    */
-  private double[] correct(double[] last, double[] d, double[] prev, double[] prev2, double[] lambda,
-      double[] sig, int i, int order) {
-    double h = lambda[i] - lambda[i - 1];
-    double alphaNow = alpha(sig[i]);
+  private double[] correct(double[] last, double[] d, double[] prev, double[] prev2, double lam2, double lam1,
+      double sig1, double lam, double sigNow, int order) {
+    double h = lam - lam1;
+    double alphaNow = alpha(sigNow);
     double phi = Math.expm1(-h);
     double b = bh(h);
-    double cx = (sig[i] * alphaNow) / (sig[i - 1] * alpha(sig[i - 1]));
+    double cx = (sigNow * alphaNow) / (sig1 * alpha(sig1));
     double rhoNew;
     double rhoPrev = 0;
     double r = Double.NaN;
@@ -129,7 +144,7 @@ public final class UniPcSampler implements Sampler {
       rhoNew = 0.5;
     } else {
       // ρ solves [[1, 1], [r, 1]]·ρ = [b₁, b₂], b_k from the φ-functions of −h
-      r = (lambda[i - 2] - lambda[i - 1]) / h;
+      r = (lam2 - lam1) / h;
       double hh = -h;
       double phiK = phi / hh - 1;
       double b1 = phiK / b;
@@ -173,5 +188,10 @@ public final class UniPcSampler implements Sampler {
       sig[i] = table.at(ts[i]);
     }
     return SigmaPlan.of(ts, sig, config.finalSigmasType().equals("zero") ? 0 : table.at(0));
+  }
+
+  @Override
+  public int order() {
+    return config.solverOrder();
   }
 }

@@ -113,18 +113,19 @@ public final class NoiseSchedule {
     return alphasCumprod[t];
   }
 
-  /** ᾱ at a fractional timestep, interpolating log ᾱ linearly (for continuous-time samplers). */
+  /**
+   * ᾱ at a fractional timestep: σ = √((1−ᾱ)/ᾱ) read linearly between the neighbouring integer
+   * timesteps (the convention of the σ-based samplers), clamped to [0, T−1].
+   */
   public double alphaCumprod(double t) {
-    if (t <= 0) {
-      return alphasCumprod[0];
+    int last = alphasCumprod.length - 1;
+    double c = Math.max(0, Math.min(last, t));
+    int lo = (int) Math.floor(c);
+    if (lo == c) {
+      return alphasCumprod[lo];
     }
-    int n = alphasCumprod.length;
-    if (t >= n - 1) {
-      return alphasCumprod[n - 1];
-    }
-    int lo = (int) Math.floor(t);
-    double w = t - lo;
-    return Math.exp((1 - w) * Math.log(alphasCumprod[lo]) + w * Math.log(alphasCumprod[lo + 1]));
+    double s = sigma(lo) + (sigma(lo + 1) - sigma(lo)) * (c - lo);
+    return 1 / (1 + s * s);
   }
 
   /** All betas (copy). */

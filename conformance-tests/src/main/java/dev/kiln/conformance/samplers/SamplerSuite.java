@@ -1,0 +1,24 @@
+package dev.kiln.conformance.samplers;
+
+import dev.kiln.spi.Providers;
+import dev.kiln.spi.SamplerProvider;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+
+/** The sampler contract for every {@link SamplerProvider} on the module path. */
+public final class SamplerSuite {
+
+  private SamplerSuite() {}
+
+  public static Stream<DynamicContainer> forAllProviders() {
+    Map<String, SamplerProvider<?>> found = Providers.load(SamplerProvider.class);
+    return found.values().stream().map(p -> DynamicContainer.dynamicContainer(p.name() + " (" + p.getClass().getName()
+        + ")", Stream.of(
+            DynamicTest.dynamicTest("calls the denoiser as declared", () -> SamplerChecks.callsTheDenoiserAsDeclared(p)),
+            DynamicTest.dynamicTest("seeded runs are bit-identical", () -> SamplerChecks.seededRunsAreBitIdentical(p)),
+            DynamicTest.dynamicTest("reaches the data distribution", () -> SamplerChecks.reachesTheDataDistribution(p)),
+            DynamicTest.dynamicTest("converges at its order", () -> SamplerChecks.convergesAtItsOrder(p)))));
+  }
+}
