@@ -5,8 +5,11 @@ module dev.kiln.cli {
   requires dev.kiln.vision;
   requires dev.kiln.viz;
   requires info.picocli;
+  requires dev.kiln.conformance;
 
   uses dev.kiln.spi.Experiment;
+  uses dev.kiln.spi.SamplerProvider;
+  uses dev.kiln.spi.ArchitectureProvider;
 
   opens dev.kiln.cli to info.picocli;
   opens dev.kiln.cli.bench to info.picocli;

@@ -1,0 +1,107 @@
+package dev.kiln.cli;
+
+import dev.kiln.conformance.architectures.ArchitectureChecks;
+import dev.kiln.conformance.samplers.SamplerChecks;
+import dev.kiln.runtime.BackendOptions;
+import dev.kiln.runtime.Device;
+import dev.kiln.runtime.OrtBackend;
+import dev.kiln.spi.ArchitectureProvider;
+import dev.kiln.spi.SamplerProvider;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln tck}: run the conformance suite against providers in a jar or module folder. */
+@Command(name = "tck", mixinStandardHelpOptions = true,
+    description = {"Run Kiln's conformance suite (TCK) against the providers in the given jars or module folders.",
+        "The jars are loaded as a module layer; their SamplerProvider and ArchitectureProvider services are found and",
+        "put through every contract check. Writes a JUnit XML report and prints a verdict per provider.",
+        "Exit code 0 when every provider conforms, 1 when a check fails."})
+public final class TckCommand implements Callable<Integer> {
+
+  @Option(names = {"-p", "--module-path"}, paramLabel = "PATH", split = ":", required = true,
+      description = "jars or folders of modular jars holding the providers (and their own dependencies)")
+  List<Path> modulePath;
+
+  @Option(names = "--include-kiln", description = "also check Kiln's own providers")
+  boolean includeKiln;
+
+  @Option(names = {"-o", "--report"}, paramLabel = "DIR", description = "report folder (default: ${DEFAULT-VALUE})")
+  Path report = Path.of("tck-report");
+
+  @Override
+  public Integer call() throws Exception {
+    ModuleLayer layer = layer(modulePath);
+    OrtBackend backend = new OrtBackend(new BackendOptions(Device.CPU, 2, 1, BackendOptions.Optimization.BASIC, 0));
+    List<TckReport.Suite> suites = new ArrayList<>();
+    for (SamplerProvider<?> p : found(layer, SamplerProvider.class)) {
+      TckReport.Suite s = new TckReport.Suite("sampler " + p.name(), p.getClass().getName());
+      s.run("calls the denoiser as declared", () -> SamplerChecks.callsTheDenoiserAsDeclared(p));
+      s.run("seeded runs are bit-identical", () -> SamplerChecks.seededRunsAreBitIdentical(p));
+      s.run("reaches the data distribution", () -> SamplerChecks.reachesTheDataDistribution(p));
+      s.run("converges at its order", () -> SamplerChecks.convergesAtItsOrder(p));
+      suites.add(s);
+    }
+    for (ArchitectureProvider<?> p : found(layer, ArchitectureProvider.class)) {
+      TckReport.Suite s = new TckReport.Suite("architecture " + p.name(), p.getClass().getName());
+      Object cfg = p.exampleConfig();
+      s.run("config round-trips through JSON", () -> ArchitectureChecks.configRoundTripsThroughJson(p, cfg));
+      s.run("initialisation is deterministic under a seed", () -> ArchitectureChecks.initialisationIsDeterministic(p,
+          cfg));
+      s.run("gradients match finite differences", () -> ArchitectureChecks.gradientsMatchFiniteDifferences(p, cfg,
+          backend));
+      s.run("exported model matches the training graph", () -> ArchitectureChecks.exportMatchesTrainingGraph(p, cfg,
+          backend));
+      s.run("exported model passes the onnx checker", () -> ArchitectureChecks.exportPassesOnnxChecker(p, cfg,
+          backend));
+      suites.add(s);
+    }
+    if (suites.isEmpty()) {
+      System.out.println("tck: no SamplerProvider or ArchitectureProvider found on " + modulePath
+          + " (are they declared with `provides ... with ...` in module-info.java?)");
+      return 1;
+    }
+    TckReport.writeXml(report, suites);
+    boolean ok = true;
+    for (TckReport.Suite s : suites) {
+      System.out.println(s.summary());
+      ok &= s.passed();
+    }
+    System.out.printf(Locale.ROOT, "%d provider(s) checked; %s; JUnit XML in %s%n", suites.size(),
+        ok ? "all conform" : "some do not conform", report);
+    return ok ? 0 : 1;
+  }
+
+  /** A layer over the boot layer holding every module found on {@code paths}. */
+  static ModuleLayer layer(List<Path> paths) {
+    ModuleFinder finder = ModuleFinder.of(paths.toArray(new Path[0]));
+    Set<String> roots = finder.findAll().stream().map(ModuleReference::descriptor).map(d -> d.name())
+        .filter(n -> ModuleLayer.boot().findModule(n).isEmpty()).collect(Collectors.toSet());
+    if (roots.isEmpty()) {
+      throw new IllegalArgumentException("--module-path " + paths + ": no modules there that Kiln does not already"
+          + " hold (a provider jar needs a module-info.java)");
+    }
+    Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
+    return ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+  }
+
+  private <S> List<S> found(ModuleLayer layer, Class<S> service) {
+    List<S> out = new ArrayList<>();
+    for (S s : ServiceLoader.load(layer, service)) {
+      if (includeKiln || s.getClass().getModule().getLayer() == layer) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}
