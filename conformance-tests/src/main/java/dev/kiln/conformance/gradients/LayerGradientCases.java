@@ -1,10 +1,13 @@
 package dev.kiln.conformance.gradients;
 
 import dev.kiln.graph.DType;
+import dev.kiln.nn.Activation;
 import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.GroupNorm;
 import dev.kiln.nn.Linear;
 import dev.kiln.nn.SigmaReparam;
+import dev.kiln.nn.TransformerBlock;
+import dev.kiln.nn.TransformerOptions;
 import java.util.List;
 import java.util.Set;
 
@@ -29,6 +32,13 @@ public final class LayerGradientCases {
             in -> Conv2d.same("conv", 2, 3, 3).withSigmaReparam(SigmaReparam.Variant.SPEECH).apply(in.g(),
                 in.normal("x", 1, 2, 5, 5))),
         new GradientCase("GroupNorm", Set.of("LayerNormalization"), DType.FLOAT,
-            in -> GroupNorm.of("gn", 2, 4).apply(in.g(), in.normal("x", 2, 4, 3, 3))));
+            in -> GroupNorm.of("gn", 2, 4).apply(in.g(), in.normal("x", 2, 4, 3, 3))),
+        new GradientCase("σReparam causal transformer block without LayerNorm (vision init)",
+            Set.of("Softmax", "MatMul", "Transpose", "Reshape"), DType.DOUBLE,
+            in -> new TransformerBlock("blk", 8, 2, 2, false, Activation.TANH).apply(in.g(), in.normal("x", 2, 4, 8),
+                TransformerOptions.parse("none", "vision").withCausal(true)).output()),
+        new GradientCase("σReparam post-LN transformer block (speech init)", Set.of("Softmax", "LayerNormalization"),
+            DType.FLOAT, in -> new TransformerBlock("blk", 8, 2, 2, false, Activation.GELU).apply(in.g(),
+                in.normal("x", 2, 3, 8), TransformerOptions.parse("post", "speech")).output()));
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.nn;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Init;
 import dev.kiln.graph.Value;
+import java.util.function.UnaryOperator;
 
 /**
  * A stack of {@link Linear} layers with an activation between them (not after the last).
@@ -10,7 +11,8 @@ import dev.kiln.graph.Value;
  * @param name scope ({@code <name>.0}, {@code <name>.1}, …)
  * @param widths layer widths, input first: {@code [in, h1, …, out]}
  * @param activation between layers
- * @param zeroLastLayer initialise the last layer to zero (common for diffusion denoisers)
+ * @param zeroLastLayer initialise the last layer to zero (common for diffusion denoisers); ignored for a
+ *     σReparam layer, whose σ(0) is undefined
  */
 public record Mlp(String name, long[] widths, Activation activation, boolean zeroLastLayer) {
 
@@ -23,11 +25,23 @@ public record Mlp(String name, long[] widths, Activation activation, boolean zer
 
   /** x [..., in] → [..., out]. */
   public Value apply(Graph g, Value x) {
+    return apply(g, x, UnaryOperator.identity());
+  }
+
+  /**
+   * x [..., in] → [..., out], every layer configured by the model-wide switches
+   * ({@link TransformerOptions#configure}: initialiser and σReparam; norm and causal do not apply).
+   */
+  public Value apply(Graph g, Value x, TransformerOptions options) {
+    return apply(g, x, options::configure);
+  }
+
+  private Value apply(Graph g, Value x, UnaryOperator<Linear> configure) {
     Value h = x;
     int layers = widths.length - 1;
     for (int i = 0; i < layers; i++) {
-      Linear lin = Linear.of(name + "." + i, widths[i], widths[i + 1]);
-      if (zeroLastLayer && i == layers - 1) {
+      Linear lin = configure.apply(Linear.of(name + "." + i, widths[i], widths[i + 1]));
+      if (zeroLastLayer && i == layers - 1 && lin.sigmaReparam() == null) {
         lin = lin.withInit(Init.zeros());
       }
       h = lin.apply(g, h);

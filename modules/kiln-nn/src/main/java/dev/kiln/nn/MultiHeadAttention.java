@@ -13,6 +13,9 @@ import dev.kiln.graph.Value;
  */
 public record MultiHeadAttention(String name, long dim, long heads) {
 
+  /** Score added to masked positions: exp underflows to exactly 0 in float32 and float64. */
+  private static final double MASKED = -1e9;
+
   public MultiHeadAttention {
     if (dim % heads != 0) {
       throw new IllegalArgumentException(name + ": width " + dim + " is not divisible by " + heads + " heads");
@@ -28,16 +31,43 @@ public record MultiHeadAttention(String name, long dim, long heads) {
   public record Result(Value output, Value probabilities) {}
 
   public Result apply(Graph g, Value x) {
+    return apply(g, x, TransformerOptions.preNorm());
+  }
+
+  /**
+   * Attention with the model-wide switches: every projection configured by
+   * {@link TransformerOptions#configure} (σReparam on q, k, v and out separately), and with
+   * {@code options.causal()} a mask that keeps query t from keys after t (then T must be static).
+   */
+  public Result apply(Graph g, Value x, TransformerOptions options) {
     long head = dim / heads;
     try (var s = g.scope(name)) {
-      Value q = split(g, Linear.of("q", dim, dim).apply(g, x), head);
-      Value k = split(g, Linear.of("k", dim, dim).apply(g, x), head);
-      Value v = split(g, Linear.of("v", dim, dim).apply(g, x), head);
+      Value q = split(g, options.configure(Linear.of("q", dim, dim)).apply(g, x), head);
+      Value k = split(g, options.configure(Linear.of("k", dim, dim)).apply(g, x), head);
+      Value v = split(g, options.configure(Linear.of("v", dim, dim)).apply(g, x), head);
       Value scores = g.mul(g.matMul(q, g.transpose(k, 0, 1, 3, 2)), 1 / Math.sqrt(head));
+      if (options.causal()) {
+        scores = g.add(scores, causalMask(g, x));
+      }
       Value probs = g.softmax(scores, -1);
       Value ctx = g.reshape(g.transpose(g.matMul(probs, v), 0, 2, 1, 3), 0, 0, dim);
-      return new Result(Linear.of("out", dim, dim).apply(g, ctx), probs);
+      return new Result(options.configure(Linear.of("out", dim, dim)).apply(g, ctx), probs);
     }
+  }
+
+  /** Added to the scores: {@code [T, T]} with 0 where key ≤ query and −1e9 above the diagonal. */
+  private static Value causalMask(Graph g, Value x) {
+    if (x.rank() != 3 || !x.shape().dim(1).isStatic()) {
+      throw new IllegalArgumentException("causal attention needs x [N, T, dim] with a static T, got " + x.shape());
+    }
+    int t = (int) x.shape().dim(1).size();
+    double[] mask = new double[t * t];
+    for (int i = 0; i < t; i++) {
+      for (int j = i + 1; j < t; j++) {
+        mask[i * t + j] = MASKED;
+      }
+    }
+    return g.constant(g.floatType(), dev.kiln.graph.Shape.of(t, t), mask);
   }
 
   /** [N, T, dim] → [N, heads, T, head]. */
