@@ -17,10 +17,15 @@ module dev.kiln.diffusion {
   opens dev.kiln.diffusion.arch to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.ArchitectureProvider with
       dev.kiln.diffusion.arch.MlpDenoiserProvider,
-      dev.kiln.diffusion.arch.UNetProvider;
+      dev.kiln.diffusion.arch.UNetProvider,
+      dev.kiln.diffusion.arch.MlpImageDenoiserProvider,
+      dev.kiln.diffusion.agm.AgmMlpProvider,
+      dev.kiln.diffusion.agm.FlatMlpDenoiserProvider;
   exports dev.kiln.diffusion.task;
   opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
-  provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider;
+  provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider,
+      dev.kiln.diffusion.boot.BootTaskProvider,
+      dev.kiln.diffusion.agm.AgmTaskProvider;
   exports dev.kiln.diffusion.eval;
   exports dev.kiln.diffusion.metrics;
   exports dev.kiln.diffusion.samplers;
@@ -34,5 +39,14 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.samplers.DpmSolverSdeProvider,
       dev.kiln.diffusion.samplers.UniPcProvider;
   exports dev.kiln.diffusion.experiments;
-  provides dev.kiln.spi.Experiment with dev.kiln.diffusion.experiments.SamplerNfeExperiment;
+  provides dev.kiln.spi.Experiment with dev.kiln.diffusion.experiments.SamplerNfeExperiment,
+      dev.kiln.diffusion.boot.BootExperiment;
+  exports dev.kiln.diffusion.boot;
+  opens dev.kiln.diffusion.boot to com.fasterxml.jackson.databind;
+  exports dev.kiln.diffusion.agm;
+  opens dev.kiln.diffusion.agm to com.fasterxml.jackson.databind;
+  provides dev.kiln.spi.PhaseSpaceSamplerProvider with
+      dev.kiln.diffusion.agm.EulerMaruyamaProvider,
+      dev.kiln.diffusion.agm.SscsProvider,
+      dev.kiln.diffusion.agm.GddimProvider;
 }

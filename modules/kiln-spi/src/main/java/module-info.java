@@ -10,6 +10,7 @@ module dev.kiln.spi {
   exports dev.kiln.spi;
 
   uses dev.kiln.spi.SamplerProvider;
+  uses dev.kiln.spi.PhaseSpaceSamplerProvider;
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.RendererProvider;
   uses dev.kiln.spi.TaskProvider;
