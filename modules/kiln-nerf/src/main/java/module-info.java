@@ -1,0 +1,22 @@
+/**
+ * Neural radiance fields in Kiln: cameras, stratified ray sampling and the volume renderer (a
+ * {@link dev.kiln.spi.RendererProvider} with a graph face and a host face), triplane fields,
+ * procedural multi-view scenes rendered by an analytic ray tracer, and SSDNeRF (single-stage
+ * diffusion NeRF, arXiv 2304.06714) with its reproduction study.
+ */
+module dev.kiln.nerf {
+  requires transitive dev.kiln.spi;
+  requires transitive dev.kiln.nn;
+  requires transitive dev.kiln.train;
+  requires transitive dev.kiln.diffusion;
+  requires dev.kiln.viz;
+
+  exports dev.kiln.nerf.render;
+  opens dev.kiln.nerf.render to com.fasterxml.jackson.databind;
+  exports dev.kiln.nerf.field;
+  opens dev.kiln.nerf.field to com.fasterxml.jackson.databind;
+  exports dev.kiln.nerf.scenes;
+  opens dev.kiln.nerf.scenes to com.fasterxml.jackson.databind;
+
+  provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
+}
