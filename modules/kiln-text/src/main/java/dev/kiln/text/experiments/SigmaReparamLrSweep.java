@@ -81,16 +81,19 @@ public final class SigmaReparamLrSweep implements Experiment {
       for (Variant v : VARIANTS) {
         for (double lr : lrs) {
           Path dir = context.outDir().resolve("runs").resolve(runName(v, lr, seed));
-          Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
-          Files.deleteIfExists(dir.resolve(Trainer.METRICS));
-          long start = System.nanoTime();
-          Trainer.Result r = training.train(recipe(v, lr, steps, logEvery, seed), dir, null);
-          double secs = (System.nanoTime() - start) / 1e9;
-          SweepRun run = read(v.id(), lr, seed, r, dir.resolve(Trainer.METRICS), secs);
+          Recipe recipe = recipe(v, lr, steps, logEvery, seed);
+          boolean reused = finished(dir, recipe, steps);
+          if (!reused) {
+            Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
+            Files.deleteIfExists(dir.resolve(Trainer.METRICS));
+            training.train(recipe, dir, null);
+          }
+          SweepRun run = read(v.id(), lr, seed, dir.resolve(Trainer.METRICS));
           runs.add(run);
           context.log().printf(Locale.ROOT, "%s lr %.0e seed %d: %s after %d steps, final loss %.4f, held-out %.3f"
-              + " bits/char, min entropy %.3f (%.0f s)%n", v.label(), lr, seed, run.diverged() ? "DIVERGED" : "done",
-              run.stepsRun(), run.finalLoss(), run.heldOutBpc(), run.minEntropy(), secs);
+              + " bits/char, min entropy %.3f (%.0f s)%s%n", v.label(), lr, seed, run.diverged() ? "DIVERGED" : "done",
+              run.stepsRun(), run.finalLoss(), run.heldOutBpc(), run.minEntropy(), run.seconds(),
+              reused ? ", finished earlier" : "");
         }
       }
     }
@@ -121,8 +124,28 @@ public final class SigmaReparamLrSweep implements Experiment {
     return Recipe.parse(json, "sigma-reparam-lr-sweep " + v.id() + " lr " + lr);
   }
 
-  private static SweepRun read(String variant, double lr, long seed, Trainer.Result r, Path metrics, double secs)
-      throws IOException {
+  /**
+   * Whether {@code dir} holds a finished run of exactly {@code recipe} (same JSON): then the sweep
+   * reads its metrics instead of training again. Delete the folder to train it anew.
+   */
+  static boolean finished(Path dir, Recipe recipe, long steps) throws IOException {
+    Path saved = dir.resolve(TrainingRun.RECIPE);
+    Path metrics = dir.resolve(Trainer.METRICS);
+    if (!Files.exists(saved) || !Files.exists(metrics)
+        || !Configs.mapper().readTree(Files.readString(saved)).equals(recipe.json())) {
+      return false;
+    }
+    for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+      JsonNode n = line.isBlank() ? null : Configs.mapper().readTree(line);
+      if (n != null && (n.has("diverged") || (n.path("step").asLong() == steps && n.has("heldout_bpc")))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A run's summary and curves from its metrics log. */
+  static SweepRun read(String variant, double lr, long seed, Path metrics) throws IOException {
     List<Double> steps = new ArrayList<>();
     List<Double> loss = new ArrayList<>();
     List<List<Double>> entropy = new ArrayList<>();
@@ -130,11 +153,16 @@ public final class SigmaReparamLrSweep implements Experiment {
       entropy.add(new ArrayList<>());
     }
     double heldOut = Double.NaN;
+    double seconds = 0;
+    long last = 0;
+    boolean diverged = false;
     for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
       if (line.isBlank()) {
         continue;
       }
       JsonNode n = Configs.mapper().readTree(line);
+      last = Math.max(last, n.path("step").asLong());
+      diverged |= n.has("diverged");
       if (n.has("heldout_bpc")) {
         heldOut = n.get("heldout_bpc").asDouble();
       }
@@ -143,6 +171,7 @@ public final class SigmaReparamLrSweep implements Experiment {
       }
       steps.add(n.get("step").asDouble());
       loss.add(n.get("loss").asDouble());
+      seconds = n.get("step").asDouble() / n.get("it_per_s").asDouble();
       for (int l = 0; l < LAYERS; l++) {
         entropy.get(l).add(n.get("attn_entropy_norm/layer" + l).asDouble());
       }
@@ -157,8 +186,9 @@ public final class SigmaReparamLrSweep implements Experiment {
         }
       }
     }
-    return new SweepRun(variant, lr, seed, r.diverged(), r.steps(), r.diverged() ? Double.NaN : r.finalLoss(),
-        r.diverged() ? Double.NaN : heldOut, minEntropy, secs, steps.stream().mapToDouble(Double::doubleValue).toArray(),
+    double finalLoss = diverged || loss.isEmpty() ? Double.NaN : loss.get(loss.size() - 1);
+    return new SweepRun(variant, lr, seed, diverged, last, finalLoss, diverged ? Double.NaN : heldOut, minEntropy,
+        seconds, steps.stream().mapToDouble(Double::doubleValue).toArray(),
         loss.stream().mapToDouble(Double::doubleValue).toArray(), ent);
   }
 

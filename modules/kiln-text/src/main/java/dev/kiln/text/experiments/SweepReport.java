@@ -12,6 +12,9 @@ import java.util.Locale;
 /** The σReparam sweep's table ({@code summary.md}) and PNG plots. */
 final class SweepReport {
 
+  /** A learning rate is "near best" when its held-out loss is within this fraction of the variant's best. */
+  static final double NEAR_BEST = 0.10;
+
   private SweepReport() {}
 
   static void write(Path dir, List<SweepRun> runs, List<SigmaReparamLrSweep.Variant> variants, double[] lrs,
@@ -35,7 +38,7 @@ final class SweepReport {
       if (!ent.isEmpty()) {
         LinePlot.titled(v.label() + ": lowest layer's attention entropy / log T")
             .withLabels("step", "min over layers of Ent / log T").write(dir.resolve("entropy-" + v.id() + ".png"), ent);
-        LinePlot.titled(v.label() + ": training loss").withLabels("step", "loss (nats)").withLogY(true)
+        LinePlot.titled(v.label() + ": training loss").withLabels("step", "loss (nats)")
             .write(dir.resolve("loss-" + v.id() + ".png"), loss);
       }
     }
@@ -75,18 +78,19 @@ final class SweepReport {
       }
       series.add(new LinePlot.Series(v.label(), lrs.clone(), y));
     }
-    series.add(new LinePlot.Series("character frequencies", new double[] {lrs[0], lrs[lrs.length - 1]},
+    // The reference line runs on to lr 1 so the legend (top right) sits over it rather than over data.
+    series.add(new LinePlot.Series("no context", new double[] {lrs[0], 1.0},
         new double[] {unigramBpc, unigramBpc}));
     LinePlot.titled("Held-out loss after training vs learning rate (Adam, no warm-up)")
-        .withLabels("learning rate", "held-out bits per character").withLogX(true)
+        .withLabels("learning rate", "held-out bits per character").withLogX(true).withSize(1000, 520)
         .write(dir.resolve("final-loss-vs-lr.png"), series);
   }
 
   static String summary(List<SweepRun> runs, List<SigmaReparamLrSweep.Variant> variants, double unigramBpc) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "Character-frequency baseline: %.3f bits/char.%n%n", unigramBpc));
+    sb.append(String.format(Locale.ROOT, "No-context baseline (held-out text under training character frequencies): %.3f bits/char.%n%n", unigramBpc));
     sb.append("| variant | lr | seed | diverged | steps | final train loss (nats) | held-out bits/char"
-        + " | min entropy / log T | seconds |\n|---|---|---|---|---|---|---|---|---|\n");
+        + " | min entropy / log T | training seconds |\n|---|---|---|---|---|---|---|---|---|\n");
     for (SigmaReparamLrSweep.Variant v : variants) {
       for (SweepRun r : SweepRun.of(runs, v.id())) {
         sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %.4f | %.3f | %.3f | %.0f |%n", v.label(),
@@ -94,15 +98,24 @@ final class SweepReport {
             r.minEntropy(), r.seconds()));
       }
     }
-    sb.append("\n| variant | diverged runs | failed runs (diverged or not below character frequencies)"
-        + " | largest lr that trained |\n|---|---|---|---|\n");
+    sb.append(String.format(Locale.ROOT, "%n| variant | diverged runs | stuck runs (held-out within %.2f bits of the"
+        + " no-context baseline) | best lr | best held-out bits/char | lrs within %.0f%% of the best |%n"
+        + "|---|---|---|---|---|---|%n", SweepRun.STUCK_MARGIN_BITS, 100 * NEAR_BEST));
     for (SigmaReparamLrSweep.Variant v : variants) {
       List<SweepRun> mine = SweepRun.of(runs, v.id());
       long diverged = mine.stream().filter(SweepRun::diverged).count();
-      long failed = mine.stream().filter(r -> r.failed(unigramBpc)).count();
-      double best = mine.stream().filter(r -> !r.failed(unigramBpc)).mapToDouble(SweepRun::lr).max().orElse(Double.NaN);
-      sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %d / %d | %s |%n", v.label(), diverged, mine.size(), failed,
-          mine.size(), Double.isNaN(best) ? "none" : lrLabel(best)));
+      long stuck = mine.stream().filter(r -> r.stuck(unigramBpc)).count();
+      SweepRun best = mine.stream().filter(r -> !r.diverged())
+          .min(java.util.Comparator.comparingDouble(SweepRun::heldOutBpc)).orElse(null);
+      List<String> near = new ArrayList<>();
+      for (SweepRun r : mine) {
+        if (best != null && !r.diverged() && r.heldOutBpc() <= best.heldOutBpc() * (1 + NEAR_BEST)) {
+          near.add(lrLabel(r.lr()));
+        }
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %d / %d | %d / %d | %s | %s | %s |%n", v.label(), diverged,
+          mine.size(), stuck, mine.size(), best == null ? "none" : lrLabel(best.lr()),
+          best == null ? "-" : String.format(Locale.ROOT, "%.3f", best.heldOutBpc()), String.join(", ", near)));
     }
     return sb.toString();
   }

@@ -13,13 +13,16 @@ import java.util.List;
  * @param finalLoss mean training loss (nats) over the last logging window; NaN if diverged
  * @param heldOutBpc held-out bits per character at the end; NaN if diverged
  * @param minEntropy the smallest normalised attention entropy of any layer at any logged step
- * @param seconds wall-clock time of the run
+ * @param seconds time of the training loop (logged steps over its throughput)
  * @param steps logged steps
  * @param loss training loss at each logged step
  * @param entropy normalised attention entropy {@code [layer][logged step]}
  */
 public record SweepRun(String variant, double lr, long seed, boolean diverged, long stepsRun, double finalLoss,
     double heldOutBpc, double minEntropy, double seconds, double[] steps, double[] loss, double[][] entropy) {
+
+  /** How close to the no-context baseline a run's held-out loss may come before it counts as stuck. */
+  public static final double STUCK_MARGIN_BITS = 0.25;
 
   /** The smallest layer's normalised entropy at each logged step. */
   public double[] minOverLayers() {
@@ -33,9 +36,12 @@ public record SweepRun(String variant, double lr, long seed, boolean diverged, l
     return m;
   }
 
-  /** Whether the run failed to train: diverged, or its held-out loss is no better than character frequencies. */
-  public boolean failed(double unigramBpc) {
-    return diverged || !(heldOutBpc < unigramBpc);
+  /**
+   * Whether the run failed to learn: it diverged, or its held-out loss is within
+   * {@value #STUCK_MARGIN_BITS} bits per character of the no-context baseline {@code unigramBpc}.
+   */
+  public boolean stuck(double unigramBpc) {
+    return diverged || !(heldOutBpc < unigramBpc - STUCK_MARGIN_BITS);
   }
 
   /** Runs of {@code variant}, in the given order. */
