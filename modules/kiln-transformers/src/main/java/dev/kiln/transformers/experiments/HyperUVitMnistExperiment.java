@@ -1,0 +1,187 @@
+package dev.kiln.transformers.experiments;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.data.MnistDigits;
+import dev.kiln.graph.onnx.AtomicFiles;
+import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.Experiment;
+import dev.kiln.train.Recipe;
+import dev.kiln.train.Trainer;
+import dev.kiln.train.TrainingRun;
+import dev.kiln.transformers.model.HyperUVitProvider;
+import dev.kiln.transformers.model.UniversalTransformer;
+import dev.kiln.transformers.model.VitProvider;
+import dev.kiln.transformers.serving.AdaptiveDepthRunner;
+import dev.kiln.transformers.tasks.PonderClassificationTaskProvider;
+import dev.kiln.viz.LinePlot;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HyperU-ViT against a ViT of equal width and maximum depth on MNIST (Hyper-UT, arXiv 2310.08866:
+ * "HyperU-ViT matches a ViT with over 70 % average savings by using fewer layers"; report
+ * {@code docs/reproductions/hyper-ut.md}). 7×7 patches (16 + CLS tokens), d = 64, 4 heads, FFN 128;
+ * ViT has 4 layers, HyperU-ViT at most 4 steps with 8 weight banks. Reports test accuracy, the layers
+ * each test digit used, and serving wall time per example. Writes {@code results.json},
+ * {@code summary.md} and {@code layers-histogram.png}.
+ */
+public final class HyperUVitMnistExperiment implements Experiment {
+
+  /** Training steps per model. */
+  public static final long STEPS = 1500;
+  private static final int DEPTH = 4;
+
+  @Override
+  public String name() {
+    return "hyperu-vit-mnist";
+  }
+
+  @Override
+  public String description() {
+    return "HyperU-ViT vs ViT (equal width and maximum depth) on MNIST: accuracy, layers used, serving time";
+  }
+
+  /** The recipe of one model ({@code vit} or {@code hyperu-vit}). */
+  public static Recipe recipe(String type, long steps, long seed) {
+    String arch = type.equals("vit")
+        ? "{\"type\": \"vit\", \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"depth\": " + DEPTH + "}"
+        : "{\"type\": \"hyperu-vit\", \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"max_steps\": " + DEPTH
+            + ", \"pool_size\": 8, \"router_heads\": 1, \"router_dim\": 32}";
+    String json = String.format(Locale.ROOT, """
+        {
+          "name": "hyperu-vit-mnist-%s-seed%d",
+          "seed": %d,
+          "task": {"type": "ponder-classification", "data": "mnist", "batch_size": 64, "augment_shift": 1,
+                   "ponder_weight": 0.01},
+          "architecture": %s,
+          "optimizer": {"type": "adamw", "lr": 0.001, "beta1": 0.9, "beta2": 0.98, "weight_decay": 0.01},
+          "schedule": {"type": "cosine", "warmup_steps": %d, "min_ratio": 0.0},
+          "trainer": {"steps": %d, "log_every": %d, "clip_grad_norm": 1.0}
+        }""", type, seed, seed, arch, Math.min(200, steps / 5), steps, Math.max(1, Math.min(100, steps / 10)));
+    return Recipe.parse(json, "hyperu-vit-mnist " + type);
+  }
+
+  @Override
+  public void run(Context ctx) throws Exception {
+    long steps = ctx.quick() ? 30 : STEPS;
+    int seeds = ctx.seeds() > 0 ? ctx.seeds() : 1;
+    int benchDigits = ctx.quick() ? 20 : 200;
+    int rounds = ctx.quick() ? 1 : 5;
+    TrainingRun training = new TrainingRun(ctx.backend(),
+        Map.of("ponder-classification", new PonderClassificationTaskProvider()),
+        Map.of("vit", new VitProvider(), "hyperu-vit", new HyperUVitProvider()));
+    MnistDigits.Split test = MnistDigits.load().test();
+    ObjectNode root = Configs.mapper().createObjectNode();
+    root.put("experiment", name());
+    root.put("steps", steps);
+    ArrayNode runs = root.putArray("runs");
+    StringBuilder md = new StringBuilder("# HyperU-ViT vs ViT on MNIST\n\n")
+        .append("| model | seed | params | train s | test accuracy | mean layers | layers per digit 0–9 |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    List<LinePlot.Series> histogram = new ArrayList<>();
+    StringBuilder serving = new StringBuilder("\n## Serving (seed 0, ").append(benchDigits)
+        .append(" test digits)\n\n| model | path | batch 1: µs/example | layers/example | batch 64: µs/example |\n")
+        .append("|---|---|---|---|---|\n");
+    for (int seed = 0; seed < seeds; seed++) {
+      for (String type : List.of("vit", "hyperu-vit")) {
+        Recipe recipe = recipe(type, steps, seed);
+        Path dir = ctx.outDir().resolve("runs").resolve(type + "-seed" + seed);
+        Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
+        Files.deleteIfExists(dir.resolve(Trainer.METRICS));
+        long t0 = System.nanoTime();
+        Trainer.Result r = training.train(recipe, dir, ctx.log());
+        double secs = (System.nanoTime() - t0) / 1e9;
+        TrainingRun.Built b = training.build(recipe);
+        long params = b.graph().trainableParameters().stream().mapToLong(p -> p.shape().size()).sum();
+        Map<String, Double> eval = r.lastEval();
+        ObjectNode o = runs.addObject().put("model", type).put("seed", seed).put("parameters", params)
+            .put("train_seconds", secs).put("final_loss", r.finalLoss());
+        eval.forEach(o::put);
+        double[] counts = new double[DEPTH];
+        if (b.architecture() instanceof UniversalTransformer ut) {
+          try (AdaptiveDepthRunner runner = AdaptiveDepthRunner.of(ctx.backend(), ut, r.weights())) {
+            for (int start = 0; start < test.size(); start += 500) {
+              int n = Math.min(500, test.size() - start);
+              for (int s : runner.run(Map.of("x", test.flat(range(start, n), MnistDigits.Scale.SYMMETRIC))).steps()) {
+                counts[s - 1] += 1.0 / test.size();
+              }
+            }
+          }
+          ArrayNode h = o.putArray("layers_histogram");
+          for (double c : counts) {
+            h.add(c);
+          }
+          histogram.add(new LinePlot.Series("HyperU-ViT seed " + seed, new double[] {1, 2, 3, 4}, counts));
+        }
+        StringBuilder perDigit = new StringBuilder();
+        for (int d = 0; d < 10; d++) {
+          Double v = eval.get("test_steps_digit_" + d);
+          perDigit.append(d == 0 ? "" : " ").append(v == null ? "4" : String.format(Locale.ROOT, "%.2f", v));
+        }
+        md.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.0f | %.2f %% | %.2f | %s |%n", type, seed, params, secs,
+            100 * eval.getOrDefault("test_accuracy", Double.NaN), eval.getOrDefault("test_steps", (double) DEPTH),
+            perDigit));
+        ctx.log().printf(Locale.ROOT, "%s seed %d: test accuracy %.4f, mean layers %.2f (%.0f s)%n", type, seed,
+            eval.getOrDefault("test_accuracy", Double.NaN), eval.getOrDefault("test_steps", (double) DEPTH), secs);
+        if (seed == 0) {
+          serving.append(benchmark(ctx, b, r, test, benchDigits, rounds, o.putObject("serving")));
+        }
+      }
+    }
+    md.append(serving);
+    AtomicFiles.write(ctx.outDir().resolve("results.json"),
+        Configs.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    AtomicFiles.write(ctx.outDir().resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+    if (!histogram.isEmpty()) {
+      new LinePlot(800, 480, "HyperU-ViT: layers used per MNIST test digit", "layers (ACT steps)",
+          "fraction of test digits", false, false).write(ctx.outDir().resolve("layers-histogram.png"), histogram);
+    }
+  }
+
+  private static String benchmark(Context ctx, TrainingRun.Built b, Trainer.Result r, MnistDigits.Split test,
+      int digits, int rounds, ObjectNode out) throws Exception {
+    List<Map<String, Tensor>> single = new ArrayList<>();
+    for (int i = 0; i < digits; i++) {
+      single.add(Map.of("x", test.flat(new int[] {i * (test.size() / digits)}, MnistDigits.Scale.SYMMETRIC)));
+    }
+    List<Map<String, Tensor>> batches = new ArrayList<>();
+    for (int start = 0; start + 64 <= digits; start += 64) {
+      batches.add(Map.of("x", test.flat(range(start, 64), MnistDigits.Scale.SYMMETRIC)));
+    }
+    StringBuilder rows = new StringBuilder();
+    try (ServingSessions s = new ServingSessions(ServingSessions.latencyBackend(ctx.backend()), b.architecture(),
+        r.weights())) {
+      List<ServingBenchmark.Timing> one = ServingBenchmark.run(s.paths(), single, rounds, 20, DEPTH);
+      List<ServingBenchmark.Timing> many = ServingBenchmark.run(s.paths(), batches, rounds, 2, DEPTH);
+      for (int k = 0; k < one.size(); k++) {
+        double layers = 0;
+        for (double[] st : one.get(k).steps()) {
+          layers += st[0];
+        }
+        layers /= single.size();
+        String model = b.architecture() instanceof UniversalTransformer ? "hyperu-vit" : "vit";
+        out.putObject(one.get(k).name()).put("batch1_micros_per_example", one.get(k).meanMicros())
+            .put("batch1_layers_per_example", layers)
+            .put("batch64_micros_per_example", many.isEmpty() ? Double.NaN : many.get(k).meanMicros() / 64);
+        rows.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.0f |%n", model, one.get(k).name(),
+            one.get(k).meanMicros(), layers, many.isEmpty() ? Double.NaN : many.get(k).meanMicros() / 64));
+      }
+    }
+    return rows.toString();
+  }
+
+  private static int[] range(int start, int n) {
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = start + i;
+    }
+    return idx;
+  }
+}

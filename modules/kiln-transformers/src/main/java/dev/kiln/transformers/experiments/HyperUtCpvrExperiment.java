@@ -1,0 +1,285 @@
+package dev.kiln.transformers.experiments;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.graph.onnx.AtomicFiles;
+import dev.kiln.runtime.OrtBackend;
+import dev.kiln.runtime.Tensor;
+import dev.kiln.runtime.Weights;
+import dev.kiln.spi.Architecture;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.Experiment;
+import dev.kiln.train.ForwardSession;
+import dev.kiln.train.Recipe;
+import dev.kiln.train.Trainer;
+import dev.kiln.train.TrainingRun;
+import dev.kiln.transformers.model.HyperUtProvider;
+import dev.kiln.transformers.model.TransformerEncoderProvider;
+import dev.kiln.transformers.model.UniversalTransformer;
+import dev.kiln.transformers.model.UniversalTransformerProvider;
+import dev.kiln.transformers.serving.AdaptiveDepthRunner;
+import dev.kiln.transformers.tasks.Cpvr;
+import dev.kiln.transformers.tasks.CpvrTask;
+import dev.kiln.transformers.tasks.CpvrTaskProvider;
+import dev.kiln.transformers.tasks.HopReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Hyper-UT C-PVR study (arXiv 2310.08866, claims of the abstract; protocol of §6.1 of the
+ * implementation notes; report {@code docs/reproductions/hyper-ut.md}): a 4-layer Transformer,
+ * UT-ACT and Hyper-UT, all d = 64, 4 heads, FFN 128, pre-LN, trained on C-PVR with L = 12 and 1–3
+ * hops (fresh examples every step), then scored on 1000 fixed test sequences for each hop count
+ * 1–10: with T_max = 6 as in training and, for the adaptive models, with up to 10 steps. Also times
+ * serving paths per example (Java step loop, ONNX Loop, unrolled graph). Writes {@code results.json},
+ * {@code summary.md}, PNG plots and the run folders.
+ */
+public final class HyperUtCpvrExperiment implements Experiment {
+
+  /**
+   * One compared model.
+   *
+   * @param id file-name-safe id
+   * @param label legend label
+   * @param architecture the recipe's architecture section
+   */
+  public record Model(String id, String label, String architecture) {}
+
+  /** The compared models. */
+  public static final List<Model> MODELS = List.of(
+      new Model("transformer", "Transformer (4 layers)",
+          "{\"type\": \"transformer-encoder\", \"length\": 12, \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"depth\": 4}"),
+      new Model("ut", "UT-ACT",
+          "{\"type\": \"universal-transformer\", \"length\": 12, \"dim\": 64, \"heads\": 4, \"ffn\": 128,"
+              + " \"max_steps\": 6, \"act_epsilon\": 0.01, \"halting_bias_init\": -1.0}"),
+      new Model("hyper-ut", "Hyper-UT",
+          "{\"type\": \"hyper-ut\", \"length\": 12, \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"max_steps\": 6,"
+              + " \"act_epsilon\": 0.01, \"halting_bias_init\": -1.0, \"pool_size\": 8, \"router_heads\": 1,"
+              + " \"router_dim\": 32}"));
+
+  /** Training steps per model (sized so 3 models × 3 seeds fit in about 35 minutes on 2 busy cores). */
+  public static final long STEPS = 1500;
+  /** Hop counts scored. */
+  public static final List<Integer> TEST_HOPS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+  /** The most steps adaptive models may take at test time. */
+  public static final int TEST_MAX_STEPS = 10;
+
+  /**
+   * The study's sizes.
+   *
+   * @param steps training steps per model
+   * @param seeds seeds per model
+   * @param testExamples test sequences per hop count
+   * @param benchPerHop examples per hop count (1–6) timed one by one
+   * @param benchRounds timing rounds
+   */
+  public record Plan(long steps, int seeds, int testExamples, int benchPerHop, int benchRounds) {
+
+    static Plan of(Context ctx) {
+      if (ctx.quick()) {
+        return new Plan(30, ctx.seeds() > 0 ? ctx.seeds() : 1, 100, 4, 1);
+      }
+      return new Plan(STEPS, ctx.seeds() > 0 ? ctx.seeds() : 3, 1000, 40, 5);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "hyper-ut-cpvr";
+  }
+
+  @Override
+  public String description() {
+    return "Hyper-UT vs UT-ACT vs Transformer on C-PVR: accuracy and ACT steps per hop count, serving time";
+  }
+
+  /** The recipe of one run. */
+  public static Recipe recipe(Model m, long steps, long seed, int testExamples) {
+    String hops = TEST_HOPS.toString();
+    String json = String.format(Locale.ROOT, """
+        {
+          "name": "hyper-ut-cpvr-%s-seed%d",
+          "seed": %d,
+          "task": {"type": "cpvr", "length": 12, "train_hops": [1, 2, 3], "test_hops": %s, "batch_size": 64,
+                   "ponder_weight": 0.01, "test_examples": %d},
+          "architecture": %s,
+          "optimizer": {"type": "adamw", "lr": 0.001, "beta1": 0.9, "beta2": 0.98, "weight_decay": 0.01},
+          "schedule": {"type": "cosine", "warmup_steps": %d, "min_ratio": 0.0},
+          "trainer": {"steps": %d, "log_every": %d, "clip_grad_norm": 1.0}
+        }""", m.id(), seed, seed, hops, testExamples, m.architecture(), Math.min(200, steps / 5), steps,
+        Math.max(1, Math.min(100, steps / 10)));
+    return Recipe.parse(json, "hyper-ut-cpvr " + m.id());
+  }
+
+  /** Trains and evaluates the compared models. */
+  public static TrainingRun training(OrtBackend backend) {
+    return new TrainingRun(backend, Map.of("cpvr", new CpvrTaskProvider()), Map.of(
+        "transformer-encoder", new TransformerEncoderProvider(),
+        "universal-transformer", new UniversalTransformerProvider(),
+        "hyper-ut", new HyperUtProvider()));
+  }
+
+  @Override
+  public void run(Context ctx) throws Exception {
+    Plan plan = Plan.of(ctx);
+    TrainingRun training = training(ctx.backend());
+    List<CpvrRun> runs = new ArrayList<>();
+    Map<String, Trained> first = new LinkedHashMap<>();
+    for (int seed = 0; seed < plan.seeds(); seed++) {
+      for (Model m : MODELS) {
+        Recipe recipe = recipe(m, plan.steps(), seed, plan.testExamples());
+        Path dir = ctx.outDir().resolve("runs").resolve(m.id() + "-seed" + seed);
+        Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
+        Files.deleteIfExists(dir.resolve(Trainer.METRICS));
+        long t0 = System.nanoTime();
+        Trainer.Result r = training.train(recipe, dir, ctx.log());
+        double secs = (System.nanoTime() - t0) / 1e9;
+        TrainingRun.Built b = training.build(recipe);
+        CpvrRun run = evaluate(ctx.backend(), m, seed, b, r.weights(), secs, r.finalLoss());
+        runs.add(run);
+        ctx.log().printf(Locale.ROOT, "%s seed %d: %.0f s, loss %.3f; accuracy per hop %s; steps per hop %s%n",
+            m.label(), seed, secs, r.finalLoss(), fmt(run.trainDepth().accuracy()), fmt(run.trainDepth().meanSteps()));
+        if (seed == 0) {
+          first.put(m.id(), new Trained(m, b, r.weights()));
+        }
+      }
+    }
+    ObjectNode serving = benchmark(ctx, plan, first);
+    ObjectNode results = results(plan, runs);
+    results.set("serving", serving);
+    AtomicFiles.write(ctx.outDir().resolve("results.json"),
+        Configs.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(results));
+    CpvrReport.write(ctx.outDir(), runs, serving, MODELS);
+  }
+
+  /** A trained model kept for the serving benchmark. */
+  private record Trained(Model model, TrainingRun.Built built, Weights weights) {}
+
+  static CpvrRun evaluate(OrtBackend backend, Model m, long seed, TrainingRun.Built b, Weights w, double secs,
+      double finalLoss) throws Exception {
+    CpvrTask task = (CpvrTask) b.task();
+    long params = b.graph().trainableParameters().stream().mapToLong(p -> p.shape().size()).sum();
+    Architecture arch = b.architecture();
+    if (arch instanceof UniversalTransformer ut) {
+      try (AdaptiveDepthRunner runner = AdaptiveDepthRunner.of(backend, ut, w)) {
+        HopReport train = task.evaluatePerHop(in -> runner.run(in, ut.halting().maxSteps()).asOutputs());
+        HopReport test = task.evaluatePerHop(in -> runner.run(in, TEST_MAX_STEPS).asOutputs());
+        return new CpvrRun(m.id(), m.label(), seed, params, secs, finalLoss, train, test);
+      }
+    }
+    try (ForwardSession fs = ForwardSession.compile(b.graph(), backend, w, "logits")) {
+      return new CpvrRun(m.id(), m.label(), seed, params, secs, finalLoss, task.evaluatePerHop(fs::run), null);
+    }
+  }
+
+  /** Per-example wall time and depth of every serving path, at batch 1 and batch 64, hops 1–6. */
+  private static ObjectNode benchmark(Context ctx, Plan plan, Map<String, Trained> models) throws Exception {
+    ObjectNode out = Configs.mapper().createObjectNode();
+    int[] hops = {1, 2, 3, 4, 5, 6};
+    for (Trained t : models.values()) {
+      CpvrTask task = (CpvrTask) t.built().task();
+      List<Map<String, Tensor>> single = new ArrayList<>();
+      List<Integer> hopOf = new ArrayList<>();
+      List<Cpvr.Example> mixed = new ArrayList<>();
+      for (int h : hops) {
+        List<Cpvr.Example> set = task.testSet(h);
+        for (int i = 0; i < plan.benchPerHop(); i++) {
+          single.add(Map.of("tokens", task.tokens(set, i, 1)));
+          hopOf.add(h);
+        }
+        mixed.addAll(set.subList(0, Math.min(set.size(), 64)));
+      }
+      java.util.Collections.shuffle(mixed, new java.util.Random(1));
+      List<Map<String, Tensor>> batches = new ArrayList<>();
+      for (int start = 0; start + 64 <= mixed.size(); start += 64) {
+        batches.add(Map.of("tokens", task.tokens(mixed, start, 64)));
+      }
+      int depth = t.built().architecture() instanceof UniversalTransformer ut ? ut.halting().maxSteps() : 4;
+      ObjectNode model = out.putObject(t.model().id());
+      try (ServingSessions s = new ServingSessions(ServingSessions.latencyBackend(ctx.backend()),
+          t.built().architecture(), t.weights())) {
+        List<ServingBenchmark.Timing> one = ServingBenchmark.run(s.paths(), single, plan.benchRounds(), 20, depth);
+        List<ServingBenchmark.Timing> many = ServingBenchmark.run(s.paths(), batches, plan.benchRounds(), 2, depth);
+        for (int k = 0; k < one.size(); k++) {
+          ObjectNode p = model.putObject(one.get(k).name());
+          ArrayNode perHop = p.putArray("batch1_per_hop");
+          for (int h : hops) {
+            double us = 0;
+            double steps = 0;
+            int n = 0;
+            for (int i = 0; i < single.size(); i++) {
+              if (hopOf.get(i) == h) {
+                us += one.get(k).micros()[i];
+                steps += one.get(k).steps()[i][0];
+                n++;
+              }
+            }
+            perHop.addObject().put("hops", h).put("micros", us / n).put("layers", steps / n);
+          }
+          double layers = 0;
+          for (double[] s1 : one.get(k).steps()) {
+            layers += s1[0];
+          }
+          p.put("batch1_micros_per_example", one.get(k).meanMicros());
+          p.put("batch1_layers_per_example", layers / single.size());
+          p.put("batch64_micros_per_example", many.get(k).meanMicros() / 64);
+          ctx.log().printf(Locale.ROOT, "serving %s, %s: batch 1 %.0f µs/example (%.2f layers), batch 64 %.0f"
+              + " µs/example%n", t.model().label(), one.get(k).name(), one.get(k).meanMicros(), layers / single.size(),
+              many.get(k).meanMicros() / 64);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static ObjectNode results(Plan plan, List<CpvrRun> runs) {
+    ObjectNode root = Configs.mapper().createObjectNode();
+    root.put("experiment", "hyper-ut-cpvr");
+    root.put("steps", plan.steps());
+    root.put("seeds", plan.seeds());
+    root.put("test_examples_per_hop", plan.testExamples());
+    root.put("test_max_steps", TEST_MAX_STEPS);
+    ArrayNode arr = root.putArray("runs");
+    for (CpvrRun r : runs) {
+      ObjectNode o = arr.addObject();
+      o.put("model", r.model());
+      o.put("seed", r.seed());
+      o.put("parameters", r.parameters());
+      o.put("train_seconds", r.seconds());
+      o.put("final_loss", r.finalLoss());
+      o.set("t_max_train", report(r.trainDepth()));
+      if (r.testDepth() != null) {
+        o.set("t_max_test", report(r.testDepth()));
+      }
+    }
+    return root;
+  }
+
+  private static ObjectNode report(HopReport h) {
+    ObjectNode o = Configs.mapper().createObjectNode();
+    ArrayNode hops = o.putArray("hops");
+    ArrayNode acc = o.putArray("accuracy");
+    ArrayNode steps = o.putArray("mean_steps");
+    for (int i = 0; i < h.hops().length; i++) {
+      hops.add(h.hops()[i]);
+      acc.add(h.accuracy()[i]);
+      if (!Double.isNaN(h.meanSteps()[i])) {
+        steps.add(h.meanSteps()[i]);
+      }
+    }
+    return o;
+  }
+
+  static String fmt(double[] xs) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < xs.length; i++) {
+      sb.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", xs[i]));
+    }
+    return sb.append(']').toString();
+  }
+}

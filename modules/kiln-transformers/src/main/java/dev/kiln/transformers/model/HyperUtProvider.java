@@ -1,0 +1,41 @@
+package dev.kiln.transformers.model;
+
+import dev.kiln.spi.Architecture;
+import dev.kiln.spi.ArchitectureProvider;
+
+/**
+ * {@code "hyper-ut"}: Hyper-UT, arXiv 2310.08866 ({@link UniversalTransformer} with a
+ * {@link HyperFeedForward}); report {@code docs/reproductions/hyper-ut.md}.
+ */
+public final class HyperUtProvider implements ArchitectureProvider<HyperUtConfig> {
+
+  @Override
+  public String name() {
+    return "hyper-ut";
+  }
+
+  @Override
+  public Class<HyperUtConfig> configType() {
+    return HyperUtConfig.class;
+  }
+
+  @Override
+  public Architecture create(HyperUtConfig config) {
+    return config.architecture();
+  }
+
+  /**
+   * A small model, so the conformance suite's finite differences stay fast, with SiLU instead of
+   * GELU: ONNX Runtime has no float64 Erf, and with SiLU the whole model is checked in float64.
+   */
+  @Override
+  public HyperUtConfig exampleConfig() {
+    return new HyperUtConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4, "silu");
+  }
+
+  @Override
+  public String description() {
+    return "Hyper-UT (arXiv 2310.08866): UT-ACT whose FFN weights are generated per example and step"
+        + " from a routed pool";
+  }
+}

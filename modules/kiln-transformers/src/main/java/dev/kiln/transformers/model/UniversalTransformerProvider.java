@@ -1,0 +1,40 @@
+package dev.kiln.transformers.model;
+
+import dev.kiln.spi.Architecture;
+import dev.kiln.spi.ArchitectureProvider;
+
+/**
+ * {@code "universal-transformer"}: a Universal Transformer with adaptive computation time
+ * ({@link UniversalTransformer}).
+ */
+public final class UniversalTransformerProvider implements ArchitectureProvider<UniversalTransformerConfig> {
+
+  @Override
+  public String name() {
+    return "universal-transformer";
+  }
+
+  @Override
+  public Class<UniversalTransformerConfig> configType() {
+    return UniversalTransformerConfig.class;
+  }
+
+  @Override
+  public Architecture create(UniversalTransformerConfig config) {
+    return config.architecture();
+  }
+
+  /**
+   * A small model, so the conformance suite's finite differences stay fast, with SiLU instead of
+   * GELU: ONNX Runtime has no float64 Erf, and with SiLU the whole model is checked in float64.
+   */
+  @Override
+  public UniversalTransformerConfig exampleConfig() {
+    return new UniversalTransformerConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, "silu");
+  }
+
+  @Override
+  public String description() {
+    return "Universal Transformer with per-example ACT: tokens [N,L] -> logits, ponder, steps";
+  }
+}

@@ -1,0 +1,45 @@
+package dev.kiln.transformers.model;
+
+import dev.kiln.nn.Activation;
+
+/**
+ * {@code "vit"} as a recipe writes it: a fixed-depth encoder over image patches.
+ *
+ * @param imageSize image height and width (28)
+ * @param patchSize patch height and width (7: 16 patches)
+ * @param channels image channels (1)
+ * @param classes output classes (10)
+ * @param dim model width (64)
+ * @param heads attention heads (4)
+ * @param ffn feed-forward width (128)
+ * @param depth blocks (4)
+ * @param activation feed-forward non-linearity (gelu)
+ */
+public record VitConfig(Integer imageSize, Integer patchSize, Integer channels, Integer classes, Integer dim,
+    Integer heads, Integer ffn, Integer depth, String activation) {
+
+  public VitConfig {
+    imageSize = imageSize == null ? 28 : imageSize;
+    patchSize = patchSize == null ? 7 : patchSize;
+    channels = channels == null ? 1 : channels;
+    classes = classes == null ? 10 : classes;
+    dim = dim == null ? 64 : dim;
+    heads = heads == null ? 4 : heads;
+    ffn = ffn == null ? 128 : ffn;
+    depth = depth == null ? 4 : depth;
+    activation = activation == null ? "gelu" : activation;
+    build(imageSize, patchSize, channels, classes, dim, heads, ffn, depth, activation);
+  }
+
+  /** The architecture. */
+  public FixedDepthEncoder architecture() {
+    return build(imageSize, patchSize, channels, classes, dim, heads, ffn, depth, activation);
+  }
+
+  private static FixedDepthEncoder build(
+      int imageSize, int patchSize, int channels, int classes, int dim, int heads, int ffn, int depth,
+      String activation) {
+    return new FixedDepthEncoder(new PatchSequence(imageSize, patchSize, channels),
+        new BlockDims(dim, heads, ffn, Activation.parse(activation)), depth, classes);
+  }
+}
