@@ -48,7 +48,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Injector injector = runtime.injector();
+    Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
     try (DiffusionModel m = DiffusionModel.load(model, backend)) {
       for (int s : steps) {

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.Device;
+import dev.kiln.train.InferenceModule;
 import dev.kiln.train.TrainingModule;
 import picocli.CommandLine.Option;
 
@@ -22,8 +23,13 @@ public final class RuntimeOptions {
     return BackendOptions.defaults().withDevice(Device.parse(device)).withThreads(threads);
   }
 
-  /** The Guice injector that wires the providers found on the module path to the backend. */
+  /** The Guice injector for training: tasks, architectures, samplers and renderers wired to the backend. */
   Injector injector() {
     return Guice.createInjector(new TrainingModule(backend()));
+  }
+
+  /** The Guice injector for serving: samplers and renderers wired to the backend. */
+  Injector inferenceInjector() {
+    return Guice.createInjector(new InferenceModule(backend()));
   }
 }

@@ -60,7 +60,7 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Injector injector = runtime.injector();
+    Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
     try (DiffusionModel m = DiffusionModel.load(model, backend)) {
       Sampling.Drawn d = Sampling.draw(injector, m, sampler, overrides(settings), steps, count, seed, label, guidance);
