@@ -17,8 +17,6 @@ import dev.kiln.transformers.serving.AdaptiveDepthRunner;
 import dev.kiln.transformers.tasks.PonderClassificationTaskProvider;
 import dev.kiln.viz.LinePlot;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,14 +90,12 @@ public final class HyperUVitMnistExperiment implements Experiment {
     for (int seed = 0; seed < seeds; seed++) {
       for (String type : List.of("vit", "hyperu-vit")) {
         Recipe recipe = recipe(type, steps, seed);
-        Path dir = ctx.outDir().resolve("runs").resolve(type + "-seed" + seed);
-        Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
-        Files.deleteIfExists(dir.resolve(Trainer.METRICS));
-        long t0 = System.nanoTime();
-        Trainer.Result r = training.train(recipe, dir, ctx.log());
-        double secs = (System.nanoTime() - t0) / 1e9;
-        TrainingRun.Built b = training.build(recipe);
-        long params = b.graph().trainableParameters().stream().mapToLong(p -> p.shape().size()).sum();
+        FreshRun f = FreshRun.train(training, recipe, ctx.outDir().resolve("runs").resolve(type + "-seed" + seed),
+            ctx.log());
+        Trainer.Result r = f.result();
+        TrainingRun.Built b = f.built();
+        double secs = f.seconds();
+        long params = f.parameters();
         Map<String, Double> eval = r.lastEval();
         ObjectNode o = runs.addObject().put("model", type).put("seed", seed).put("parameters", params)
             .put("train_seconds", secs).put("final_loss", r.finalLoss());

@@ -11,7 +11,6 @@ import dev.kiln.spi.Configs;
 import dev.kiln.spi.Experiment;
 import dev.kiln.train.ForwardSession;
 import dev.kiln.train.Recipe;
-import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;
 import dev.kiln.transformers.model.HyperUtProvider;
 import dev.kiln.transformers.model.TransformerEncoderProvider;
@@ -22,8 +21,6 @@ import dev.kiln.transformers.tasks.Cpvr;
 import dev.kiln.transformers.tasks.CpvrTask;
 import dev.kiln.transformers.tasks.CpvrTaskProvider;
 import dev.kiln.transformers.tasks.HopReport;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,19 +130,15 @@ public final class HyperUtCpvrExperiment implements Experiment {
     for (int seed = 0; seed < plan.seeds(); seed++) {
       for (Model m : MODELS) {
         Recipe recipe = recipe(m, plan.steps(), seed, plan.testExamples());
-        Path dir = ctx.outDir().resolve("runs").resolve(m.id() + "-seed" + seed);
-        Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
-        Files.deleteIfExists(dir.resolve(Trainer.METRICS));
-        long t0 = System.nanoTime();
-        Trainer.Result r = training.train(recipe, dir, ctx.log());
-        double secs = (System.nanoTime() - t0) / 1e9;
-        TrainingRun.Built b = training.build(recipe);
-        CpvrRun run = evaluate(ctx.backend(), m, seed, b, r.weights(), secs, r.finalLoss());
+        FreshRun f = FreshRun.train(training, recipe, ctx.outDir().resolve("runs").resolve(m.id() + "-seed" + seed),
+            ctx.log());
+        CpvrRun run = evaluate(ctx.backend(), m, seed, f);
         runs.add(run);
         ctx.log().printf(Locale.ROOT, "%s seed %d: %.0f s, loss %.3f; accuracy per hop %s; steps per hop %s%n",
-            m.label(), seed, secs, r.finalLoss(), fmt(run.trainDepth().accuracy()), fmt(run.trainDepth().meanSteps()));
+            m.label(), seed, f.seconds(), f.result().finalLoss(), fmt(run.trainDepth().accuracy()),
+            fmt(run.trainDepth().meanSteps()));
         if (seed == 0) {
-          first.put(m.id(), new Trained(m, b, r.weights()));
+          first.put(m.id(), new Trained(m, f.built(), f.result().weights()));
         }
       }
     }
@@ -160,10 +153,13 @@ public final class HyperUtCpvrExperiment implements Experiment {
   /** A trained model kept for the serving benchmark. */
   private record Trained(Model model, TrainingRun.Built built, Weights weights) {}
 
-  static CpvrRun evaluate(OrtBackend backend, Model m, long seed, TrainingRun.Built b, Weights w, double secs,
-      double finalLoss) throws Exception {
+  static CpvrRun evaluate(OrtBackend backend, Model m, long seed, FreshRun f) throws Exception {
+    TrainingRun.Built b = f.built();
+    Weights w = f.result().weights();
     CpvrTask task = (CpvrTask) b.task();
-    long params = b.graph().trainableParameters().stream().mapToLong(p -> p.shape().size()).sum();
+    long params = f.parameters();
+    double secs = f.seconds();
+    double finalLoss = f.result().finalLoss();
     Architecture arch = b.architecture();
     if (arch instanceof UniversalTransformer ut) {
       try (AdaptiveDepthRunner runner = AdaptiveDepthRunner.of(backend, ut, w)) {

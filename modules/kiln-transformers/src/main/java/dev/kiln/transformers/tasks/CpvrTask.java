@@ -2,7 +2,6 @@ package dev.kiln.transformers.tasks;
 
 import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
-import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
 import dev.kiln.runtime.Seeds;
 import dev.kiln.runtime.Tensor;
@@ -56,14 +55,7 @@ public final class CpvrTask implements Task {
       throw new ConfigException("cpvr task: the architecture must read int64 `tokens` [N, " + config.length()
           + "] (its `length` must equal the task's), it reads " + in.values());
     }
-    Map<String, Value> out = architecture.build(g, in);
-    Value logits = out.get("logits");
-    if (logits != null && logits.shape().dim(1).size() != config.length()) {
-      throw new ConfigException("cpvr task: `logits` must have " + config.length() + " classes, got " + logits.shape());
-    }
-    out.forEach(g::output);
-    Value label = g.input("label", DType.INT64, Shape.batched("N"));
-    return PonderObjective.of(g, out, label, config.ponderWeight(), "cpvr task");
+    return PonderObjective.build(g, architecture, in, config.length(), config.ponderWeight(), "cpvr task");
   }
 
   @Override

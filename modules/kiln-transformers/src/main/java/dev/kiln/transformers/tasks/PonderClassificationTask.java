@@ -1,9 +1,7 @@
 package dev.kiln.transformers.tasks;
 
 import dev.kiln.data.MnistDigits;
-import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
-import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Architecture;
@@ -46,10 +44,8 @@ public final class PonderClassificationTask implements Task {
       throw new ConfigException("ponder-classification task: the architecture must read `x` with 784 values per"
           + " image, it reads " + in);
     }
-    Map<String, Value> out = architecture.build(g, in);
-    out.forEach(g::output);
-    Value label = g.input("label", DType.INT64, Shape.batched("N"));
-    return PonderObjective.of(g, out, label, config.ponderWeight(), "ponder-classification task");
+    return PonderObjective.build(g, architecture, in, MnistDigits.CLASSES, config.ponderWeight(),
+        "ponder-classification task");
   }
 
   @Override

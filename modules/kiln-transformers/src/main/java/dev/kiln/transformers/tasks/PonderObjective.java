@@ -1,8 +1,11 @@
 package dev.kiln.transformers.tasks;
 
+import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
+import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
 import dev.kiln.nn.Losses;
+import dev.kiln.spi.Architecture;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Objective;
 import java.util.LinkedHashMap;
@@ -17,12 +20,22 @@ final class PonderObjective {
 
   private PonderObjective() {}
 
-  /** The objective over the architecture's outputs {@code out}; logs accuracy, ponder and steps. */
-  static Objective of(Graph g, Map<String, Value> out, Value label, double ponderWeight, String task) {
+  /**
+   * Builds {@code architecture} on its declared inputs {@code in}, declares its outputs and an int64
+   * {@code label [N]} input, and returns the objective; logs accuracy, ponder and steps.
+   *
+   * @param classes the number of classes {@code logits} must have
+   */
+  static Objective build(Graph g, Architecture architecture, Map<String, Value> in, long classes,
+      double ponderWeight, String task) {
+    Map<String, Value> out = architecture.build(g, in);
     Value logits = out.get("logits");
-    if (logits == null) {
-      throw new ConfigException(task + ": the architecture must output `logits`");
+    if (logits == null || logits.rank() != 2 || logits.shape().dim(1).size() != classes) {
+      throw new ConfigException(task + ": the architecture must output `logits` [N, " + classes + "], it outputs "
+          + out.values());
     }
+    out.forEach(g::output);
+    Value label = g.input("label", DType.INT64, Shape.batched("N"));
     Value loss = Losses.crossEntropy(g, logits, label);
     Map<String, Value> metrics = new LinkedHashMap<>();
     metrics.put("accuracy", Losses.accuracy(g, logits, label));
