@@ -62,10 +62,10 @@ public final class BootExperiment implements Experiment {
    */
   record Part(String name, long pdRoundSteps, int pdBatch, double pdLr, int evalCount, int timingBatch) {}
 
-  static final List<Part> FULL = List.of(new Part("8gaussians", 1500, 256, 3e-4, 2000, 256),
-      new Part("mnist", 600, 64, 2e-4, 1000, 256));
-  static final List<Part> QUICK = List.of(new Part("8gaussians", 20, 64, 3e-4, 200, 64),
-      new Part("mnist", 5, 16, 2e-4, 100, 32));
+  static final List<Part> FULL = List.of(new Part("8gaussians", 1200, 256, 3e-4, 2000, 256),
+      new Part("mnist", 1000, 64, 2e-4, 1000, 256));
+  static final List<Part> QUICK = List.of(new Part("8gaussians", 5, 32, 3e-4, 100, 16),
+      new Part("mnist", 2, 8, 2e-4, 50, 8));
 
   @Override
   public String name() {
@@ -85,9 +85,9 @@ public final class BootExperiment implements Experiment {
     for (Part part : ctx.quick() ? QUICK : FULL) {
       ObjectNode r = results.putObject(part.name());
       table.append(runPart(ctx, part, seeds, r));
+      Files.writeString(ctx.outDir().resolve("results.json"), results.toPrettyString());
+      Files.writeString(ctx.outDir().resolve("table.md"), table.toString());
     }
-    Files.writeString(ctx.outDir().resolve("results.json"), results.toPrettyString());
-    Files.writeString(ctx.outDir().resolve("table.md"), table.toString());
   }
 
   private String runPart(Context ctx, Part part, int seeds, ObjectNode out) throws IOException {
@@ -99,8 +99,8 @@ public final class BootExperiment implements Experiment {
     Recipe bootRecipe = recipe(part.name() + "/recipe.json");
     if (ctx.quick()) {
       teacherRecipe = quick(teacherRecipe, part);
-      bootRecipe = bootRecipe.with("trainer.steps", number(40)).with("trainer.log_every", number(10))
-          .with("task.batch_size", number(16));
+      bootRecipe = bootRecipe.with("trainer.steps", number(10)).with("trainer.log_every", number(5))
+          .with("trainer.checkpoint_every", number(0)).with("task.batch_size", number(8));
     }
     ObjectNode timing = out.putObject("train_seconds");
 
@@ -180,9 +180,9 @@ public final class BootExperiment implements Experiment {
 
   /** A few steps of a narrow model: checks the pipeline, not the method. */
   private static Recipe quick(Recipe r, Part part) {
-    Recipe q = r.with("trainer.steps", number(part.name().equals("mnist") ? 30 : 300))
-        .with("trainer.log_every", number(50)).with("trainer.checkpoint_every", number(0));
-    return r.section("architecture").has("hidden") ? q.with("architecture.hidden", number(32)) : q;
+    return r.with("trainer.steps", number(part.name().equals("mnist") ? 5 : 100))
+        .with("trainer.log_every", number(50)).with("trainer.checkpoint_every", number(0))
+        .with("task.batch_size", number(32)).with("architecture.hidden", number(16));
   }
 
   private static JsonNode number(long v) {
@@ -243,10 +243,20 @@ public final class BootExperiment implements Experiment {
   private static void plot(Part part, Path dir, DiffusionTask data, List<DistillationComparison.Method> methods)
       throws IOException {
     if (part.name().equals("mnist")) {
+      List<Tensor> firstRows = new ArrayList<>();
       for (DistillationComparison.Method m : methods) {
-        ImageGrid.forRange(-1, 1).withColumns(10).write(clamp(m.sample(100, 1000)),
-            dir.resolve("samples-" + slug(m.name()) + ".png"));
+        Tensor x = clamp(m.sample(100, 1000));
+        ImageGrid.forRange(-1, 1).withColumns(10).write(x, dir.resolve("samples-" + slug(m.name()) + ".png"));
+        firstRows.add(x);
       }
+      // One row per method, same noise and label per column: what pairing fidelity measures.
+      int per = 10 * 28 * 28;
+      float[] rows = new float[methods.size() * per];
+      for (int i = 0; i < firstRows.size(); i++) {
+        System.arraycopy(firstRows.get(i).toFloatArray(), 0, rows, i * per, per);
+      }
+      ImageGrid.forRange(-1, 1).withColumns(10).withScale(2)
+          .write(Tensor.of(rows, 10L * methods.size(), 1, 28, 28), dir.resolve("pairing.png"));
       return;
     }
     List<ScatterPlot.Panel> panels = new ArrayList<>();
@@ -254,7 +264,7 @@ public final class BootExperiment implements Experiment {
     for (DistillationComparison.Method m : methods) {
       panels.add(ScatterPlot.Panel.of(m.name(), m.sample(part.evalCount(), 1000)));
     }
-    ScatterPlot.defaults().withBounds(ScatterPlot.Bounds.square(1.6)).withPanelSize(260).withDotDiameter(2)
+    ScatterPlot.defaults().withBounds(ScatterPlot.Bounds.square(2.6)).withPanelSize(260).withDotDiameter(2)
         .write(dir.resolve("samples.png"), panels);
   }
 
