@@ -41,8 +41,8 @@ public final class SsdNerf {
   private final SsdNerfConfig config;
   private final SsdGraphs graphs;
   private final NoiseSchedule schedule;
-  private final Map<String, Tensor> decoder = new LinkedHashMap<>();
-  private final Map<String, Tensor> prior = new LinkedHashMap<>();
+  private final Map<String, Tensor> decoder;
+  private final Map<String, Tensor> prior;
   private final Ema priorAverage;
   private double norm = 1.0;
   private float[][] sceneCodes = new float[0][];
@@ -52,12 +52,33 @@ public final class SsdNerf {
     this.graphs = new SsdGraphs(config.model());
     SsdNerfConfig.Model m = config.model();
     this.schedule = NoiseSchedule.of(m.timesteps(), m.betaStart(), m.betaEnd(), BetaSchedule.LINEAR, null, false);
+    this.decoder = new LinkedHashMap<>();
+    this.prior = new LinkedHashMap<>();
     Graph g = graphs.allParameters();
     Weights w = Weights.initialize(g, seed);
     for (Value p : g.parameters()) {
       (p.name().startsWith("decoder.") ? decoder : prior).put(p.name(), w.get(p.name()));
     }
     this.priorAverage = new Ema(config.training().priorEma(), Weights.of(prior));
+  }
+
+  private SsdNerf(SsdNerf trained, SsdNerfConfig config) {
+    this.config = config;
+    this.graphs = trained.graphs;
+    this.schedule = trained.schedule;
+    this.decoder = trained.decoder;
+    this.prior = trained.prior;
+    this.priorAverage = trained.priorAverage;
+    this.norm = trained.norm;
+    this.sceneCodes = trained.sceneCodes;
+  }
+
+  /**
+   * This trained model with other test-time settings (guidance scale, finetune schedule); weights
+   * and codes are shared, not copied.
+   */
+  public SsdNerf withReconstruction(SsdNerfConfig.Reconstruction reconstruction) {
+    return new SsdNerf(this, new SsdNerfConfig(config.model(), config.training(), reconstruction));
   }
 
   /** A model with freshly initialised decoder and prior (no scene codes yet). */
@@ -169,10 +190,14 @@ public final class SsdNerf {
    * network and the host renderer; one image [3, H, W] per scene.
    */
   public float[][] render(List<float[]> x, List<Camera> cameras, OrtBackend backend) {
-    int pixels = cameras.get(0).intrinsics().pixels();
-    try (FieldRenderer r = new FieldRenderer(field(), decoder, VolumeRenderer.standard(), x.size(), pixels,
-        config.model().samplesPerRay(), SsdGraphs.BACKGROUND, backend)) {
+    try (FieldRenderer r = renderer(x.size(), cameras.get(0).intrinsics().pixels(), backend)) {
       return r.render(x, cameras);
     }
+  }
+
+  /** A host-path renderer of {@code scenes} images of {@code pixels} pixels per call, for repeated use. */
+  public FieldRenderer renderer(int scenes, int pixels, OrtBackend backend) {
+    return new FieldRenderer(field(), decoder, VolumeRenderer.standard(), scenes, pixels,
+        config.model().samplesPerRay(), SsdGraphs.BACKGROUND, backend);
   }
 }

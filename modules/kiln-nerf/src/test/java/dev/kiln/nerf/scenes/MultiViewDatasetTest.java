@@ -2,6 +2,7 @@ package dev.kiln.nerf.scenes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class MultiViewDatasetTest {
         List.of(Category.TOYCAR, Category.CHAIR), 1, 12, 1, 24, null, null, 1, 3L));
     for (MultiViewDataset.SceneViews s : ds.test()) {
       for (View v : s.heldOut()) {
-        long hit = java.util.Arrays.stream(v.objectId()).filter(id -> id >= 0).count();
+        long hit = Arrays.stream(v.objectId()).filter(id -> id >= 0).count();
         assertThat(hit).as("object pixels in a held-out view of scene %d", s.index()).isGreaterThan(10);
         // No object touches the image border: the whole object is framed.
         for (int x = 0; x < v.width(); x++) {

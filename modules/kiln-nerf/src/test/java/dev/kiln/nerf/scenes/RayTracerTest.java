@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.Intrinsics;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,7 @@ class RayTracerTest {
     Intrinsics in = Intrinsics.fromFov(size, size, 40);
     Scene scene = new Scene(Category.SHAPES, List.of(new Primitive.Sphere(new double[] {0, 0, 0}, radius, GREY)));
     View v = new RayTracer(1).render(scene, Camera.orbit(dist, 45, 20, in));
-    long covered = java.util.Arrays.stream(v.objectId()).filter(id -> id == 0).count();
+    long covered = Arrays.stream(v.objectId()).filter(id -> id == 0).count();
     // The silhouette is a cone of half-angle asin(r/d); its image is a disc of radius f·tan(asin(r/d)).
     double pixelRadius = in.fx() * Math.tan(Math.asin(radius / dist));
     double expected = Math.PI * pixelRadius * pixelRadius;
