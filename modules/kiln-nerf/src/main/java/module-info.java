@@ -24,5 +24,6 @@ module dev.kiln.nerf {
   opens dev.kiln.nerf.experiments to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
-  provides dev.kiln.spi.Experiment with dev.kiln.nerf.experiments.SsdNerfExperiment;
+  provides dev.kiln.spi.Experiment with dev.kiln.nerf.experiments.SsdNerfExperiment,
+      dev.kiln.nerf.experiments.SsdNerfLossBalance;
 }

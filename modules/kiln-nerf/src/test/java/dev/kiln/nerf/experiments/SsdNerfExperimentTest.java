@@ -34,6 +34,15 @@ class SsdNerfExperimentTest {
   }
 
   @Test
+  void lossBalanceQuickRunWritesOneRowPerPixelWeight() throws Exception {
+    new SsdNerfLossBalance().run(new Experiment.Context(dir, new OrtBackend(BackendOptions.cpu(2)), 0, true,
+        new PrintStream(OutputStream.nullOutputStream())));
+    List<String> rows = Files.readAllLines(dir.resolve("summary.md"));
+    assertThat(rows).hasSize(2 + SsdNerfLossBalance.PIXEL_WEIGHTS.length);
+    assertThat(rows.get(2)).startsWith("| 5 |").doesNotContain("NaN");
+  }
+
+  @Test
   void zooConfigIsThePlanTheReportRan() throws Exception {
     JsonNode json = Configs.mapper().readTree(Path.of("../../model-zoo/ssdnerf/config.json").toFile());
     assertThat(Configs.read(json, SsdNerfExperiment.Plan.class, "model-zoo/ssdnerf/config.json"))
