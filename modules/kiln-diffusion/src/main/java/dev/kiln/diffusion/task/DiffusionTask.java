@@ -130,7 +130,13 @@ public final class DiffusionTask implements Task {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("kiln_task", "diffusion");
     // Samplers clip x̂₀ to [-1, 1] only for images, whose pixels live there; 2-D toy data does not.
-    m.put("scheduler_config", config.schedule().toJson().put("clip_sample", data.shape().length > 1).toString());
+    var sched = config.schedule().toJson().put("clip_sample", data.shape().length > 1);
+    if (config.schedule().betaSchedule() == dev.kiln.diffusion.schedule.BetaSchedule.SQUAREDCOS_CAP_V2) {
+      // The capped cosine schedule ends at ᾱ ≈ 1e-9 (σ ≈ 3·10⁴); multistep solvers must not step from there
+      // (diffusers' advice for this schedule).
+      sched.put("lambda_min_clipped", -5.1);
+    }
+    m.put("scheduler_config", sched.toString());
     m.put("sample_shape", Arrays.toString(data.shape()));
     m.put("data", config.data());
     if (config.classConditional()) {
