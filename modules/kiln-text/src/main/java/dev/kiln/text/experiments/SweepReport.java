@@ -95,7 +95,8 @@ final class SweepReport {
       for (SweepRun r : SweepRun.of(runs, v.id())) {
         sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %.4f | %.3f | %.3f | %.0f |%n", v.label(),
             lrLabel(r.lr()), r.seed(), r.diverged() ? "**yes**" : "no", r.stepsRun(), r.finalLoss(), r.heldOutBpc(),
-            r.minEntropy(), r.seconds()));
+            // log(A + ε) makes one-hot rows −1e−6 nats rather than 0; show that as 0.
+            Math.max(0, r.minEntropy()), r.seconds()));
       }
     }
     sb.append(String.format(Locale.ROOT, "%n| variant | diverged runs | stuck runs (held-out within %.2f bits of the"
