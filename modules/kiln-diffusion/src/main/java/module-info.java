@@ -40,7 +40,8 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.samplers.UniPcProvider;
   exports dev.kiln.diffusion.experiments;
   provides dev.kiln.spi.Experiment with dev.kiln.diffusion.experiments.SamplerNfeExperiment,
-      dev.kiln.diffusion.boot.BootExperiment;
+      dev.kiln.diffusion.boot.BootExperiment,
+      dev.kiln.diffusion.agm.AgmExperiment;
   exports dev.kiln.diffusion.boot;
   opens dev.kiln.diffusion.boot to com.fasterxml.jackson.databind;
   exports dev.kiln.diffusion.agm;

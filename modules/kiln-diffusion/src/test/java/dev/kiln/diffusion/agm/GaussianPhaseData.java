@@ -11,8 +11,8 @@ import dev.kiln.spi.PhaseSpaceDenoiser;
  */
 record GaussianPhaseData(double mu, double s, AgmProcess process) {
 
-  /** E[x₁ | x, v] at time t. */
-  double posteriorMean(double x, double v, double t) {
+  /** E[x₁ | x, v] = μ + w_x·(x − c_x μ) + w_v·(v − c_v μ) at time t: {w_x, w_v}. */
+  double[] posteriorWeights(double t) {
     double cx = AgmProcess.meanX(t);
     double cv = AgmProcess.meanV(t);
     AgmProcess.Covariance sig = process.covariance(t);
@@ -21,29 +21,29 @@ record GaussianPhaseData(double mu, double s, AgmProcess process) {
     double mxv = s2 * cx * cv + sig.xv();
     double mvv = s2 * cv * cv + sig.vv();
     double det = mxx * mvv - mxv * mxv;
-    double dx = x - cx * mu;
-    double dv = v - cv * mu;
-    // (cx, cv)·M⁻¹·(dx, dv)
-    double wx = (mvv * dx - mxv * dv) / det;
-    double wv = (-mxv * dx + mxx * dv) / det;
-    return mu + s2 * (cx * wx + cv * wv);
+    // s²·(c_x, c_v)·M⁻¹
+    return new double[] {s2 * (cx * mvv - cv * mxv) / det, s2 * (-cx * mxv + cv * mxx) / det};
   }
 
-  /** The ideal normalised drift D = E[F_t | m]/N_t. */
-  double drift(double x, double v, double t) {
-    Bridge b = process.at(t);
-    double x1 = posteriorMean(x, v, t);
-    double ex = (x - AgmProcess.meanX(t) * x1) / b.lxx();
-    double ev = (v - AgmProcess.meanV(t) * x1 - b.lxv() * ex) / b.lvv();
+  /** The ideal normalised drift D = E[F_t | m]/N_t at (x, v). */
+  double drift(Bridge b, double[] w, double x, double v) {
+    double t = b.t();
+    double cx = AgmProcess.meanX(t);
+    double cv = AgmProcess.meanV(t);
+    double x1 = mu + w[0] * (x - cx * mu) + w[1] * (v - cv * mu);
+    double ex = (x - cx * x1) / b.lxx();
+    double ev = (v - cv * x1 - b.lxv() * ex) / b.lvv();
     return b.label(x1, ex, ev) / b.normalizer();
   }
 
   /** The ideal model on float32 tensors, as a network would be. */
   PhaseSpaceDenoiser denoiser() {
     return (x, v, t) -> {
+      Bridge b = process.at(t);
+      double[] w = posteriorWeights(t);
       float[] out = new float[x.size()];
       for (int i = 0; i < out.length; i++) {
-        out[i] = (float) drift(x.getFloat(i), v.getFloat(i), t);
+        out[i] = (float) drift(b, w, x.getFloat(i), v.getFloat(i));
       }
       return Tensor.of(out, x.shape());
     };
