@@ -48,15 +48,16 @@ public final class SsdNerfExperiment implements Experiment {
     /**
      * The study as reported, sized for about 40 minutes on two shared CPU cores (see the report):
      * 48 training scenes × 16 views and 12 test scenes at 32×32; 250 outer iterations of 8 scenes ×
-     * 256 rays (K_in 4 for 50 iterations, then 2); the normaliser's EMA and the prior's learning rate
-     * sped up for the short run; 20 guided DDIM steps and a 6 × 4 finetune at test time.
+     * 256 rays (K_in 4 for 50 iterations, then 2), one prior step each; the normaliser's EMA and the
+     * prior's learning rate sped up for the short run; 20 guided DDIM steps and a 6 × 4 finetune at
+     * test time.
      */
     public static Plan full() {
       MultiViewDataset.Config data = new MultiViewDataset.Config(null, 48, 12, 16, 32, null, null, 2, null);
       SsdNerfConfig.Model model = new SsdNerfConfig.Model(null, null, null, null, null, null, null, null, null, null,
           null, null, null, 1e-2);
       SsdNerfConfig.Training training = new SsdNerfConfig.Training(250, 8, 256, 4, 2, 50, null, null, 1e-3, 0.995,
-          null, null);
+          null, null, 1);
       SsdNerfConfig.Reconstruction recon = new SsdNerfConfig.Reconstruction(20, 1e4, 256, 6, 4, null, null, null,
           256);
       return new Plan(data, new SsdNerfConfig(model, training, recon), 3, 6, 25);
@@ -68,7 +69,7 @@ public final class SsdNerfExperiment implements Experiment {
       SsdNerfConfig.Model model = new SsdNerfConfig.Model(new TriplaneField.Config(2, 8, 8, null), 6, null, 8,
           List.of(1, 2), 4, 100, null, null, null, null, null, null, null);
       SsdNerfConfig.Training training = new SsdNerfConfig.Training(3, 3, 16, 2, 1, 1, null, null, null, null, null,
-          null);
+          null, 2);
       SsdNerfConfig.Reconstruction recon = new SsdNerfConfig.Reconstruction(3, null, 16, 1, 2, null, null, null, 16);
       return new Plan(data, new SsdNerfConfig(model, training, recon), 1, 2, 1);
     }

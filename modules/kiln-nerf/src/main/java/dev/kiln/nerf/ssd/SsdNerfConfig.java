@@ -102,10 +102,12 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
    * @param priorEma EMA decay of the prior weights used at test time
    * @param tvWeight weight of the total-variation regulariser of the two-stage baseline's first stage
    * @param twoStageDiffusionWeight c_diff of the two-stage baseline's second stage
+   * @param priorSteps prior (diffusion) steps per outer iteration, each on fresh t and ε; the code gradient
+   *     cached for the inner steps is their mean (the paper takes 1)
    */
   public record Training(Integer iterations, Integer scenesPerBatch, Integer raysPerScene, Integer innerStepsWarmup,
       Integer innerSteps, Integer warmupIterations, Double codeLr, Double decoderLr, Double priorLr, Double priorEma,
-      Double tvWeight, Double twoStageDiffusionWeight) {
+      Double tvWeight, Double twoStageDiffusionWeight, Integer priorSteps) {
     public Training {
       iterations = iterations == null ? 1500 : iterations;
       scenesPerBatch = scenesPerBatch == null ? 8 : scenesPerBatch;
@@ -119,7 +121,9 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
       priorEma = priorEma == null ? 0.999 : priorEma;
       tvWeight = tvWeight == null ? 1.0 : tvWeight;
       twoStageDiffusionWeight = twoStageDiffusionWeight == null ? 1.0 : twoStageDiffusionWeight;
+      priorSteps = priorSteps == null ? 1 : priorSteps;
       positive("training", "iterations", iterations);
+      positive("training", "prior_steps", priorSteps);
       positive("training", "scenes_per_batch", scenesPerBatch);
       positive("training", "rays_per_scene", raysPerScene);
       positive("training", "inner_steps_warmup", innerStepsWarmup);
@@ -137,7 +141,7 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
 
     /** The defaults. */
     public static Training defaults() {
-      return new Training(null, null, null, null, null, null, null, null, null, null, null, null);
+      return new Training(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** K_in at iteration {@code it} (0-based). */

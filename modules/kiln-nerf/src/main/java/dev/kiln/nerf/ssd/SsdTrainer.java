@@ -7,6 +7,7 @@ import dev.kiln.runtime.Tensor;
 import dev.kiln.train.Optimizer;
 import dev.kiln.train.OptimizerConfig;
 import java.io.PrintStream;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,15 +19,16 @@ import java.util.SplittableRandom;
  * Trains an {@link SsdNerf} on multi-view scenes, single-stage (paper Algorithm 1) or as the
  * two-stage baseline.
  *
- * <p>Single stage, each outer iteration on a batch of scenes: one diffusion-loss step updates the
- * prior φ (Adam) and yields ∂(λ_diff L_diff)/∂code, which is cached; then K_in rendering steps each
+ * <p>Single stage, each outer iteration on a batch of scenes: one diffusion-loss step (or
+ * {@code prior_steps} of them, whose code gradients are averaged) updates the prior φ (Adam) and
+ * yields ∂(λ_diff L_diff)/∂code, which is cached; then K_in rendering steps each
  * add the fresh ∂(λ_rend L_rend + reg)/∂code to the cached prior gradient and take a per-scene Adam
  * step on the codes (moments kept per scene across iterations); the decoder ψ takes one Adam step
  * on the last of them.
  *
  * <p>Two stages at equal compute: first the same rendering schedule with no prior and a
  * total-variation regulariser on the codes (the auto-decoder), then as many prior steps as the
- * single-stage run takes, on the frozen codes with c_diff of the baseline.
+ * single-stage run takes (iterations × prior_steps), on the frozen codes with c_diff of the baseline.
  */
 public final class SsdTrainer {
 
@@ -103,19 +105,26 @@ public final class SsdTrainer {
           ? Optimizer.create(OptimizerConfig.adam(tc.priorLr()), slots(model.priorWeights(), diffusion)) : null;
       float[] priorGrad = new float[batch * size];
       long decoderSteps = 0;
+      long priorSteps = 0;
       double diffLoss = Double.NaN;
       for (int it = 0; it < tc.iterations(); it++) {
         int[] scenes = pick(bank.scenes(), batch, Seeds.rng(seed, "batch", it));
         List<float[]> codes = codesOf(bank, scenes);
         if (withPrior) {
-          model.updateNorm(meanSquare(model, codes));
-          RayBatch.copyCodes(codes, diffusion.in("code"));
-          model.fillDiffusionBatch(diffusion, batch, mc.diffusionWeight(), Seeds.rng(seed, "diffusion", it));
-          diffusion.run();
-          priorOpt.step(tc.priorLr(), it + 1);
-          model.updatePriorAverage(it + 1);
-          diffusion.out("grad:code").floats().get(0, priorGrad);
-          diffLoss = diffusion.out("loss").get(0);
+          Arrays.fill(priorGrad, 0f);
+          for (int j = 0; j < tc.priorSteps(); j++) {
+            model.updateNorm(meanSquare(model, codes));
+            RayBatch.copyCodes(codes, diffusion.in("code"));
+            model.fillDiffusionBatch(diffusion, batch, mc.diffusionWeight(), Seeds.rng(seed, "diffusion", it, j));
+            diffusion.run();
+            priorOpt.step(tc.priorLr(), ++priorSteps);
+            model.updatePriorAverage(priorSteps);
+            FloatBuffer g = diffusion.out("grad:code").floats();
+            for (int i = 0; i < priorGrad.length; i++) {
+              priorGrad[i] += g.get(i) / tc.priorSteps();
+            }
+            diffLoss = diffusion.out("loss").get(0);
+          }
         }
         int inner = tc.innerStepsAt(it);
         for (int k = 0; k < inner; k++) {
@@ -152,15 +161,19 @@ public final class SsdTrainer {
         backend)) {
       Optimizer priorOpt = Optimizer.create(OptimizerConfig.adam(tc.priorLr()), slots(model.priorWeights(),
           diffusion));
+      long steps = 0;
       for (int it = 0; it < tc.iterations(); it++) {
         int[] scenes = pick(bank.scenes(), batch, Seeds.rng(seed, "batch2", it));
         List<float[]> codes = codesOf(bank, scenes);
-        model.updateNorm(meanSquare(model, codes));
         RayBatch.copyCodes(codes, diffusion.in("code"));
-        model.fillDiffusionBatch(diffusion, batch, tc.twoStageDiffusionWeight(), Seeds.rng(seed, "diffusion2", it));
-        diffusion.run();
-        priorOpt.step(tc.priorLr(), it + 1);
-        model.updatePriorAverage(it + 1);
+        for (int j = 0; j < tc.priorSteps(); j++) {
+          model.updateNorm(meanSquare(model, codes));
+          model.fillDiffusionBatch(diffusion, batch, tc.twoStageDiffusionWeight(),
+              Seeds.rng(seed, "diffusion2", it, j));
+          diffusion.run();
+          priorOpt.step(tc.priorLr(), ++steps);
+          model.updatePriorAverage(steps);
+        }
         if ((it + 1) % logEvery == 0 || it == tc.iterations() - 1) {
           Point p = new Point(2, it + 1, Double.NaN, diffusion.out("loss").get(0), model.norm(), seconds(start));
           points.add(p);
