@@ -115,7 +115,7 @@ public final class SsdTrainer {
           for (int j = 0; j < tc.priorSteps(); j++) {
             model.updateNorm(meanSquare(model, codes));
             RayBatch.copyCodes(codes, diffusion.in("code"));
-            model.fillDiffusionBatch(diffusion, batch, mc.diffusionWeight(), Seeds.rng(seed, "diffusion", it, j));
+            model.fillDiffusionBatch(diffusion, batch, mc.diffusionWeight(), priorStream(seed, "diffusion", it, j));
             diffusion.run();
             priorOpt.step(tc.priorLr(), ++priorSteps);
             model.updatePriorAverage(priorSteps);
@@ -169,7 +169,7 @@ public final class SsdTrainer {
         for (int j = 0; j < tc.priorSteps(); j++) {
           model.updateNorm(meanSquare(model, codes));
           model.fillDiffusionBatch(diffusion, batch, tc.twoStageDiffusionWeight(),
-              Seeds.rng(seed, "diffusion2", it, j));
+              priorStream(seed, "diffusion2", it, j));
           diffusion.run();
           priorOpt.step(tc.priorLr(), ++steps);
           model.updatePriorAverage(steps);
@@ -232,6 +232,14 @@ public final class SsdTrainer {
       count += c.length;
     }
     return sum / count;
+  }
+
+  /**
+   * The random stream of prior step {@code j} of iteration {@code it}; step 0 keeps the stream of the
+   * one-step loop, so {@code prior_steps = 1} reproduces runs made before the option existed.
+   */
+  private static SplittableRandom priorStream(long seed, String purpose, int it, int j) {
+    return j == 0 ? Seeds.rng(seed, purpose, it) : Seeds.rng(seed, purpose, it, j);
   }
 
   private static double seconds(long start) {
