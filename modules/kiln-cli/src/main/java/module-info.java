@@ -10,6 +10,7 @@ module dev.kiln.cli {
   uses dev.kiln.spi.Experiment;
   uses dev.kiln.spi.SamplerProvider;
   uses dev.kiln.spi.ArchitectureProvider;
+  uses dev.kiln.spi.RendererProvider;
 
   opens dev.kiln.cli to info.picocli;
   opens dev.kiln.cli.bench to info.picocli;

@@ -5,7 +5,11 @@ import dev.kiln.conformance.samplers.SamplerChecks;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.Device;
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.conformance.renderers.RendererChecks;
+import dev.kiln.conformance.renderers.RendererContract;
 import dev.kiln.spi.ArchitectureProvider;
+import dev.kiln.spi.Renderer;
+import dev.kiln.spi.RendererProvider;
 import dev.kiln.spi.SamplerProvider;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
@@ -24,7 +28,7 @@ import picocli.CommandLine.Option;
 /** {@code kiln tck}: run the conformance suite against providers in a jar or module folder. */
 @Command(name = "tck", mixinStandardHelpOptions = true,
     description = {"Run Kiln's conformance suite (TCK) against the providers in the given jars or module folders.",
-        "The jars are loaded as a module layer; their SamplerProvider and ArchitectureProvider services are found and",
+        "The jars are loaded as a module layer; their sampler, architecture and renderer providers are found and",
         "put through every contract check. Writes a JUnit XML report and prints a verdict per provider.",
         "Exit code 0 when every provider conforms, 1 when a check fails."})
 public final class TckCommand implements Callable<Integer> {
@@ -66,8 +70,20 @@ public final class TckCommand implements Callable<Integer> {
           backend));
       suites.add(s);
     }
+    for (RendererProvider<?> p : found(layer, RendererProvider.class)) {
+      TckReport.Suite s = new TckReport.Suite("renderer " + p.name(), p.getClass().getName());
+      Renderer r = RendererContract.create(p);
+      s.run("uniform sphere gives the analytic opacity", () -> RendererChecks.uniformSphereGivesTheAnalyticOpacity(r,
+          backend));
+      s.run("empty space gives the background", () -> RendererChecks.emptySpaceGivesTheBackground(r, backend));
+      s.run("weights sum to at most one", () -> RendererChecks.weightsSumToAtMostOne(r, backend));
+      s.run("an opaque sample gives its colour and depth", () -> RendererChecks.opaqueSampleGivesItsColourAndDepth(r,
+          backend));
+      s.run("graph face equals host face", () -> RendererChecks.graphFaceEqualsHostFace(r, backend));
+      suites.add(s);
+    }
     if (suites.isEmpty()) {
-      System.out.println("tck: no SamplerProvider or ArchitectureProvider found on " + modulePath
+      System.out.println("tck: no SamplerProvider, ArchitectureProvider or RendererProvider found on " + modulePath
           + " (are they declared with `provides ... with ...` in module-info.java?)");
       return 1;
     }
