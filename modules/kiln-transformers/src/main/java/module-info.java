@@ -10,6 +10,7 @@ module dev.kiln.transformers {
   requires transitive dev.kiln.vision;
   requires transitive dev.kiln.train;
   requires dev.kiln.viz;
+  requires java.management;
 
   exports dev.kiln.transformers.model;
   exports dev.kiln.transformers.tasks;

@@ -55,6 +55,20 @@ class CpvrTest {
   }
 
   @Test
+  void shortcutWithoutPointerFollowingIsExactWhenTheChainVisitsEveryPosition() {
+    Cpvr cpvr = new Cpvr(12);
+    SplittableRandom rng = new SplittableRandom(4);
+    int right = 0;
+    for (int i = 0; i < 200; i++) {
+      Cpvr.Example full = cpvr.sample(11, rng);
+      assertThat(Cpvr.lastNonForwardValue(full.tokens())).isEqualTo(full.label());
+      Cpvr.Example one = cpvr.sample(1, rng);
+      right += Cpvr.lastNonForwardValue(one.tokens()) == one.label() ? 1 : 0;
+    }
+    assertThat(right).as("one hop: the shortcut is mostly wrong").isLessThan(100);
+  }
+
+  @Test
   void onlyPossibleHopCountsAreAccepted() {
     Cpvr cpvr = new Cpvr(12);
     assertThatThrownBy(() -> cpvr.sample(0, new SplittableRandom(1))).hasMessageContaining("[1, 11]");

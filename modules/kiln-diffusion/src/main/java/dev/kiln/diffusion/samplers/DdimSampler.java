@@ -41,17 +41,7 @@ public final class DdimSampler implements Sampler {
 
   /** The integer timesteps the model is called at, descending. */
   public double[] timesteps(int steps) {
-    int trainSteps = config.numTrainTimesteps();
-    if (steps > trainSteps) {
-      throw new IllegalArgumentException("ddim cannot take more steps (" + steps + ") than num_train_timesteps ("
-          + trainSteps + ")");
-    }
-    double[] ts = config.timestepSpacing().discrete(trainSteps, steps, config.stepsOffset());
-    if (ts[0] > trainSteps - 1) {
-      throw new IllegalArgumentException("steps_offset " + config.stepsOffset() + " puts timestep " + ts[0]
-          + " past num_train_timesteps - 1");
-    }
-    return ts;
+    return config.timestepSpacing().checkedDiscrete("ddim", config.numTrainTimesteps(), steps, config.stepsOffset());
   }
 
   @Override

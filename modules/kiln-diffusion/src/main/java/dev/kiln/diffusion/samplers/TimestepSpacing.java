@@ -47,6 +47,23 @@ public enum TimestepSpacing {
     return t;
   }
 
+  /**
+   * {@link #discrete} for a sampler that calls the model at integer timesteps, refusing more steps
+   * than training timesteps and an offset that leaves the schedule; errors name the sampler.
+   */
+  double[] checkedDiscrete(String sampler, int trainSteps, int steps, int stepsOffset) {
+    if (steps > trainSteps) {
+      throw new IllegalArgumentException(sampler + " cannot take more steps (" + steps + ") than num_train_timesteps ("
+          + trainSteps + ")");
+    }
+    double[] ts = discrete(trainSteps, steps, stepsOffset);
+    if (ts[0] > trainSteps - 1) {
+      throw new IllegalArgumentException("steps_offset " + stepsOffset + " puts timestep " + ts[0]
+          + " past num_train_timesteps - 1");
+    }
+    return ts;
+  }
+
   /** Descending timesteps as the Euler samplers use them: linspace keeps its fractional values. */
   double[] continuous(int trainSteps, int steps, int stepsOffset) {
     if (steps < 1) {

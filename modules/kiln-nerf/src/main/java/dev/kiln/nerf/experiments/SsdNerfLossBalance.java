@@ -45,11 +45,8 @@ public final class SsdNerfLossBalance implements Experiment {
     long seed = 0;
     for (double weight : PIXEL_WEIGHTS) {
       SsdNerfConfig base = plan.ssdnerf();
-      SsdNerfConfig.Model m = base.model();
-      SsdNerfConfig.Model swept = new SsdNerfConfig.Model(m.field(), m.samplesPerRay(), m.codeScale(), m.priorBase(),
-          m.priorMultipliers(), m.priorGroups(), m.timesteps(), m.betaStart(), m.betaEnd(), m.omega(),
-          m.diffusionWeight(), weight, m.codeRegularizer(), m.normMomentum());
-      SsdNerf model = SsdNerf.initialize(new SsdNerfConfig(swept, base.training(), base.reconstruction()), seed);
+      SsdNerf model = SsdNerf.initialize(new SsdNerfConfig(base.model().withPixelWeight(weight), base.training(),
+          base.reconstruction()), seed);
       SsdTrainer.train(model, SsdTrainer.Schedule.SINGLE_STAGE, data.train(), context.backend(), seed, plan.logEvery(),
           quiet);
       double fit = HeldOutEvaluation.of(model, model.trainedTriplanes(), data.train(), s -> s.inputs().subList(0, 1),

@@ -83,6 +83,12 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
       return new UNet.Config(field.codeChannels(), field.resolution(), priorBase, priorMultipliers, priorGroups, 0);
     }
 
+    /** These settings with another pixel weight c_rend. */
+    public Model withPixelWeight(double weight) {
+      return new Model(field, samplesPerRay, codeScale, priorBase, priorMultipliers, priorGroups, timesteps, betaStart,
+          betaEnd, omega, diffusionWeight, weight, codeRegularizer, normMomentum);
+    }
+
     /** λ_rend for a scene seen in {@code views} views: c·(1 − e^{−0.1·N_v}). */
     public double renderWeight(int views) {
       return pixelWeight * (1 - Math.exp(-0.1 * views));

@@ -3,10 +3,15 @@ package dev.kiln.transformers.experiments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.graph.onnx.AtomicFiles;
+import dev.kiln.spi.Configs;
+import dev.kiln.transformers.tasks.Cpvr;
+import dev.kiln.transformers.tasks.CpvrTask;
+import dev.kiln.transformers.tasks.CpvrTaskConfig;
 import dev.kiln.transformers.tasks.HopReport;
 import dev.kiln.viz.LinePlot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,8 +49,50 @@ final class CpvrReport {
     }
   }
 
-  static void write(Path dir, List<CpvrRun> runs, ObjectNode serving, List<HyperUtCpvrExperiment.Model> models)
-      throws IOException {
+  /** Writes {@code summary.md} and the plots from the study's {@code results.json} in {@code dir}. */
+  static void write(Path dir, List<HyperUtCpvrExperiment.Model> models) throws IOException {
+    JsonNode root = Configs.mapper().readTree(Files.readString(dir.resolve("results.json")));
+    List<CpvrRun> runs = new ArrayList<>();
+    for (JsonNode r : root.get("runs")) {
+      String id = r.get("model").asText();
+      String label = models.stream().filter(m -> m.id().equals(id)).map(HyperUtCpvrExperiment.Model::label)
+          .findFirst().orElse(id);
+      runs.add(new CpvrRun(id, label, r.get("seed").asLong(), r.get("parameters").asLong(),
+          r.get("train_seconds").asDouble(), r.get("final_loss").asDouble(), hopReport(r.get("t_max_train")),
+          r.has("t_max_test") ? hopReport(r.get("t_max_test")) : null));
+    }
+    write(dir, runs, (ObjectNode) root.get("serving"), models, shortcut(runs.get(0).trainDepth().hops(),
+        root.get("test_examples_per_hop").asInt()));
+  }
+
+  /** Accuracy of {@link Cpvr#lastNonForwardValue} on the study's test sets. */
+  private static Curve shortcut(int[] hops, int examples) {
+    CpvrTask task = new CpvrTask(new CpvrTaskConfig(12, null, Arrays.stream(hops).boxed().toList(), null, null,
+        examples, null));
+    double[] acc = new double[hops.length];
+    for (int i = 0; i < hops.length; i++) {
+      List<Cpvr.Example> set = task.testSet(hops[i]);
+      acc[i] = set.stream().filter(e -> Cpvr.lastNonForwardValue(e.tokens()) == e.label()).count()
+          / (double) set.size();
+    }
+    return new Curve("shortcut: last non-forward value", hops, new double[][] {acc});
+  }
+
+  private static HopReport hopReport(JsonNode n) {
+    int k = n.get("hops").size();
+    int[] hops = new int[k];
+    double[] acc = new double[k];
+    double[] steps = new double[k];
+    for (int i = 0; i < k; i++) {
+      hops[i] = n.get("hops").get(i).asInt();
+      acc[i] = n.get("accuracy").get(i).asDouble();
+      steps[i] = n.get("mean_steps").size() == k ? n.get("mean_steps").get(i).asDouble() : Double.NaN;
+    }
+    return new HopReport(hops, acc, steps, 0);
+  }
+
+  private static void write(Path dir, List<CpvrRun> runs, ObjectNode serving, List<HyperUtCpvrExperiment.Model> models,
+      Curve shortcut) throws IOException {
     List<Curve> accuracy = new ArrayList<>();
     List<Curve> steps = new ArrayList<>();
     StringBuilder md = new StringBuilder();
@@ -55,6 +102,7 @@ final class CpvrReport {
             + " count.%n%n", seeds));
     md.append("## Accuracy per hop count\n\n");
     StringBuilder stepsMd = new StringBuilder("## Mean ACT steps per hop count\n\n");
+    StringBuilder notes = new StringBuilder();
     boolean header = false;
     for (HyperUtCpvrExperiment.Model m : models) {
       List<CpvrRun> mine = runs.stream().filter(r -> r.model().equals(m.id())).toList();
@@ -76,17 +124,35 @@ final class CpvrReport {
       accuracy.add(acc);
       md.append(row(acc, mine));
       if (adaptive) {
-        Curve accTest = curve(m.label() + " (≤ 10 steps)", mine, r -> r.testDepth().accuracy(), CpvrRun::testDepth);
-        accuracy.add(accTest);
-        md.append(row(accTest, mine));
         Curve st = curve(trainLabel, mine, r -> r.trainDepth().meanSteps(), CpvrRun::trainDepth);
-        Curve stTest = curve(m.label() + " (≤ 10 steps)", mine, r -> r.testDepth().meanSteps(), CpvrRun::testDepth);
         steps.add(st);
-        steps.add(stTest);
-        stepsMd.append(stepsRow(st)).append(stepsRow(stTest));
+        stepsMd.append(stepsRow(st));
+        if (mine.stream().allMatch(r -> Arrays.equals(r.trainDepth().accuracy(), r.testDepth().accuracy()))) {
+          double moreSteps = mine.stream().mapToDouble(r -> maxDifference(r.testDepth().meanSteps(),
+              r.trainDepth().meanSteps())).max().orElse(0);
+          notes.append(String.format(Locale.ROOT, "With up to %d steps allowed at test time, %s is exactly as"
+              + " accurate as with T_max 6 for every seed and hop count (mean steps grow by at most %.3f): the cap"
+              + " of 6 hardly ever forced a halt.%n%n", HyperUtCpvrExperiment.TEST_MAX_STEPS, m.label(), moreSteps));
+        } else {
+          Curve accTest = curve(m.label() + " (≤ 10 steps)", mine, r -> r.testDepth().accuracy(),
+              CpvrRun::testDepth);
+          accuracy.add(accTest);
+          md.append(row(accTest, mine));
+          Curve stTest = curve(m.label() + " (≤ 10 steps)", mine, r -> r.testDepth().meanSteps(),
+              CpvrRun::testDepth);
+          steps.add(stTest);
+          stepsMd.append(stepsRow(stTest));
+        }
       }
     }
-    md.append('\n').append(stepsMd).append('\n').append(claims(accuracy, steps)).append('\n')
+    md.append(String.format(Locale.ROOT, "| %s | – | – |", shortcut.label()));
+    for (double a : shortcut.mean()) {
+      md.append(String.format(Locale.ROOT, " %.1f |", 100 * a));
+    }
+    md.append("\n\nThe shortcut row needs no pointer following (`Cpvr.lastNonForwardValue`); it shows where"
+        + " C-PVR with L = 12 stops measuring multi-hop reasoning.\n");
+    accuracy.add(shortcut);
+    md.append('\n').append(notes).append(stepsMd).append('\n').append(claims(accuracy, steps)).append('\n')
         .append(servingTable(serving));
     AtomicFiles.write(dir.resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
     new LinePlot(900, 520, "C-PVR accuracy per hop count (trained on 1–3 hops)", "hops", "test accuracy", false,
@@ -102,6 +168,14 @@ final class CpvrReport {
       Function<CpvrRun, HopReport> report) {
     double[][] perSeed = runs.stream().map(values).toArray(double[][]::new);
     return new Curve(label, report.apply(runs.get(0)).hops(), perSeed);
+  }
+
+  private static double maxDifference(double[] a, double[] b) {
+    double d = 0;
+    for (int i = 0; i < a.length; i++) {
+      d = Math.max(d, Math.abs(a[i] - b[i]));
+    }
+    return d;
   }
 
   private static String row(Curve c, List<CpvrRun> runs) {
@@ -168,17 +242,20 @@ final class CpvrReport {
 
   private static String servingTable(ObjectNode serving) {
     StringBuilder sb = new StringBuilder("## Serving (hops 1–6, seed-0 models)\n\n")
-        .append("| model | path | batch 1: µs/example | layers/example | batch 64: µs/example |\n")
-        .append("|---|---|---|---|---|\n");
+        .append("| model | path | batch 1: wall µs/example | batch 1: CPU µs/example | layers/example"
+            + " | batch 64: wall µs/example | batch 64: CPU µs/example |\n")
+        .append("|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, JsonNode> m : serving.properties()) {
       for (Map.Entry<String, JsonNode> e : m.getValue().properties()) {
         JsonNode v = e.getValue();
-        sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.0f |%n", m.getKey(), e.getKey(),
-            v.get("batch1_micros_per_example").asDouble(), v.get("batch1_layers_per_example").asDouble(),
-            v.get("batch64_micros_per_example").asDouble()));
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.0f | %.0f |%n", m.getKey(),
+            e.getKey(), v.get("batch1_micros_per_example").asDouble(),
+            v.path("batch1_cpu_micros_per_example").asDouble(Double.NaN),
+            v.get("batch1_layers_per_example").asDouble(), v.get("batch64_micros_per_example").asDouble(),
+            v.path("batch64_cpu_micros_per_example").asDouble(Double.NaN)));
       }
     }
-    sb.append("\nBatch 1, per hop count (µs/example; layers):\n\n| model, path |");
+    sb.append("\nBatch 1, per hop count (wall µs/example; CPU µs/example; layers):\n\n| model, path |");
     List<String> lines = new ArrayList<>();
     boolean header = false;
     for (Map.Entry<String, JsonNode> m : serving.properties()) {
@@ -193,8 +270,8 @@ final class CpvrReport {
         }
         StringBuilder row = new StringBuilder("| " + m.getKey() + ", " + e.getKey() + " |");
         for (JsonNode h : perHop) {
-          row.append(String.format(Locale.ROOT, " %.0f; %.2f |", h.get("micros").asDouble(), h.get("layers")
-              .asDouble()));
+          row.append(String.format(Locale.ROOT, " %.0f; %.0f; %.2f |", h.get("micros").asDouble(),
+              h.path("cpu_micros").asDouble(Double.NaN), h.get("layers").asDouble()));
         }
         lines.add(row.toString());
       }
@@ -215,13 +292,14 @@ final class CpvrReport {
         double[] y = new double[perHop.size()];
         for (int i = 0; i < x.length; i++) {
           x[i] = perHop.get(i).get("hops").asDouble();
-          y[i] = perHop.get(i).get("micros").asDouble();
+          y[i] = perHop.get(i).path("cpu_micros").asDouble(perHop.get(i).get("micros").asDouble());
         }
         series.add(new LinePlot.Series(m.getKey() + ": " + e.getKey(), x, y));
       }
     }
     if (!series.isEmpty()) {
-      new LinePlot(900, 520, "Serving wall time per example, batch 1", "hops", "µs per example", false, false)
+      new LinePlot(900, 520, "Serving compute per example, batch 1 (CPU time of the serving thread)", "hops",
+          "CPU µs per example", false, false)
           .write(dir.resolve("serving-time-per-hop.png"), series);
     }
   }

@@ -8,7 +8,6 @@ import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.Experiment;
 import dev.kiln.train.Recipe;
-import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;
 import dev.kiln.transformers.model.HyperUVitProvider;
 import dev.kiln.transformers.model.UniversalTransformer;
@@ -84,32 +83,17 @@ public final class HyperUVitMnistExperiment implements Experiment {
         .append("| model | seed | params | train s | test accuracy | mean layers | layers per digit 0–9 |\n")
         .append("|---|---|---|---|---|---|---|\n");
     List<LinePlot.Series> histogram = new ArrayList<>();
-    StringBuilder serving = new StringBuilder("\n## Serving (seed 0, ").append(benchDigits)
-        .append(" test digits)\n\n| model | path | batch 1: µs/example | layers/example | batch 64: µs/example |\n")
-        .append("|---|---|---|---|---|\n");
+    List<ServingSessions.Served> served = new ArrayList<>();
     for (int seed = 0; seed < seeds; seed++) {
       for (String type : List.of("vit", "hyperu-vit")) {
-        Recipe recipe = recipe(type, steps, seed);
-        FreshRun f = FreshRun.train(training, recipe, ctx.outDir().resolve("runs").resolve(type + "-seed" + seed),
-            ctx.log());
-        Trainer.Result r = f.result();
-        TrainingRun.Built b = f.built();
-        double secs = f.seconds();
-        long params = f.parameters();
-        Map<String, Double> eval = r.lastEval();
-        ObjectNode o = runs.addObject().put("model", type).put("seed", seed).put("parameters", params)
-            .put("train_seconds", secs).put("final_loss", r.finalLoss());
+        StudyRun f = StudyRun.trainOrReuse(training, ctx.backend(), recipe(type, steps, seed),
+            ctx.outDir().resolve("runs").resolve(type + "-seed" + seed), ctx.log());
+        Map<String, Double> eval = f.lastEval();
+        ObjectNode o = runs.addObject().put("model", type).put("seed", seed).put("parameters", f.parameters())
+            .put("train_seconds", f.seconds()).put("final_loss", f.finalLoss());
         eval.forEach(o::put);
-        double[] counts = new double[DEPTH];
-        if (b.architecture() instanceof UniversalTransformer ut) {
-          try (AdaptiveDepthRunner runner = AdaptiveDepthRunner.of(ctx.backend(), ut, r.weights())) {
-            for (int start = 0; start < test.size(); start += 500) {
-              int n = Math.min(500, test.size() - start);
-              for (int s : runner.run(Map.of("x", test.flat(range(start, n), MnistDigits.Scale.SYMMETRIC))).steps()) {
-                counts[s - 1] += 1.0 / test.size();
-              }
-            }
-          }
+        if (f.built().architecture() instanceof UniversalTransformer ut) {
+          double[] counts = layersHistogram(ctx, ut, f, test);
           ArrayNode h = o.putArray("layers_histogram");
           for (double c : counts) {
             h.add(c);
@@ -121,17 +105,18 @@ public final class HyperUVitMnistExperiment implements Experiment {
           Double v = eval.get("test_steps_digit_" + d);
           perDigit.append(d == 0 ? "" : " ").append(v == null ? "4" : String.format(Locale.ROOT, "%.2f", v));
         }
-        md.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.0f | %.2f %% | %.2f | %s |%n", type, seed, params, secs,
-            100 * eval.getOrDefault("test_accuracy", Double.NaN), eval.getOrDefault("test_steps", (double) DEPTH),
-            perDigit));
+        md.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.0f | %.2f %% | %.2f | %s |%n", type, seed,
+            f.parameters(), f.seconds(), 100 * eval.getOrDefault("test_accuracy", Double.NaN),
+            eval.getOrDefault("test_steps", (double) DEPTH), perDigit));
         ctx.log().printf(Locale.ROOT, "%s seed %d: test accuracy %.4f, mean layers %.2f (%.0f s)%n", type, seed,
-            eval.getOrDefault("test_accuracy", Double.NaN), eval.getOrDefault("test_steps", (double) DEPTH), secs);
+            eval.getOrDefault("test_accuracy", Double.NaN), eval.getOrDefault("test_steps", (double) DEPTH),
+            f.seconds());
         if (seed == 0) {
-          serving.append(benchmark(ctx, b, r, test, benchDigits, rounds, o.putObject("serving")));
+          served.add(new ServingSessions.Served(type, f.built().architecture(), f.weights()));
         }
       }
     }
-    md.append(serving);
+    md.append(benchmark(ctx, served, test, benchDigits, rounds, root.putObject("serving")));
     AtomicFiles.write(ctx.outDir().resolve("results.json"),
         Configs.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     AtomicFiles.write(ctx.outDir().resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
@@ -141,7 +126,22 @@ public final class HyperUVitMnistExperiment implements Experiment {
     }
   }
 
-  private static String benchmark(Context ctx, TrainingRun.Built b, Trainer.Result r, MnistDigits.Split test,
+  /** Fraction of test digits that used 1, 2, … T_max layers, served by the Java step loop. */
+  private static double[] layersHistogram(Context ctx, UniversalTransformer ut, StudyRun f, MnistDigits.Split test) {
+    double[] counts = new double[ut.halting().maxSteps()];
+    try (AdaptiveDepthRunner runner = AdaptiveDepthRunner.of(ctx.backend(), ut, f.weights())) {
+      for (int start = 0; start < test.size(); start += 500) {
+        int n = Math.min(500, test.size() - start);
+        for (int s : runner.run(Map.of("x", test.flat(range(start, n), MnistDigits.Scale.SYMMETRIC))).steps()) {
+          counts[s - 1] += 1.0 / test.size();
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** Serving time of both models' paths on the same digits, in the same interleaved rounds. */
+  private static String benchmark(Context ctx, List<ServingSessions.Served> served, MnistDigits.Split test,
       int digits, int rounds, ObjectNode out) throws Exception {
     List<Map<String, Tensor>> single = new ArrayList<>();
     for (int i = 0; i < digits; i++) {
@@ -151,23 +151,25 @@ public final class HyperUVitMnistExperiment implements Experiment {
     for (int start = 0; start + 64 <= digits; start += 64) {
       batches.add(Map.of("x", test.flat(range(start, 64), MnistDigits.Scale.SYMMETRIC)));
     }
-    StringBuilder rows = new StringBuilder();
-    try (ServingSessions s = new ServingSessions(ServingSessions.latencyBackend(ctx.backend()), b.architecture(),
-        r.weights())) {
-      List<ServingBenchmark.Timing> one = ServingBenchmark.run(s.paths(), single, rounds, 20, DEPTH);
-      List<ServingBenchmark.Timing> many = ServingBenchmark.run(s.paths(), batches, rounds, 2, DEPTH);
-      for (int k = 0; k < one.size(); k++) {
-        double layers = 0;
-        for (double[] st : one.get(k).steps()) {
-          layers += st[0];
-        }
-        layers /= single.size();
-        String model = b.architecture() instanceof UniversalTransformer ? "hyperu-vit" : "vit";
-        out.putObject(one.get(k).name()).put("batch1_micros_per_example", one.get(k).meanMicros())
-            .put("batch1_layers_per_example", layers)
-            .put("batch64_micros_per_example", many.isEmpty() ? Double.NaN : many.get(k).meanMicros() / 64);
-        rows.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.0f |%n", model, one.get(k).name(),
-            one.get(k).meanMicros(), layers, many.isEmpty() ? Double.NaN : many.get(k).meanMicros() / 64));
+    Map<String, List<ServingBenchmark.Timing>> one = ServingSessions.timeAll(ctx.backend(), served, single, rounds,
+        20, DEPTH);
+    Map<String, List<ServingBenchmark.Timing>> many = ServingSessions.timeAll(ctx.backend(), served, batches, rounds,
+        2, DEPTH);
+    StringBuilder rows = new StringBuilder("\n## Serving (seed 0, " + digits + " test digits)\n\n"
+        + "| model | path | batch 1: wall µs/example | batch 1: CPU µs/example | layers/example"
+        + " | batch 64: wall µs/example | batch 64: CPU µs/example |\n|---|---|---|---|---|---|---|\n");
+    for (ServingSessions.Served m : served) {
+      ObjectNode model = out.putObject(m.id());
+      for (int k = 0; k < one.get(m.id()).size(); k++) {
+        ServingBenchmark.Timing t = one.get(m.id()).get(k);
+        double layers = java.util.Arrays.stream(t.steps()).mapToDouble(st -> st[0]).average().orElse(Double.NaN);
+        ServingBenchmark.Timing batch = many.get(m.id()).get(k);
+        model.putObject(t.name()).put("batch1_micros_per_example", t.meanMicros())
+            .put("batch1_cpu_micros_per_example", t.meanCpuMicros()).put("batch1_layers_per_example", layers)
+            .put("batch64_micros_per_example", batch.meanMicros() / 64)
+            .put("batch64_cpu_micros_per_example", batch.meanCpuMicros() / 64);
+        rows.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.2f | %.0f | %.0f |%n", m.id(), t.name(),
+            t.meanMicros(), t.meanCpuMicros(), layers, batch.meanMicros() / 64, batch.meanCpuMicros() / 64));
       }
     }
     return rows.toString();

@@ -21,7 +21,10 @@ import dev.kiln.transformers.tasks.Cpvr;
 import dev.kiln.transformers.tasks.CpvrTask;
 import dev.kiln.transformers.tasks.CpvrTaskProvider;
 import dev.kiln.transformers.tasks.HopReport;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,15 +133,15 @@ public final class HyperUtCpvrExperiment implements Experiment {
     for (int seed = 0; seed < plan.seeds(); seed++) {
       for (Model m : MODELS) {
         Recipe recipe = recipe(m, plan.steps(), seed, plan.testExamples());
-        FreshRun f = FreshRun.train(training, recipe, ctx.outDir().resolve("runs").resolve(m.id() + "-seed" + seed),
-            ctx.log());
+        StudyRun f = StudyRun.trainOrReuse(training, ctx.backend(), recipe,
+            ctx.outDir().resolve("runs").resolve(m.id() + "-seed" + seed), ctx.log());
         CpvrRun run = evaluate(ctx.backend(), m, seed, f);
         runs.add(run);
         ctx.log().printf(Locale.ROOT, "%s seed %d: %.0f s, loss %.3f; accuracy per hop %s; steps per hop %s%n",
-            m.label(), seed, f.seconds(), f.result().finalLoss(), fmt(run.trainDepth().accuracy()),
+            m.label(), seed, f.seconds(), f.finalLoss(), fmt(run.trainDepth().accuracy()),
             fmt(run.trainDepth().meanSteps()));
         if (seed == 0) {
-          first.put(m.id(), new Trained(m, f.built(), f.result().weights()));
+          first.put(m.id(), new Trained(m, f.built(), f.weights()));
         }
       }
     }
@@ -147,19 +150,24 @@ public final class HyperUtCpvrExperiment implements Experiment {
     results.set("serving", serving);
     AtomicFiles.write(ctx.outDir().resolve("results.json"),
         Configs.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(results));
-    CpvrReport.write(ctx.outDir(), runs, serving, MODELS);
+    report(ctx.outDir());
+  }
+
+  /** Writes {@code summary.md} and the plots from the {@code results.json} a run of this study left in {@code dir}. */
+  public static void report(Path dir) throws IOException {
+    CpvrReport.write(dir, MODELS);
   }
 
   /** A trained model kept for the serving benchmark. */
   private record Trained(Model model, TrainingRun.Built built, Weights weights) {}
 
-  static CpvrRun evaluate(OrtBackend backend, Model m, long seed, FreshRun f) throws Exception {
+  static CpvrRun evaluate(OrtBackend backend, Model m, long seed, StudyRun f) throws Exception {
     TrainingRun.Built b = f.built();
-    Weights w = f.result().weights();
+    Weights w = f.weights();
     CpvrTask task = (CpvrTask) b.task();
     long params = f.parameters();
     double secs = f.seconds();
-    double finalLoss = f.result().finalLoss();
+    double finalLoss = f.finalLoss();
     Architecture arch = b.architecture();
     if (arch instanceof UniversalTransformer ut) {
       try (AdaptiveDepthRunner runner = AdaptiveDepthRunner.of(backend, ut, w)) {
@@ -173,61 +181,68 @@ public final class HyperUtCpvrExperiment implements Experiment {
     }
   }
 
-  /** Per-example wall time and depth of every serving path, at batch 1 and batch 64, hops 1–6. */
+  /**
+   * Per-example wall time and depth of every serving path of every model, at batch 1 and batch 64,
+   * on the same test sequences with 1–6 hops, timed in the same interleaved rounds.
+   */
   private static ObjectNode benchmark(Context ctx, Plan plan, Map<String, Trained> models) throws Exception {
-    ObjectNode out = Configs.mapper().createObjectNode();
     int[] hops = {1, 2, 3, 4, 5, 6};
+    CpvrTask task = (CpvrTask) models.values().iterator().next().built().task();
+    List<Map<String, Tensor>> single = new ArrayList<>();
+    List<Integer> hopOf = new ArrayList<>();
+    List<Cpvr.Example> mixed = new ArrayList<>();
+    for (int h : hops) {
+      List<Cpvr.Example> set = task.testSet(h);
+      for (int i = 0; i < plan.benchPerHop(); i++) {
+        single.add(Map.of("tokens", task.tokens(set, i, 1)));
+        hopOf.add(h);
+      }
+      mixed.addAll(set.subList(0, Math.min(set.size(), 64)));
+    }
+    java.util.Collections.shuffle(mixed, new java.util.Random(1));
+    List<Map<String, Tensor>> batches = new ArrayList<>();
+    for (int start = 0; start + 64 <= mixed.size(); start += 64) {
+      batches.add(Map.of("tokens", task.tokens(mixed, start, 64)));
+    }
+    List<ServingSessions.Served> served = models.values().stream()
+        .map(t -> new ServingSessions.Served(t.model().id(), t.built().architecture(), t.weights())).toList();
+    Map<String, List<ServingBenchmark.Timing>> one = ServingSessions.timeAll(ctx.backend(), served, single,
+        plan.benchRounds(), 20, 4);
+    Map<String, List<ServingBenchmark.Timing>> many = ServingSessions.timeAll(ctx.backend(), served, batches,
+        plan.benchRounds(), 2, 4);
+    ObjectNode out = Configs.mapper().createObjectNode();
     for (Trained t : models.values()) {
-      CpvrTask task = (CpvrTask) t.built().task();
-      List<Map<String, Tensor>> single = new ArrayList<>();
-      List<Integer> hopOf = new ArrayList<>();
-      List<Cpvr.Example> mixed = new ArrayList<>();
-      for (int h : hops) {
-        List<Cpvr.Example> set = task.testSet(h);
-        for (int i = 0; i < plan.benchPerHop(); i++) {
-          single.add(Map.of("tokens", task.tokens(set, i, 1)));
-          hopOf.add(h);
-        }
-        mixed.addAll(set.subList(0, Math.min(set.size(), 64)));
-      }
-      java.util.Collections.shuffle(mixed, new java.util.Random(1));
-      List<Map<String, Tensor>> batches = new ArrayList<>();
-      for (int start = 0; start + 64 <= mixed.size(); start += 64) {
-        batches.add(Map.of("tokens", task.tokens(mixed, start, 64)));
-      }
-      int depth = t.built().architecture() instanceof UniversalTransformer ut ? ut.halting().maxSteps() : 4;
       ObjectNode model = out.putObject(t.model().id());
-      try (ServingSessions s = new ServingSessions(ServingSessions.latencyBackend(ctx.backend()),
-          t.built().architecture(), t.weights())) {
-        List<ServingBenchmark.Timing> one = ServingBenchmark.run(s.paths(), single, plan.benchRounds(), 20, depth);
-        List<ServingBenchmark.Timing> many = ServingBenchmark.run(s.paths(), batches, plan.benchRounds(), 2, depth);
-        for (int k = 0; k < one.size(); k++) {
-          ObjectNode p = model.putObject(one.get(k).name());
-          ArrayNode perHop = p.putArray("batch1_per_hop");
-          for (int h : hops) {
-            double us = 0;
-            double steps = 0;
-            int n = 0;
-            for (int i = 0; i < single.size(); i++) {
-              if (hopOf.get(i) == h) {
-                us += one.get(k).micros()[i];
-                steps += one.get(k).steps()[i][0];
-                n++;
-              }
+      List<ServingBenchmark.Timing> mine = one.get(t.model().id());
+      for (int k = 0; k < mine.size(); k++) {
+        ServingBenchmark.Timing timing = mine.get(k);
+        ObjectNode p = model.putObject(timing.name());
+        ArrayNode perHop = p.putArray("batch1_per_hop");
+        for (int h : hops) {
+          double us = 0;
+          double cpu = 0;
+          double steps = 0;
+          int n = 0;
+          for (int i = 0; i < single.size(); i++) {
+            if (hopOf.get(i) == h) {
+              us += timing.micros()[i];
+              cpu += timing.cpuMicros()[i];
+              steps += timing.steps()[i][0];
+              n++;
             }
-            perHop.addObject().put("hops", h).put("micros", us / n).put("layers", steps / n);
           }
-          double layers = 0;
-          for (double[] s1 : one.get(k).steps()) {
-            layers += s1[0];
-          }
-          p.put("batch1_micros_per_example", one.get(k).meanMicros());
-          p.put("batch1_layers_per_example", layers / single.size());
-          p.put("batch64_micros_per_example", many.get(k).meanMicros() / 64);
-          ctx.log().printf(Locale.ROOT, "serving %s, %s: batch 1 %.0f µs/example (%.2f layers), batch 64 %.0f"
-              + " µs/example%n", t.model().label(), one.get(k).name(), one.get(k).meanMicros(), layers / single.size(),
-              many.get(k).meanMicros() / 64);
+          perHop.addObject().put("hops", h).put("micros", us / n).put("cpu_micros", cpu / n).put("layers", steps / n);
         }
+        double layers = Arrays.stream(timing.steps()).mapToDouble(st -> st[0]).average().orElse(Double.NaN);
+        ServingBenchmark.Timing batch = many.get(t.model().id()).get(k);
+        p.put("batch1_micros_per_example", timing.meanMicros());
+        p.put("batch1_cpu_micros_per_example", timing.meanCpuMicros());
+        p.put("batch1_layers_per_example", layers);
+        p.put("batch64_micros_per_example", batch.meanMicros() / 64);
+        p.put("batch64_cpu_micros_per_example", batch.meanCpuMicros() / 64);
+        ctx.log().printf(Locale.ROOT, "serving %s, %s: batch 1 %.0f µs/example wall, %.0f CPU (%.2f layers);"
+            + " batch 64 %.0f µs/example wall, %.0f CPU%n", t.model().label(), timing.name(), timing.meanMicros(),
+            timing.meanCpuMicros(), layers, batch.meanMicros() / 64, batch.meanCpuMicros() / 64);
       }
     }
     return out;

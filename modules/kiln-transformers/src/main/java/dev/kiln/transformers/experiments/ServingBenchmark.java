@@ -1,6 +1,8 @@
 package dev.kiln.transformers.experiments;
 
 import dev.kiln.runtime.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,10 +10,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Wall time per example of serving paths, each fed the same examples one at a time (batch 1) or in
- * batches. Paths are timed in interleaved rounds after a warm-up, and each example's time is the
- * median over rounds, so a burst of load from other processes on a shared machine hits one round of
- * one path rather than a whole path.
+ * Time per call of serving paths, each fed the same inputs (one example, or a batch). Paths are
+ * timed in interleaved rounds after a warm-up, and each input's time is the median over rounds, so
+ * a burst of load from other processes on a shared machine hits one round of one path rather than a
+ * whole path. Besides wall time it records the CPU time of the calling thread, which on sessions with
+ * one intra-op thread (ONNX Runtime then runs every kernel on the caller) is the compute a call costs,
+ * whatever else the machine is doing.
  */
 final class ServingBenchmark {
 
@@ -28,12 +32,17 @@ final class ServingBenchmark {
    *
    * @param name the path
    * @param micros median wall time per call, per input, in µs
+   * @param cpuMicros median CPU time of the calling thread per call, per input, in µs
    * @param steps layers used per example of each input (a fixed-depth path reports its depth)
    */
-  record Timing(String name, double[] micros, double[][] steps) {
+  record Timing(String name, double[] micros, double[] cpuMicros, double[][] steps) {
 
     double meanMicros() {
       return Arrays.stream(micros).average().orElse(Double.NaN);
+    }
+
+    double meanCpuMicros() {
+      return Arrays.stream(cpuMicros).average().orElse(Double.NaN);
     }
   }
 
@@ -51,14 +60,18 @@ final class ServingBenchmark {
         p.model().apply(inputs.get(i % inputs.size()));
       }
     }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[][][] times = new double[paths.size()][inputs.size()][rounds];
+    double[][][] cpu = new double[paths.size()][inputs.size()][rounds];
     double[][][] steps = new double[paths.size()][inputs.size()][];
     for (int r = 0; r < rounds; r++) {
       for (int k = 0; k < paths.size(); k++) {
         for (int i = 0; i < inputs.size(); i++) {
+          long c0 = threads.getCurrentThreadCpuTime();
           long t0 = System.nanoTime();
           Map<String, Tensor> out = paths.get(k).model().apply(inputs.get(i));
           times[k][i][r] = (System.nanoTime() - t0) / 1e3;
+          cpu[k][i][r] = (threads.getCurrentThreadCpuTime() - c0) / 1e3;
           Tensor s = out.get("steps");
           int n = (int) out.get("logits").dim(0);
           double[] st = new double[n];
@@ -72,13 +85,19 @@ final class ServingBenchmark {
     List<Timing> result = new ArrayList<>();
     for (int k = 0; k < paths.size(); k++) {
       double[] micros = new double[inputs.size()];
+      double[] cpuMicros = new double[inputs.size()];
       for (int i = 0; i < inputs.size(); i++) {
-        double[] t = times[k][i].clone();
-        Arrays.sort(t);
-        micros[i] = t[t.length / 2];
+        micros[i] = median(times[k][i]);
+        cpuMicros[i] = median(cpu[k][i]);
       }
-      result.add(new Timing(paths.get(k).name(), micros, steps[k]));
+      result.add(new Timing(paths.get(k).name(), micros, cpuMicros, steps[k]));
     }
     return result;
+  }
+
+  private static double median(double[] xs) {
+    double[] t = xs.clone();
+    Arrays.sort(t);
+    return t[t.length / 2];
   }
 }

@@ -100,6 +100,21 @@ public record Cpvr(int length) {
     return x[stop(x)];
   }
 
+  /**
+   * A shortcut that needs no pointer following: the value at the last position whose value does not
+   * point forward ({@code x[j]} for the largest j with {@code x[j] ≤ j}). With n hops, n of the L − 1
+   * positions after the first lie on the chain and point forward except the last, so the shortcut is
+   * right more often as n approaches L − 1 (about 92 % at 10 hops with L = 12, 17 % at 1 hop).
+   */
+  public static int lastNonForwardValue(int[] x) {
+    for (int j = x.length - 1; j > 0; j--) {
+      if (x[j] <= j) {
+        return x[j];
+      }
+    }
+    return x[0];
+  }
+
   /** {@code n} distinct positions from {@code 1..L−1}, ascending (a partial Fisher–Yates shuffle). */
   private int[] distinctSorted(int n, RandomGenerator rng) {
     int[] pool = new int[length - 1];
