@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs onnx.checker (full check, with shape inference) on every .onnx file under the given folders.
 
-Usage: /usr/bin/python3 scripts/check-onnx.py [DIR_OR_FILE ...]   (default: every target/onnx-models folder)
+Usage: /usr/bin/python3 scripts/check-onnx.py [DIR_OR_FILE ...]   (default: every target/onnx-models folder and model-zoo/)
 Needs Debian's python3-onnx; Kiln's build does not.
 """
 import glob
@@ -10,7 +10,7 @@ import sys
 
 import onnx
 
-paths = sys.argv[1:] or glob.glob("**/target/onnx-models", recursive=True)
+paths = sys.argv[1:] or glob.glob("**/target/onnx-models", recursive=True) + ["model-zoo"]
 files = []
 for p in paths:
     if os.path.isdir(p):
