@@ -5,7 +5,10 @@ import dev.kiln.spi.ArchitectureProvider;
 
 /**
  * {@code "hyper-ut"}: Hyper-UT, arXiv 2310.08866 ({@link UniversalTransformer} with a
- * {@link HyperFeedForward}); report {@code docs/reproductions/hyper-ut.md}.
+ * {@link HyperFeedForward}): UT-ACT whose feed-forward weights are generated per example and per step,
+ * {@code W1 = W1⁰ + Σ_i α_i·B1_i}, {@code W2 = W2⁰ + Σ_i α_i·B2_i}, with
+ * {@code α = softmax_i(LN(h_CLS)·W_q · (e_i·W_k) / √r)} over a pool of P learned embedding/bank pairs
+ * (the paper gives no router equations; these are Kiln's). Report {@code docs/reproductions/hyper-ut.md}.
  */
 public final class HyperUtProvider implements ArchitectureProvider<HyperUtConfig> {
 

@@ -4,8 +4,11 @@ import dev.kiln.spi.Architecture;
 import dev.kiln.spi.ArchitectureProvider;
 
 /**
- * {@code "universal-transformer"}: a Universal Transformer with adaptive computation time
- * ({@link UniversalTransformer}).
+ * {@code "universal-transformer"}: a Universal Transformer (arXiv 1807.03819) with per-example adaptive
+ * computation time ({@link UniversalTransformer}), the UT-ACT baseline of Hyper-UT (arXiv 2310.08866).
+ * One shared pre-LN block is applied for s = 1..T_max, {@code h_s = Block(h_{s−1})}; the halting unit
+ * {@code p_s = σ(LN(h_s,CLS)·w_h + b_h)} stops an example once {@code Σ p ≥ 1 − ε}, and the classifier
+ * reads {@code Σ_s w_s·h_s,CLS} ({@link ActState}). Report: {@code docs/reproductions/hyper-ut.md}.
  */
 public final class UniversalTransformerProvider implements ArchitectureProvider<UniversalTransformerConfig> {
 
