@@ -15,4 +15,5 @@ module dev.kiln.spi {
   uses dev.kiln.spi.RendererProvider;
   uses dev.kiln.spi.TaskProvider;
   uses dev.kiln.spi.Experiment;
+  uses dev.kiln.spi.ServingExporter;
 }

@@ -12,5 +12,6 @@ module dev.kiln.train {
   requires transitive jakarta.inject;
 
   exports dev.kiln.train;
+  uses dev.kiln.spi.ServingExporter;
   opens dev.kiln.train to com.fasterxml.jackson.databind, com.google.guice;
 }

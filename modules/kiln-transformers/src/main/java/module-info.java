@@ -28,6 +28,7 @@ module dev.kiln.transformers {
   provides dev.kiln.spi.TaskProvider with
       dev.kiln.transformers.tasks.CpvrTaskProvider,
       dev.kiln.transformers.tasks.PonderClassificationTaskProvider;
+  provides dev.kiln.spi.ServingExporter with dev.kiln.transformers.serving.AdaptiveDepthExporter;
   provides dev.kiln.spi.Experiment with
       dev.kiln.transformers.experiments.HyperUtCpvrExperiment,
       dev.kiln.transformers.experiments.HyperUVitMnistExperiment;

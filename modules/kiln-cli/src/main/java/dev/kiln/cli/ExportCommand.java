@@ -25,6 +25,11 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--no-ema", description = "export the raw weights even if the run kept an EMA")
   boolean noEma;
 
+  @Option(names = "--serving-dir", paramLabel = "DIR",
+      description = {"where extra serving files go for architectures that have them, such as the adaptive-depth",
+          "models of Universal Transformers (default: a `serving` folder beside the model file)"})
+  Path servingDir;
+
   @Mixin
   RuntimeOptions runtime;
 
@@ -34,8 +39,11 @@ public final class ExportCommand implements Callable<Integer> {
       throw new java.nio.file.NoSuchFileException(runDir.toString(), null, "run folder does not exist");
     }
     Path out = output != null ? output : runDir.resolve("model.onnx");
-    runtime.injector().getInstance(TrainingRun.class).export(runDir, out, !noEma);
+    TrainingRun run = runtime.injector().getInstance(TrainingRun.class);
+    run.export(runDir, out, !noEma);
     System.out.println("exported " + out + " (" + Files.size(out) / 1024 + " KiB)");
+    Path serving = servingDir != null ? servingDir : out.toAbsolutePath().getParent().resolve("serving");
+    run.exportServing(runDir, serving, !noEma).forEach(System.out::println);
     return 0;
   }
 }

@@ -10,6 +10,7 @@ import dev.kiln.spi.Architecture;
 import dev.kiln.spi.ArchitectureProvider;
 import dev.kiln.spi.Objective;
 import dev.kiln.spi.Providers;
+import dev.kiln.spi.ServingExporter;
 import dev.kiln.spi.Task;
 import dev.kiln.spi.TaskProvider;
 import jakarta.inject.Inject;
@@ -19,9 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * Runs a recipe: builds the task and architecture it names, trains in a run folder (resuming from a
@@ -84,22 +87,55 @@ public final class TrainingRun {
    * rebuilt from the run folder, the checkpoint's weights (or their EMA) become initializers.
    */
   public Path export(Path runDir, Path out, boolean useEma) throws IOException {
+    Trained t = trained(runDir, useEma);
+    Built b = t.built();
+    List<String> outputs = b.task().exportOutputs(b.architecture());
+    Map<String, TensorProto> folded = ParameterFolding.compute(b.graph(), outputs, t.weights(), backend);
+    ModelWriter.of(b.graph()).onlyOutputs(outputs.toArray(new String[0]))
+        .weights(t.weights().toProtos()).fold(folded).metadata(t.metadata())
+        .docString(t.recipe().name() + " exported by Kiln " + Kiln.version())
+        .externalDataAbove(64L << 20).write(out);
+    return out;
+  }
+
+  /**
+   * Writes the extra serving files that a {@link ServingExporter} found on the module path has for
+   * the run's architecture (adaptive-depth models, for example) into {@code dir}.
+   *
+   * @return one line per exporter that wrote files; empty when none accepts the architecture
+   */
+  public List<String> exportServing(Path runDir, Path dir, boolean useEma) throws IOException {
+    List<ServingExporter> exporters = new ArrayList<>();
+    Trained t = null;
+    for (ServingExporter x : ServiceLoader.load(ServingExporter.class)) {
+      if (t == null) {
+        t = trained(runDir, useEma);
+      }
+      if (x.accepts(t.built().architecture())) {
+        exporters.add(x);
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    for (ServingExporter x : exporters) {
+      lines.add(x.write(dir, t.built().architecture(), t.weights(), backend, t.metadata()));
+    }
+    return lines;
+  }
+
+  /** A finished run rebuilt from its folder: recipe, graph, the weights to export and their metadata. */
+  private record Trained(Recipe recipe, Built built, Weights weights, Map<String, String> metadata) {}
+
+  private Trained trained(Path runDir, boolean useEma) throws IOException {
     Recipe recipe = Recipe.read(runDir.resolve(RECIPE));
     Built b = build(recipe);
     Checkpoint ckpt = Checkpoint.read(runDir.resolve(Trainer.CHECKPOINT));
-    Weights w = useEma && ckpt.ema() != null ? ckpt.ema() : ckpt.weights();
+    boolean ema = useEma && ckpt.ema() != null;
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("recipe", recipe.toJson());
     meta.put("seed", Long.toString(ckpt.seed()));
     meta.put("step", Long.toString(ckpt.step()));
-    meta.put("weights", useEma && ckpt.ema() != null ? "ema" : "raw");
+    meta.put("weights", ema ? "ema" : "raw");
     meta.putAll(b.task().exportMetadata());
-    List<String> outputs = b.task().exportOutputs(b.architecture());
-    Map<String, TensorProto> folded = ParameterFolding.compute(b.graph(), outputs, w, backend);
-    ModelWriter.of(b.graph()).onlyOutputs(outputs.toArray(new String[0]))
-        .weights(w.toProtos()).fold(folded).metadata(meta)
-        .docString(recipe.name() + " exported by Kiln " + Kiln.version())
-        .externalDataAbove(64L << 20).write(out);
-    return out;
+    return new Trained(recipe, b, ema ? ckpt.ema() : ckpt.weights(), meta);
   }
 }
