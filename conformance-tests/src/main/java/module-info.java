@@ -20,10 +20,14 @@ module dev.kiln.conformance {
   exports dev.kiln.conformance.samplers;
   opens dev.kiln.conformance.samplers to org.junit.platform.commons;
 
+  exports dev.kiln.conformance.phasespace;
+  opens dev.kiln.conformance.phasespace to org.junit.platform.commons;
+
   exports dev.kiln.conformance.renderers;
   opens dev.kiln.conformance.renderers to org.junit.platform.commons;
 
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.SamplerProvider;
   uses dev.kiln.spi.RendererProvider;
+  uses dev.kiln.spi.PhaseSpaceSamplerProvider;
 }

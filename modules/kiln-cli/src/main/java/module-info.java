@@ -9,6 +9,7 @@ module dev.kiln.cli {
 
   uses dev.kiln.spi.Experiment;
   uses dev.kiln.spi.SamplerProvider;
+  uses dev.kiln.spi.PhaseSpaceSamplerProvider;
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.RendererProvider;
 

@@ -30,7 +30,7 @@ import java.util.function.IntFunction;
  * evaluation seeds with {@link SampleQuality}, scores the SDE samplers when there is an SDE model,
  * and records the early predictions along one trajectory. t_hop is chosen on noise and reference
  * seeds that the reported scores do not use. On 8 Gaussians the same samplers are also driven by
- * the ideal models ({@link EightGaussiansOracle}), which isolates the samplers' own error, and a
+ * the ideal models ({@link GaussianMixtureOracle}), which isolates the samplers' own error, and a
  * second draw of held-out data is scored like a sampler to show the metric's floor.
  */
 final class AgmComparison {
@@ -40,7 +40,7 @@ final class AgmComparison {
   static final String DDIM = "ddim";
   static final String DPM = "dpmpp-2m";
   static final String DATA = "data";
-  /** Prefix of the rows driven by the ideal models ({@link EightGaussiansOracle}). */
+  /** Prefix of the rows driven by the ideal models ({@link GaussianMixtureOracle}). */
   static final String IDEAL = "ideal:";
   static final List<Integer> SDE_NFES = List.of(10, 20, 50, 200);
 
@@ -91,8 +91,8 @@ final class AgmComparison {
       Map<String, List<Cell>> rows = new LinkedHashMap<>();
       List<Source> sources = new ArrayList<>(List.of(new Source("", agm.denoiser(), eps.denoiser(null, 1))));
       if (s.data().equals("8gaussians")) {
-        sources.add(new Source(IDEAL, EightGaussiansOracle.agm(agm.process()),
-            EightGaussiansOracle.epsilon(((DdimSampler) ddim).schedule())));
+        GaussianMixtureOracle oracle = GaussianMixtureOracle.eightGaussians();
+        sources.add(new Source(IDEAL, oracle.agm(agm.process()), oracle.epsilon(((DdimSampler) ddim).schedule())));
       }
       for (Source src : sources) {
         Map<Integer, Map<Double, Double>> sweep = new LinkedHashMap<>();
