@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import com.google.inject.Injector;
+import dev.kiln.diffusion.agm.AgmModel;
 import dev.kiln.diffusion.task.DiffusionModel;
 import dev.kiln.runtime.OrtBackend;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "an exported model (kiln export)")
   Path model;
 
-  @Option(names = "--sampler", description = "sampler (default: ${DEFAULT-VALUE})")
-  String sampler = "ddim";
+  @Option(names = "--sampler", description = "sampler (default: ddim, or agm-gddim for AGM models)")
+  String sampler;
 
   @Option(names = "--steps", description = "sampling steps; several: --steps 5,10,20 (default: ${DEFAULT-VALUE})",
       split = ",")
@@ -50,14 +51,24 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
-    try (DiffusionModel m = DiffusionModel.load(model, backend)) {
-      for (int s : steps) {
-        Sampling.Drawn d = Sampling.draw(injector, m, sampler, SampleCommand.overrides(settings), s, count, seed, null,
-            guidance);
-        Map<String, Double> q = Sampling.quality(Sampling.task(m), backend, d, seed);
-        System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples: %s%n", sampler, s, d.evaluations(), count,
-            Sampling.line(q));
+    boolean phaseSpace = Sampling.isPhaseSpace(model);
+    String name = Sampling.samplerFor(phaseSpace, sampler);
+    for (int s : steps) {
+      Sampling.Drawn d;
+      Map<String, Double> q;
+      if (phaseSpace) {
+        try (AgmModel m = AgmModel.load(model, backend)) {
+          d = Sampling.draw(m, name, SampleCommand.overrides(settings), s, count, seed, null, guidance);
+          q = Sampling.quality(Sampling.task(m), backend, d, seed);
+        }
+      } else {
+        try (DiffusionModel m = DiffusionModel.load(model, backend)) {
+          d = Sampling.draw(injector, m, name, SampleCommand.overrides(settings), s, count, seed, null, guidance);
+          q = Sampling.quality(Sampling.task(m), backend, d, seed);
+        }
       }
+      System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples: %s%n", name, s, d.evaluations(), count,
+          Sampling.line(q));
     }
     return 0;
   }

@@ -2,8 +2,8 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Injector;
+import dev.kiln.diffusion.agm.AgmModel;
 import dev.kiln.diffusion.task.DiffusionModel;
-import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.spi.Configs;
 import java.nio.file.Path;
@@ -26,9 +26,9 @@ public final class SampleCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "an exported model (kiln export)")
   Path model;
 
-  @Option(names = "--sampler", description = "ddim, ddpm, euler, euler-ancestral, dpmpp-2m, dpmpp-2m-sde, … "
-      + "(default: ${DEFAULT-VALUE})")
-  String sampler = "ddim";
+  @Option(names = "--sampler", description = {"ddim, ddpm, euler, euler-ancestral, dpmpp-2m, dpmpp-2m-sde, unipc, …;",
+      "for AGM models agm-gddim, agm-sscs, agm-em (default: ddim, or agm-gddim for AGM models)"})
+  String sampler;
 
   @Option(names = "--steps", description = "sampling steps (default: ${DEFAULT-VALUE})")
   int steps = 50;
@@ -62,13 +62,25 @@ public final class SampleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
-    try (DiffusionModel m = DiffusionModel.load(model, backend)) {
-      Sampling.Drawn d = Sampling.draw(injector, m, sampler, overrides(settings), steps, count, seed, label, guidance);
-      DiffusionTask task = Sampling.task(m);
-      Sampling.write(d, task, output, raw, seed);
-      System.out.printf(Locale.ROOT, "%d samples, %s %d steps (%d model calls) in %.2f s on %s -> %s%n", count, sampler,
-          steps, d.evaluations(), d.seconds(), m.session().device(), output);
+    boolean phaseSpace = Sampling.isPhaseSpace(model);
+    String name = Sampling.samplerFor(phaseSpace, sampler);
+    Object device;
+    Sampling.Drawn d;
+    if (phaseSpace) {
+      try (AgmModel m = AgmModel.load(model, backend)) {
+        d = Sampling.draw(m, name, overrides(settings), steps, count, seed, label, guidance);
+        Sampling.write(d, Sampling.task(m), output, raw, seed);
+        device = m.device();
+      }
+    } else {
+      try (DiffusionModel m = DiffusionModel.load(model, backend)) {
+        d = Sampling.draw(injector, m, name, overrides(settings), steps, count, seed, label, guidance);
+        Sampling.write(d, Sampling.task(m), output, raw, seed);
+        device = m.session().device();
+      }
     }
+    System.out.printf(Locale.ROOT, "%d samples, %s %d steps (%d model calls) in %.2f s on %s -> %s%n", count, name,
+        steps, d.evaluations(), d.seconds(), device, output);
     return 0;
   }
 

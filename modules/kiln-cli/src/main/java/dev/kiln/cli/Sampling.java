@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
+import dev.kiln.diffusion.agm.AgmModel;
 import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.task.DiffusionModel;
 import dev.kiln.diffusion.task.DiffusionTask;
@@ -13,9 +14,12 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.Denoiser;
+import dev.kiln.spi.PhaseSpaceSampler;
+import dev.kiln.spi.PhaseSpaceSamplerProvider;
 import dev.kiln.spi.Providers;
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import dev.kiln.graph.onnx.ModelReader;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.SafeTensors;
 import dev.kiln.viz.ImageGrid;
@@ -57,6 +61,39 @@ final class Sampling {
     double secs = (System.nanoTime() - start) / 1e9;
     int evals = sampler.evaluations(steps) * (labels != null && guidance != 1 && guidance != 0 ? 2 : 1);
     return new Drawn(samples, labels, samplerName, steps, evals, secs);
+  }
+
+  /** Whether {@code model} is a phase-space (AGM) model rather than a diffusion denoiser. */
+  static boolean isPhaseSpace(Path model) throws IOException {
+    return "agm".equals(ModelReader.read(model).metadata().get("kiln_task"));
+  }
+
+  /** The default sampler for a model: DDIM for diffusion models, gDDIM with the hop for AGM models. */
+  static String samplerFor(boolean phaseSpace, String requested) {
+    return requested != null ? requested : phaseSpace ? "agm-gddim" : "ddim";
+  }
+
+  /** Draws {@code count} samples from a phase-space model with the named phase-space sampler. */
+  static Drawn draw(AgmModel model, String samplerName, JsonNode overrides, int steps, int count, long seed,
+      Integer label, double guidance) {
+    if (label != null || guidance != 1.0) {
+      throw new IllegalArgumentException("--label and --guidance: " + model.path() + " is an unconditional AGM model");
+    }
+    Map<String, PhaseSpaceSamplerProvider<?>> samplers = Providers.load(PhaseSpaceSamplerProvider.class);
+    PhaseSpaceSamplerProvider<?> provider = Providers.named(samplers, samplerName, "--sampler (AGM model)");
+    PhaseSpaceSampler sampler = model.sampler(provider, overrides, "sampler " + samplerName);
+    long start = System.nanoTime();
+    Tensor samples = model.sample(sampler, model.denoiser(), count, steps, seed);
+    double secs = (System.nanoTime() - start) / 1e9;
+    return new Drawn(samples, null, samplerName, steps, sampler.evaluations(steps), secs);
+  }
+
+  /** The data an AGM model was trained on, as a diffusion task (for held-out data and metrics). */
+  static DiffusionTask task(AgmModel model) {
+    if (model.data() == null) {
+      throw new IllegalArgumentException(model.path() + ": metadata has no `data`");
+    }
+    return new DiffusionTask(new DiffusionTaskConfig(model.data(), null, null, null, null));
   }
 
   /** The diffusion task the model was trained with, rebuilt from the recipe in its metadata. */

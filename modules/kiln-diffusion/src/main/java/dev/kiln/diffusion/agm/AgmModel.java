@@ -32,10 +32,12 @@ public final class AgmModel implements AutoCloseable {
   private final Session session;
   private final long[] sampleShape;
   private final AgmProcess process;
+  private final String data;
 
   private AgmModel(Path path, Session session, Map<String, String> metadata) {
     this.path = path;
     this.session = session;
+    this.data = metadata.get("data");
     String shape = metadata.get("sample_shape");
     String proc = metadata.get("agm_process");
     if (shape == null || proc == null) {
@@ -69,6 +71,16 @@ public final class AgmModel implements AutoCloseable {
   /** The process the model was trained on. */
   public AgmProcess process() {
     return process;
+  }
+
+  /** The data set the model was trained on ({@code 8gaussians}, {@code mnist}, …), or null if unrecorded. */
+  public String data() {
+    return data;
+  }
+
+  /** Where ONNX Runtime runs the model. */
+  public dev.kiln.runtime.Device device() {
+    return session.device();
   }
 
   /** One sample's shape (without batch). */
