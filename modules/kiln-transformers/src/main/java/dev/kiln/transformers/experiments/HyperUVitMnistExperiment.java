@@ -25,7 +25,8 @@ import java.util.Map;
  * HyperU-ViT against a ViT of equal width and maximum depth on MNIST (Hyper-UT, arXiv 2310.08866:
  * "HyperU-ViT matches a ViT with over 70 % average savings by using fewer layers"; report
  * {@code docs/reproductions/hyper-ut.md}). 7×7 patches (16 + CLS tokens), d = 64, 4 heads, FFN 128;
- * ViT has 4 layers, HyperU-ViT at most 4 steps with 8 weight banks. Reports test accuracy, the layers
+ * ViT has 4 layers, HyperU-ViT at most 4 steps with 8 weight banks, and U-ViT (the ablation) at most
+ * 4 steps of one shared block without banks. Reports test accuracy, the layers
  * each test digit used, and serving wall time per example. Writes {@code results.json},
  * {@code summary.md} and {@code layers-histogram.png}.
  */
@@ -42,15 +43,24 @@ public final class HyperUVitMnistExperiment implements Experiment {
 
   @Override
   public String description() {
-    return "HyperU-ViT vs ViT (equal width and maximum depth) on MNIST: accuracy, layers used, serving time";
+    return "HyperU-ViT vs U-ViT vs ViT (equal width and maximum depth) on MNIST: accuracy, layers used, serving time";
   }
 
-  /** The recipe of one model ({@code vit} or {@code hyperu-vit}). */
+  /** The models compared, in table order. */
+  static final List<String> MODELS = List.of("vit", "u-vit", "hyperu-vit");
+
+  /**
+   * The recipe of one model: {@code vit}, {@code hyperu-vit}, or {@code u-vit} (the ablation without
+   * weight banks: HyperU-ViT with {@code pool_size} 0, a Universal Transformer with ACT on patches).
+   */
   public static Recipe recipe(String type, long steps, long seed) {
+    if (!MODELS.contains(type)) {
+      throw new IllegalArgumentException("hyperu-vit-mnist has no model `" + type + "`; models are " + MODELS);
+    }
     String arch = type.equals("vit")
         ? "{\"type\": \"vit\", \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"depth\": " + DEPTH + "}"
         : "{\"type\": \"hyperu-vit\", \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"max_steps\": " + DEPTH
-            + ", \"pool_size\": 8, \"router_heads\": 1, \"router_dim\": 32}";
+            + ", \"pool_size\": " + (type.equals("u-vit") ? 0 : 8) + ", \"router_heads\": 1, \"router_dim\": 32}";
     String json = String.format(Locale.ROOT, """
         {
           "name": "hyperu-vit-mnist-%s-seed%d",
@@ -69,7 +79,7 @@ public final class HyperUVitMnistExperiment implements Experiment {
   public void run(Context ctx) throws Exception {
     long steps = ctx.quick() ? 30 : STEPS;
     int seeds = ctx.seeds() > 0 ? ctx.seeds() : 1;
-    int benchDigits = ctx.quick() ? 20 : 200;
+    int benchDigits = ctx.quick() ? 64 : 200; // at least one batch of 64
     int rounds = ctx.quick() ? 1 : 5;
     TrainingRun training = new TrainingRun(ctx.backend(),
         Map.of("ponder-classification", new PonderClassificationTaskProvider()),
@@ -85,7 +95,7 @@ public final class HyperUVitMnistExperiment implements Experiment {
     List<LinePlot.Series> histogram = new ArrayList<>();
     List<ServingSessions.Served> served = new ArrayList<>();
     for (int seed = 0; seed < seeds; seed++) {
-      for (String type : List.of("vit", "hyperu-vit")) {
+      for (String type : MODELS) {
         StudyRun f = StudyRun.trainOrReuse(training, ctx.backend(), recipe(type, steps, seed),
             ctx.outDir().resolve("runs").resolve(type + "-seed" + seed), ctx.log());
         Map<String, Double> eval = f.lastEval();
@@ -98,7 +108,8 @@ public final class HyperUVitMnistExperiment implements Experiment {
           for (double c : counts) {
             h.add(c);
           }
-          histogram.add(new LinePlot.Series("HyperU-ViT seed " + seed, new double[] {1, 2, 3, 4}, counts));
+          histogram.add(new LinePlot.Series((type.equals("u-vit") ? "U-ViT" : "HyperU-ViT") + " seed " + seed,
+              new double[] {1, 2, 3, 4}, counts));
         }
         StringBuilder perDigit = new StringBuilder();
         for (int d = 0; d < 10; d++) {
@@ -121,7 +132,7 @@ public final class HyperUVitMnistExperiment implements Experiment {
         Configs.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     AtomicFiles.write(ctx.outDir().resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
     if (!histogram.isEmpty()) {
-      new LinePlot(800, 480, "HyperU-ViT: layers used per MNIST test digit", "layers (ACT steps)",
+      new LinePlot(800, 480, "U-ViT and HyperU-ViT: layers used per MNIST test digit", "layers (ACT steps)",
           "fraction of test digits", false, false).write(ctx.outDir().resolve("layers-histogram.png"), histogram);
     }
   }

@@ -55,6 +55,10 @@ final class ServingBenchmark {
    */
   static List<Timing> run(List<Path> paths, List<Map<String, Tensor>> inputs, int rounds, int warmup,
       int fixedDepth) {
+    if (inputs.isEmpty() || rounds < 1) {
+      throw new IllegalArgumentException("serving benchmark needs inputs and rounds >= 1, got " + inputs.size()
+          + " inputs and " + rounds + " rounds");
+    }
     for (Path p : paths) {
       for (int i = 0; i < warmup; i++) {
         p.model().apply(inputs.get(i % inputs.size()));
