@@ -25,12 +25,12 @@ public final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "an exported model (kiln export)")
   Path model;
 
-  @Option(names = "--sampler", description = "sampler (default: ddim, or agm-gddim for AGM models)")
+  @Option(names = "--sampler", description = "sampler (default: ddim; agm-gddim for AGM models; boot for BOOT students)")
   String sampler;
 
-  @Option(names = "--steps", description = "sampling steps; several: --steps 5,10,20 (default: ${DEFAULT-VALUE})",
+  @Option(names = "--steps", description = "sampling steps; several: --steps 5,10,20 (default: 50; 1 for BOOT students)",
       split = ",")
-  List<Integer> steps = List.of(50);
+  List<Integer> steps;
 
   @Option(names = {"-n", "--count"}, description = "number of samples (default: ${DEFAULT-VALUE})")
   int count = 2000;
@@ -51,9 +51,10 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
-    boolean phaseSpace = Sampling.isPhaseSpace(model);
-    String name = Sampling.samplerFor(phaseSpace, sampler);
-    for (int s : steps) {
+    String kind = Sampling.kind(model);
+    boolean phaseSpace = Sampling.isPhaseSpace(kind);
+    String name = Sampling.samplerFor(kind, sampler);
+    for (int s : steps != null ? steps : List.of(Sampling.defaultSteps(name))) {
       Sampling.Drawn d;
       Map<String, Double> q;
       if (phaseSpace) {

@@ -27,11 +27,12 @@ public final class SampleCommand implements Callable<Integer> {
   Path model;
 
   @Option(names = "--sampler", description = {"ddim, ddpm, euler, euler-ancestral, dpmpp-2m, dpmpp-2m-sde, unipc, …;",
-      "for AGM models agm-gddim, agm-sscs, agm-em (default: ddim, or agm-gddim for AGM models)"})
+      "for AGM models agm-gddim, agm-sscs, agm-em; for BOOT students boot",
+      "(default: ddim; agm-gddim for AGM models; boot for BOOT students)"})
   String sampler;
 
-  @Option(names = "--steps", description = "sampling steps (default: ${DEFAULT-VALUE})")
-  int steps = 50;
+  @Option(names = "--steps", description = "sampling steps (default: 50; 1 for BOOT students)")
+  Integer steps;
 
   @Option(names = {"-n", "--count"}, description = "number of samples (default: ${DEFAULT-VALUE})")
   int count = 64;
@@ -62,8 +63,10 @@ public final class SampleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
-    boolean phaseSpace = Sampling.isPhaseSpace(model);
-    String name = Sampling.samplerFor(phaseSpace, sampler);
+    String kind = Sampling.kind(model);
+    boolean phaseSpace = Sampling.isPhaseSpace(kind);
+    String name = Sampling.samplerFor(kind, sampler);
+    int steps = this.steps != null ? this.steps : Sampling.defaultSteps(name);
     Object device;
     Sampling.Drawn d;
     if (phaseSpace) {

@@ -6,6 +6,7 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import dev.kiln.diffusion.agm.AgmModel;
+import dev.kiln.diffusion.boot.BootSamplerProvider;
 import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.task.DiffusionModel;
 import dev.kiln.diffusion.task.DiffusionTask;
@@ -44,7 +45,10 @@ final class Sampling {
       int count, long seed, Integer label, double guidance) {
     Map<String, SamplerProvider<?>> samplers = injector.getInstance(
         Key.get(new TypeLiteral<Map<String, SamplerProvider<?>>>() {}));
-    SamplerProvider<?> provider = Providers.named(samplers, samplerName, "--sampler");
+    // A BOOT student's one-step sampler is not registered (it does not converge as steps grow, as the
+    // sampler contract asks), so it is offered only for the models it belongs to.
+    SamplerProvider<?> provider = BOOT.equals(samplerName) && BOOT.equals(model.metadata().get("kiln_task"))
+        ? new BootSamplerProvider() : Providers.named(samplers, samplerName, "--sampler");
     Sampler sampler = model.sampler(provider, overrides, "sampler " + samplerName);
     long[] labels = null;
     if (model.numClasses() > 0) {
@@ -63,15 +67,31 @@ final class Sampling {
     return new Drawn(samples, labels, samplerName, steps, evals, secs);
   }
 
-  /** Whether {@code model} is a phase-space (AGM) model rather than a diffusion denoiser. */
-  static boolean isPhaseSpace(Path model) throws IOException {
-    return "agm".equals(ModelReader.read(model).metadata().get("kiln_task"));
+  /** The task an exported model was trained with ({@code kiln_task} in its metadata; null for plain diffusion). */
+  static String kind(Path model) throws IOException {
+    return ModelReader.read(model).metadata().get("kiln_task");
   }
 
-  /** The default sampler for a model: DDIM for diffusion models, gDDIM with the hop for AGM models. */
-  static String samplerFor(boolean phaseSpace, String requested) {
-    return requested != null ? requested : phaseSpace ? "agm-gddim" : "ddim";
+  /** Whether a model of this kind is a phase-space (AGM) model rather than a diffusion denoiser. */
+  static boolean isPhaseSpace(String kind) {
+    return AGM.equals(kind);
   }
+
+  /**
+   * The sampler a model of this kind is drawn with unless one is requested: DDIM for diffusion
+   * models, gDDIM with the hop for AGM models, the one-step sampler for BOOT students.
+   */
+  static String samplerFor(String kind, String requested) {
+    return requested != null ? requested : AGM.equals(kind) ? "agm-gddim" : BOOT.equals(kind) ? BOOT : "ddim";
+  }
+
+  /** Steps when none are asked for: one for the BOOT student's sampler, 50 otherwise. */
+  static int defaultSteps(String sampler) {
+    return BOOT.equals(sampler) ? 1 : 50;
+  }
+
+  private static final String AGM = "agm";
+  private static final String BOOT = "boot";
 
   /** Draws {@code count} samples from a phase-space model with the named phase-space sampler. */
   static Drawn draw(AgmModel model, String samplerName, JsonNode overrides, int steps, int count, long seed,
@@ -98,6 +118,13 @@ final class Sampling {
 
   /** The diffusion task the model was trained with, rebuilt from the recipe in its metadata. */
   static DiffusionTask task(DiffusionModel model) {
+    if (BOOT.equals(model.metadata().get("kiln_task"))) {
+      String data = model.metadata().get("data");
+      if (data == null) {
+        throw new IllegalArgumentException(model.path() + ": metadata has no `data`");
+      }
+      return new DiffusionTask(new DiffusionTaskConfig(data, null, null, model.numClasses() > 0, null));
+    }
     String recipeJson = model.metadata().get("recipe");
     if (recipeJson == null) {
       throw new IllegalArgumentException(model.path() + ": metadata has no recipe");
