@@ -2,9 +2,6 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,18 +12,6 @@ class BootCommandsTest {
 
   @TempDir
   Path dir;
-
-  private static String kiln(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      assertThat(KilnCommand.run(args)).as("kiln %s", String.join(" ", args)).isZero();
-      return out.toString(StandardCharsets.UTF_8);
-    } finally {
-      System.setOut(old);
-    }
-  }
 
   @Test
   void aBootStudentSamplesInOneStepByDefault() throws Exception {
@@ -40,8 +25,8 @@ class BootCommandsTest {
          "trainer": {"steps": 20}}
         """);
     Path teacher = dir.resolve("teacher");
-    kiln("train", teacherRecipe.toString(), "-o", teacher.toString(), "--threads", "1");
-    kiln("export", teacher.toString(), "--threads", "1");
+    Cli.ok("train", teacherRecipe.toString(), "-o", teacher.toString(), "--threads", "1");
+    Cli.ok("export", teacher.toString(), "--threads", "1");
     Path studentRecipe = dir.resolve("student.json");
     Files.writeString(studentRecipe, """
         {"name": "tiny-boot", "seed": 0,
@@ -50,17 +35,17 @@ class BootCommandsTest {
          "trainer": {"steps": 10}}
         """.formatted(teacher.resolve("model.onnx").toString().replace("\\", "/")));
     Path student = dir.resolve("student");
-    kiln("train", studentRecipe.toString(), "-o", student.toString(), "--threads", "1");
-    kiln("export", student.toString(), "--threads", "1");
+    Cli.ok("train", studentRecipe.toString(), "-o", student.toString(), "--threads", "1");
+    Cli.ok("export", student.toString(), "--threads", "1");
 
-    String sampled = kiln("sample", student.resolve("model.onnx").toString(), "-n", "40", "-o",
+    String sampled = Cli.ok("sample", student.resolve("model.onnx").toString(), "-n", "40", "-o",
         dir.resolve("boot.png").toString(), "--threads", "1");
     assertThat(sampled).contains("40 samples, boot 1 steps (1 model calls)");
     assertThat(dir.resolve("boot.png")).isNotEmptyFile();
-    String eval = kiln("eval", student.resolve("model.onnx").toString(), "-n", "100", "--threads", "1");
+    String eval = Cli.ok("eval", student.resolve("model.onnx").toString(), "-n", "100", "--threads", "1");
     assertThat(eval).contains("boot steps 1 (NFE 1), 100 samples: swd");
     // the teacher is still drawn with DDIM and 50 steps by default
-    assertThat(kiln("eval", teacher.resolve("model.onnx").toString(), "-n", "100", "--threads", "1"))
+    assertThat(Cli.ok("eval", teacher.resolve("model.onnx").toString(), "-n", "100", "--threads", "1"))
         .contains("ddim steps 50 (NFE 50)");
   }
 }

@@ -7,9 +7,6 @@ import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,18 +20,6 @@ class ExportServingTest {
   @TempDir
   Path dir;
 
-  private static String kiln(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      assertThat(KilnCommand.run(args)).as("kiln %s", String.join(" ", args)).isZero();
-      return out.toString(StandardCharsets.UTF_8);
-    } finally {
-      System.setOut(old);
-    }
-  }
-
   @Test
   void universalTransformerExportAddsALoopModelThatServesLikeTheFullDepthModel() throws Exception {
     Path recipe = dir.resolve("ut.json");
@@ -47,8 +32,8 @@ class ExportServingTest {
          "trainer": {"steps": 5, "log_every": 5}}
         """);
     Path run = dir.resolve("run");
-    kiln("train", recipe.toString(), "-o", run.toString(), "--threads", "1");
-    String out = kiln("export", run.toString(), "--threads", "1");
+    Cli.ok("train", recipe.toString(), "-o", run.toString(), "--threads", "1");
+    String out = Cli.ok("export", run.toString(), "--threads", "1");
     Path serving = run.resolve("serving");
     assertThat(out).contains("adaptive-depth serving files in " + serving);
     assertThat(serving.resolve("loop.onnx")).exists();
@@ -84,8 +69,8 @@ class ExportServingTest {
          "architecture": {"type": "mlp-denoiser", "hidden": 16, "depth": 1}, "trainer": {"steps": 5}}
         """);
     Path run = dir.resolve("run");
-    kiln("train", recipe.toString(), "-o", run.toString(), "--threads", "1");
-    String out = kiln("export", run.toString(), "--threads", "1");
+    Cli.ok("train", recipe.toString(), "-o", run.toString(), "--threads", "1");
+    String out = Cli.ok("export", run.toString(), "--threads", "1");
     assertThat(out).doesNotContain("serving files");
     assertThat(run.resolve("serving")).doesNotExist();
   }

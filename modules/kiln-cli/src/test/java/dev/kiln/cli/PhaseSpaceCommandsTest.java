@@ -2,9 +2,6 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,24 +13,6 @@ class PhaseSpaceCommandsTest {
   @TempDir
   Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run kiln(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = KilnCommand.run(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void anExportedAgmModelIsSampledAndEvaluatedWithPhaseSpaceSamplers() throws Exception {
     Path recipe = dir.resolve("agm.json");
@@ -44,23 +23,23 @@ class PhaseSpaceCommandsTest {
          "trainer": {"steps": 20, "log_every": 10}}
         """);
     Path run = dir.resolve("run");
-    assertThat(kiln("train", recipe.toString(), "-o", run.toString(), "--threads", "1").code()).isZero();
-    assertThat(kiln("export", run.toString(), "--threads", "1").code()).isZero();
+    assertThat(Cli.run("train", recipe.toString(), "-o", run.toString(), "--threads", "1").code()).isZero();
+    assertThat(Cli.run("export", run.toString(), "--threads", "1").code()).isZero();
     Path model = run.resolve("model.onnx");
 
     Path png = dir.resolve("agm.png");
-    Run s = kiln("sample", model.toString(), "--steps", "4", "-n", "50", "-o", png.toString(), "--raw",
+    Cli.Run s = Cli.run("sample", model.toString(), "--steps", "4", "-n", "50", "-o", png.toString(), "--raw",
         dir.resolve("agm.safetensors").toString(), "--threads", "1");
     assertThat(s.code()).as(s.err()).isZero();
     assertThat(s.out()).contains("50 samples, agm-gddim 4 steps (4 model calls)");
     assertThat(png).isNotEmptyFile();
     assertThat(dir.resolve("agm.safetensors")).isNotEmptyFile();
 
-    Run e = kiln("eval", model.toString(), "--sampler", "agm-em", "--steps", "6", "-n", "100", "--threads", "1");
+    Cli.Run e = Cli.run("eval", model.toString(), "--sampler", "agm-em", "--steps", "6", "-n", "100", "--threads", "1");
     assertThat(e.code()).as(e.err()).isZero();
     assertThat(e.out()).contains("agm-em steps 6 (NFE 6), 100 samples: swd");
 
-    Run wrong = kiln("eval", model.toString(), "--sampler", "ddim", "--steps", "5", "-n", "10");
+    Cli.Run wrong = Cli.run("eval", model.toString(), "--sampler", "ddim", "--steps", "5", "-n", "10");
     assertThat(wrong.code()).isEqualTo(KilnCommand.USAGE_ERROR);
     assertThat(wrong.err()).contains("unknown type `ddim`").contains("agm-gddim");
   }
