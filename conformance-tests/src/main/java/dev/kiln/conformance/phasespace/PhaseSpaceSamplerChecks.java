@@ -6,18 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.diffusion.agm.AgmProcess;
 import dev.kiln.diffusion.agm.GaussianMixtureOracle;
 import dev.kiln.graph.DType;
+import dev.kiln.conformance.samplers.SamplerChecks;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.PhaseSpaceDenoiser;
 import dev.kiln.spi.PhaseSpaceSampler;
 import dev.kiln.spi.PhaseSpaceSamplerProvider;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -63,9 +61,12 @@ public final class PhaseSpaceSamplerChecks {
 
   /** The exact model of N(0.5, 0.3²) per coordinate, for {@code dims} coordinates per example. */
   static PhaseSpaceDenoiser exact(AgmProcess process, int dims) {
-    double[] centre = new double[dims];
-    Arrays.fill(centre, MEAN);
-    return new GaussianMixtureOracle(new double[][] {centre}, STD).agm(process);
+    return GaussianMixtureOracle.isotropic(MEAN, STD, dims).agm(process);
+  }
+
+  /** The exact model when the process is known, else a model that outputs zeros (for the structural checks). */
+  private static PhaseSpaceDenoiser anyModel(AgmProcess process, int dims) {
+    return process != null ? exact(process, dims) : (x, v, t) -> Tensor.zeros(DType.FLOAT, x.shape());
   }
 
   /**
@@ -76,7 +77,7 @@ public final class PhaseSpaceSamplerChecks {
     PhaseSpaceSampler sampler = create(provider);
     AgmProcess process = process(provider);
     long[] shape = {3, 2, 5};
-    PhaseSpaceDenoiser inner = process != null ? exact(process, 10) : (x, v, t) -> Tensor.zeros(DType.FLOAT, x.shape());
+    PhaseSpaceDenoiser inner = anyModel(process, 10);
     for (int steps : new int[] {4, 13, 30}) {
       AtomicInteger calls = new AtomicInteger();
       PhaseSpaceDenoiser checking = (x, v, t) -> {
@@ -91,19 +92,13 @@ public final class PhaseSpaceSamplerChecks {
       Tensor out = sampler.sample(checking, shape, steps, new SplittableRandom(1));
       assertThat(calls.get()).as("%s: model calls for %d steps (evaluations() says %d)", provider.name(), steps,
           sampler.evaluations(steps)).isEqualTo(sampler.evaluations(steps));
-      assertThat(out.shape()).as("%s: output shape", provider.name()).containsExactly(shape);
-      assertThat(out.dtype()).as("%s: output dtype", provider.name()).isEqualTo(DType.FLOAT);
-      for (int i = 0; i < out.size(); i++) {
-        assertThat(Double.isFinite(out.get(i))).as("%s: output element %d is finite", provider.name(), i).isTrue();
-      }
+      SamplerChecks.outputIsFiniteFloat(provider.name(), out, shape);
     }
   }
 
   /** The same generator seed gives bit-identical samples; another seed gives different ones. */
   public static void seededRunsAreBitIdentical(PhaseSpaceSamplerProvider<?> provider) {
-    AgmProcess process = process(provider);
-    PhaseSpaceDenoiser model = process != null ? exact(process, 2)
-        : (x, v, t) -> Tensor.zeros(DType.FLOAT, x.shape());
+    PhaseSpaceDenoiser model = anyModel(process(provider), 2);
     long[] shape = {64, 2};
     Tensor a = create(provider).sample(model, shape, 20, new SplittableRandom(5));
     Tensor b = create(provider).sample(model, shape, 20, new SplittableRandom(5));
@@ -122,13 +117,7 @@ public final class PhaseSpaceSamplerChecks {
     PhaseSpaceSampler sampler = create(provider);
     int steps = sampler.stochastic() ? 1000 : 200;
     Tensor out = sampler.sample(exact(process, 2), new long[] {4000, 2}, steps, new SplittableRandom(2));
-    double[] v = out.toDoubleArray();
-    double mean = Arrays.stream(v).average().orElseThrow();
-    double std = Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
-    assertThat(mean).as("%s: sample mean after %d steps (data mean %s)", provider.name(), steps, MEAN)
-        .isCloseTo(MEAN, Offset.offset(0.025));
-    assertThat(std).as("%s: sample std after %d steps (data std %s)", provider.name(), steps, STD)
-        .isCloseTo(STD, Offset.offset(0.025));
+    SamplerChecks.matchesMoments(provider.name(), steps, out, MEAN, STD);
   }
 
   /**
@@ -143,20 +132,7 @@ public final class PhaseSpaceSamplerChecks {
     Assumptions.assumeTrue(process != null, provider.name() + " names no AGM process: no exact model known");
     PhaseSpaceDenoiser model = exact(process, 2);
     long[] shape = {256, 2};
-    Tensor ref = sampler.sample(model, shape, 1000, new SplittableRandom(3));
-    double e25 = rms(sampler.sample(model, shape, 25, new SplittableRandom(3)), ref);
-    double e50 = rms(sampler.sample(model, shape, 50, new SplittableRandom(3)), ref);
-    double want = 0.6 * Math.pow(2, sampler.order());
-    assertThat(e25 / e50).as(String.format(Locale.ROOT, "%s (order %d): error 25 steps %.3g, 50 steps %.3g",
-        provider.name(), sampler.order(), e25, e50)).isGreaterThanOrEqualTo(want);
-  }
-
-  private static double rms(Tensor a, Tensor b) {
-    double s = 0;
-    for (int i = 0; i < a.size(); i++) {
-      double d = a.get(i) - b.get(i);
-      s += d * d;
-    }
-    return Math.sqrt(s / a.size());
+    SamplerChecks.convergesAtOrder(provider.name(), sampler.order(), steps -> sampler.sample(model, shape, steps,
+        new SplittableRandom(3)));
   }
 }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * What a correct sampler does, as checks that throw an {@link AssertionError} saying what is wrong.
@@ -65,11 +66,16 @@ public final class SamplerChecks {
       Tensor out = sampler.sample(checking, shape, steps, new SplittableRandom(1));
       assertThat(calls.get()).as("%s: denoiser calls for %d steps (evaluations() says %d)", provider.name(), steps,
           sampler.evaluations(steps)).isEqualTo(sampler.evaluations(steps));
-      assertThat(out.shape()).as("%s: output shape", provider.name()).containsExactly(shape);
-      assertThat(out.dtype()).as("%s: output dtype", provider.name()).isEqualTo(DType.FLOAT);
-      for (int i = 0; i < out.size(); i++) {
-        assertThat(Double.isFinite(out.get(i))).as("%s: output element %d is finite", provider.name(), i).isTrue();
-      }
+      outputIsFiniteFloat(provider.name(), out, shape);
+    }
+  }
+
+  /** A sampler's output has the requested shape, is float32 and every element is finite. */
+  public static void outputIsFiniteFloat(String sampler, Tensor out, long[] shape) {
+    assertThat(out.shape()).as("%s: output shape", sampler).containsExactly(shape);
+    assertThat(out.dtype()).as("%s: output dtype", sampler).isEqualTo(DType.FLOAT);
+    for (int i = 0; i < out.size(); i++) {
+      assertThat(Double.isFinite(out.get(i))).as("%s: output element %d is finite", sampler, i).isTrue();
     }
   }
 
@@ -92,13 +98,18 @@ public final class SamplerChecks {
     Sampler sampler = create(provider);
     int steps = sampler.stochastic() ? 1000 : 200;
     Tensor out = sampler.sample(TARGET.denoiser(), new long[] {4000, 2}, steps, new SplittableRandom(2));
+    matchesMoments(provider.name(), steps, out, 0.5, 0.3);
+  }
+
+  /** The mean and standard deviation of all sample values are within 0.025 of the data's. */
+  public static void matchesMoments(String sampler, int steps, Tensor out, double dataMean, double dataStd) {
     double[] v = out.toDoubleArray();
     double mean = Arrays.stream(v).average().orElseThrow();
     double std = Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
-    assertThat(mean).as("%s: sample mean after %d steps (data mean 0.5)", provider.name(), steps)
-        .isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.025));
-    assertThat(std).as("%s: sample std after %d steps (data std 0.3)", provider.name(), steps)
-        .isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.025));
+    assertThat(mean).as("%s: sample mean after %d steps (data mean %s)", sampler, steps, dataMean)
+        .isCloseTo(dataMean, org.assertj.core.data.Offset.offset(0.025));
+    assertThat(std).as("%s: sample std after %d steps (data std %s)", sampler, steps, dataStd)
+        .isCloseTo(dataStd, org.assertj.core.data.Offset.offset(0.025));
   }
 
   /**
@@ -111,12 +122,21 @@ public final class SamplerChecks {
     org.junit.jupiter.api.Assumptions.assumeFalse(sampler.stochastic(),
         provider.name() + " is stochastic: no pathwise order to check");
     long[] shape = {256, 2};
-    Tensor ref = sampler.sample(TARGET.denoiser(), shape, 1000, new SplittableRandom(3));
-    double e25 = rms(sampler.sample(TARGET.denoiser(), shape, 25, new SplittableRandom(3)), ref);
-    double e50 = rms(sampler.sample(TARGET.denoiser(), shape, 50, new SplittableRandom(3)), ref);
-    double want = 0.6 * Math.pow(2, sampler.order());
+    convergesAtOrder(provider.name(), sampler.order(), steps -> sampler.sample(TARGET.denoiser(), shape, steps,
+        new SplittableRandom(3)));
+  }
+
+  /**
+   * The distance of the 25- and 50-step solutions ({@code solve.apply(steps)}, from one initial
+   * state) to the 1,000-step one shrinks by at least 0.6·2^order when the steps double.
+   */
+  public static void convergesAtOrder(String sampler, int order, IntFunction<Tensor> solve) {
+    Tensor ref = solve.apply(1000);
+    double e25 = rms(solve.apply(25), ref);
+    double e50 = rms(solve.apply(50), ref);
+    double want = 0.6 * Math.pow(2, order);
     assertThat(e25 / e50).as(String.format(Locale.ROOT, "%s (order %d): error 25 steps %.3g, 50 steps %.3g",
-        provider.name(), sampler.order(), e25, e50)).isGreaterThanOrEqualTo(want);
+        sampler, order, e25, e50)).isGreaterThanOrEqualTo(want);
   }
 
   private static double rms(Tensor a, Tensor b) {

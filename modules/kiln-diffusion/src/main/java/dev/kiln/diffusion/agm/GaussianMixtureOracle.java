@@ -4,6 +4,7 @@ import dev.kiln.diffusion.schedule.NoiseSchedule;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.PhaseSpaceDenoiser;
+import java.util.Arrays;
 
 /**
  * The ideal models of an equal-weight mixture of isotropic Gaussians (centres c_k, one std), so
@@ -41,6 +42,13 @@ public final class GaussianMixtureOracle {
     this.std = std;
   }
 
+  /** One isotropic Gaussian N(mean, std²) in each of {@code dims} coordinates. */
+  public static GaussianMixtureOracle isotropic(double mean, double std, int dims) {
+    double[] centre = new double[dims];
+    Arrays.fill(centre, mean);
+    return new GaussianMixtureOracle(new double[][] {centre}, std);
+  }
+
   /** Kiln's {@code Toy2D.EIGHT_GAUSSIANS}: centres 2(cos kπ/4, sin kπ/4), std 0.1. */
   public static GaussianMixtureOracle eightGaussians() {
     double[][] c = new double[8][];
@@ -50,41 +58,46 @@ public final class GaussianMixtureOracle {
     return new GaussianMixtureOracle(c, 0.1);
   }
 
-  /** The ideal AGM network output D = E[F_t | m]/N_t for inputs x, v [N, ...] under {@code process}. */
-  public PhaseSpaceDenoiser agm(AgmProcess process) {
-    return (x, v, t) -> {
-      Bridge b = process.at(t);
+  /**
+   * Per coordinate, given one component with mean c and variance s², the state m = (x, v) at time t
+   * has covariance M = s²·(c_x, c_v)(c_x, c_v)ᵀ + Σ_t, and E[x₁ | m, k] = c + (w_x, w_v)·(m − (c_x, c_v)·c)
+   * with (w_x, w_v) = s²·(c_x, c_v)·M⁻¹.
+   */
+  record ComponentPosterior(double cx, double cv, double mxx, double mxv, double mvv, double det, double wx,
+      double wv) {
+
+    static ComponentPosterior at(AgmProcess process, double t, double std) {
       double cx = AgmProcess.meanX(t);
       double cv = AgmProcess.meanV(t);
       AgmProcess.Covariance sig = process.covariance(t);
       double s2 = std * std;
-      // covariance M of (x, v) given the component, per coordinate, and E[x₁ | m, k] = c_k + w·(m − c·c_k)
       double mxx = s2 * cx * cx + sig.xx();
       double mxv = s2 * cx * cv + sig.xv();
       double mvv = s2 * cv * cv + sig.vv();
       double det = mxx * mvv - mxv * mxv;
-      double wx = s2 * (cx * mvv - cv * mxv) / det;
-      double wv = s2 * (-cx * mxv + cv * mxx) / det;
+      return new ComponentPosterior(cx, cv, mxx, mxv, mvv, det, s2 * (cx * mvv - cv * mxv) / det,
+          s2 * (-cx * mxv + cv * mxx) / det);
+    }
+  }
+
+  /** The ideal AGM network output D = E[F_t | m]/N_t for inputs x, v [N, ...] under {@code process}. */
+  public PhaseSpaceDenoiser agm(AgmProcess process) {
+    return (x, v, t) -> {
+      Bridge b = process.at(t);
+      ComponentPosterior p = ComponentPosterior.at(process, t, std);
       int n = examples(x);
       float[] out = new float[dims * n];
-      double[] logLik = new double[centres.length];
-      double[][] post = new double[centres.length][dims];
       for (int i = 0; i < n; i++) {
-        for (int k = 0; k < centres.length; k++) {
-          logLik[k] = 0;
-          for (int d = 0; d < dims; d++) {
-            double dx = x.getFloat(dims * i + d) - cx * centres[k][d];
-            double dv = v.getFloat(dims * i + d) - cv * centres[k][d];
-            logLik[k] -= 0.5 * (mvv * dx * dx - 2 * mxv * dx * dv + mxx * dv * dv) / det;
-            post[k][d] = centres[k][d] + wx * dx + wv * dv;
-          }
-        }
-        double[] x1 = mix(logLik, post);
+        double[] x1 = posteriorMean(i, (e, c) -> {
+          double dx = x.getFloat(e) - p.cx() * c;
+          double dv = v.getFloat(e) - p.cv() * c;
+          return -0.5 * (p.mvv() * dx * dx - 2 * p.mxv() * dx * dv + p.mxx() * dv * dv) / p.det();
+        }, (e, c) -> c + p.wx() * (x.getFloat(e) - p.cx() * c) + p.wv() * (v.getFloat(e) - p.cv() * c));
         for (int d = 0; d < dims; d++) {
           double xi = x.getFloat(dims * i + d);
           double vi = v.getFloat(dims * i + d);
-          double ex = (xi - cx * x1[d]) / b.lxx();
-          double ev = (vi - cv * x1[d] - b.lxv() * ex) / b.lvv();
+          double ex = (xi - p.cx() * x1[d]) / b.lxx();
+          double ev = (vi - p.cv() * x1[d] - b.lxv() * ex) / b.lvv();
           out[dims * i + d] = (float) (b.label(x1[d], ex, ev) / b.normalizer());
         }
       }
@@ -101,18 +114,11 @@ public final class GaussianMixtureOracle {
       double var = ab * std * std + 1 - ab;
       int n = examples(x);
       float[] out = new float[dims * n];
-      double[] logLik = new double[centres.length];
-      double[][] post = new double[centres.length][dims];
       for (int i = 0; i < n; i++) {
-        for (int k = 0; k < centres.length; k++) {
-          logLik[k] = 0;
-          for (int d = 0; d < dims; d++) {
-            double r = x.getFloat(dims * i + d) - a * centres[k][d];
-            logLik[k] -= 0.5 * r * r / var;
-            post[k][d] = centres[k][d] + a * std * std * r / var;
-          }
-        }
-        double[] x0 = mix(logLik, post);
+        double[] x0 = posteriorMean(i, (e, c) -> {
+          double r = x.getFloat(e) - a * c;
+          return -0.5 * r * r / var;
+        }, (e, c) -> c + a * std * std * (x.getFloat(e) - a * c) / var);
         for (int d = 0; d < dims; d++) {
           out[dims * i + d] = (float) ((x.getFloat(dims * i + d) - a * x0[d]) / s);
         }
@@ -121,11 +127,32 @@ public final class GaussianMixtureOracle {
     };
   }
 
+  /** A per-coordinate term of component k for tensor element e, given the component's centre coordinate c. */
+  private interface Term {
+    double at(int e, double c);
+  }
+
+  /**
+   * E[clean | state] for example i: Σ_k softmax(log-likelihood)_k · E[clean | state, k], where each
+   * coordinate adds {@code logLik} to component k's log-likelihood and {@code mean} is its posterior mean.
+   */
+  private double[] posteriorMean(int i, Term logLik, Term mean) {
+    double[] ll = new double[centres.length];
+    double[][] post = new double[centres.length][dims];
+    for (int k = 0; k < centres.length; k++) {
+      for (int d = 0; d < dims; d++) {
+        ll[k] += logLik.at(dims * i + d, centres[k][d]);
+        post[k][d] = mean.at(dims * i + d, centres[k][d]);
+      }
+    }
+    return mix(ll, post);
+  }
+
   private int examples(Tensor x) {
     long n = x.dim(0);
     if (x.size() != n * dims) {
       throw new IllegalArgumentException("the mixture has " + dims + " coordinates per example; got a tensor of shape "
-          + java.util.Arrays.toString(x.shape()));
+          + Arrays.toString(x.shape()));
     }
     return (int) n;
   }
