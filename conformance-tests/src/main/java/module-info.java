@@ -1,13 +1,14 @@
 /**
- * Kiln's conformance suite (TCK). {@link dev.kiln.conformance.gradients.GradientRuleContract} checks
- * every gradient rule against central finite differences.
+ * Kiln's conformance suite (TCK): contract suites any provider can be run against.
+ * {@link dev.kiln.conformance.gradients.GradientRuleContract} checks every gradient rule against
+ * central finite differences; the sampler, architecture and renderer contracts check providers. It
+ * needs only the SPI, the runtime, inference (export parity) and autodiff (gradient rules): a third
+ * party's provider runs it without Kiln's training stack or any method module.
  */
 module dev.kiln.conformance {
   requires transitive dev.kiln.autodiff;
-  requires transitive dev.kiln.runtime;
-  requires transitive dev.kiln.nn;
-  requires transitive dev.kiln.train;
-  requires transitive dev.kiln.diffusion;
+  requires transitive dev.kiln.spi;
+  requires transitive dev.kiln.inference;
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;
 
@@ -20,14 +21,10 @@ module dev.kiln.conformance {
   exports dev.kiln.conformance.samplers;
   opens dev.kiln.conformance.samplers to org.junit.platform.commons;
 
-  exports dev.kiln.conformance.phasespace;
-  opens dev.kiln.conformance.phasespace to org.junit.platform.commons;
-
   exports dev.kiln.conformance.renderers;
   opens dev.kiln.conformance.renderers to org.junit.platform.commons;
 
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.SamplerProvider;
   uses dev.kiln.spi.RendererProvider;
-  uses dev.kiln.spi.PhaseSpaceSamplerProvider;
 }

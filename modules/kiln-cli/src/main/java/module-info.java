@@ -1,6 +1,7 @@
 /** The {@code kiln} command. */
 module dev.kiln.cli {
   requires dev.kiln.train;
+  requires dev.kiln.inference;
   requires dev.kiln.diffusion;
   requires dev.kiln.vision;
   requires dev.kiln.viz;
@@ -9,7 +10,6 @@ module dev.kiln.cli {
 
   uses dev.kiln.spi.Experiment;
   uses dev.kiln.spi.SamplerProvider;
-  uses dev.kiln.spi.PhaseSpaceSamplerProvider;
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.RendererProvider;
 

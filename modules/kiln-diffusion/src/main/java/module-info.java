@@ -4,15 +4,13 @@
  */
 module dev.kiln.diffusion {
   requires transitive dev.kiln.spi;
+  requires transitive dev.kiln.inference;
   requires transitive dev.kiln.nn;
   requires transitive dev.kiln.data;
   requires transitive dev.kiln.vision;
   requires dev.kiln.train;
   requires dev.kiln.viz;
 
-  exports dev.kiln.diffusion.schedule;
-
-  opens dev.kiln.diffusion.schedule to com.fasterxml.jackson.databind;
   exports dev.kiln.diffusion.arch;
   opens dev.kiln.diffusion.arch to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.ArchitectureProvider with
@@ -37,7 +35,11 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.samplers.EulerAncestralProvider,
       dev.kiln.diffusion.samplers.DpmSolverProvider,
       dev.kiln.diffusion.samplers.DpmSolverSdeProvider,
-      dev.kiln.diffusion.samplers.UniPcProvider;
+      dev.kiln.diffusion.samplers.UniPcProvider,
+      dev.kiln.diffusion.boot.BootSamplerProvider,
+      dev.kiln.diffusion.agm.EulerMaruyamaProvider,
+      dev.kiln.diffusion.agm.SscsProvider,
+      dev.kiln.diffusion.agm.GddimProvider;
   exports dev.kiln.diffusion.experiments;
   provides dev.kiln.spi.Experiment with dev.kiln.diffusion.experiments.SamplerNfeExperiment,
       dev.kiln.diffusion.boot.BootExperiment,
@@ -46,8 +48,4 @@ module dev.kiln.diffusion {
   opens dev.kiln.diffusion.boot to com.fasterxml.jackson.databind;
   exports dev.kiln.diffusion.agm;
   opens dev.kiln.diffusion.agm to com.fasterxml.jackson.databind;
-  provides dev.kiln.spi.PhaseSpaceSamplerProvider with
-      dev.kiln.diffusion.agm.EulerMaruyamaProvider,
-      dev.kiln.diffusion.agm.SscsProvider,
-      dev.kiln.diffusion.agm.GddimProvider;
 }

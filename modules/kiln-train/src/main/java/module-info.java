@@ -8,6 +8,7 @@ module dev.kiln.train {
   requires transitive dev.kiln.runtime;
   requires transitive com.fasterxml.jackson.databind;
   requires transitive dev.kiln.spi;
+  requires transitive dev.kiln.inference;
   requires transitive com.google.guice;
   requires transitive jakarta.inject;
 

@@ -1,7 +1,7 @@
 package dev.kiln.conformance.samplers;
 
-import dev.kiln.diffusion.schedule.BetaSchedule;
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.BetaSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 
@@ -20,7 +20,8 @@ public record GaussianTarget(double mu, double s) {
 
   /** The ideal ε-prediction model, evaluated on float32 tensors as a network would be. */
   public Denoiser denoiser() {
-    return (x, t) -> {
+    return (state, t) -> {
+      Tensor x = state.x();
       double ab = SCHEDULE.alphaCumprod(t);
       double a = Math.sqrt(ab);
       double b = Math.sqrt(1 - ab);

@@ -2,6 +2,7 @@ package dev.kiln.conformance.samplers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.graph.DType;
 import dev.kiln.runtime.Tensor;
@@ -9,19 +10,39 @@ import dev.kiln.spi.Configs;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import dev.kiln.spi.SamplerState;
+import dev.kiln.spi.StateSpace;
+import dev.kiln.spi.process.AgmProcess;
+import dev.kiln.spi.process.GaussianMixtureOracle;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What a correct sampler does, as checks that throw an {@link AssertionError} saying what is wrong.
- * Samplers are configured with DDPM's linear schedule and ε-prediction through diffusers' field
- * names (what an exported model's metadata hands them) and driven by the exact denoiser of Gaussian
- * data ({@link GaussianTarget}).
+ * One contract for every sampler; what it checks follows from what the sampler
+ * {@link Sampler#promises promises}:
+ *
+ * <ul>
+ *   <li>every sampler hands its model states of the promised state space, calls it as often as
+ *       {@code evaluations(steps)} says, returns finite float32 output of the requested shape and is
+ *       bit-reproducible from its generator's seed;
+ *   <li>a position sampler is configured with DDPM's linear schedule and ε-prediction through
+ *       diffusers' field names (what an exported model's metadata hands it) and driven by the exact
+ *       denoiser of Gaussian data ({@link GaussianTarget}); it must reach the data law, and an ODE
+ *       sampler must converge along each trajectory at its declared order;
+ *   <li>a phase-space sampler whose example config names an AGM {@code process} (arXiv 2310.07805) is
+ *       driven by the exact model of Gaussian data under that process ({@link GaussianMixtureOracle}),
+ *       with the same distribution and order checks; for other processes only the structural checks run;
+ *   <li>a one-step sampler is called with one step, makes one model call on standard normal noise, and
+ *       driven by the exact one-step generator of Gaussian data ({@code x = μ + s·ε}) reaches the data law.
+ * </ul>
  */
 public final class SamplerChecks {
 
@@ -29,11 +50,23 @@ public final class SamplerChecks {
 
   private SamplerChecks() {}
 
-  /** The sampler a provider makes for the standard schedule, keeping the provider's other example settings. */
+  /** Every check by its name, in report order. */
+  public static Map<String, Runnable> all(SamplerProvider<?> provider) {
+    Map<String, Runnable> checks = new LinkedHashMap<>();
+    checks.put("calls the denoiser as declared", () -> callsTheDenoiserAsDeclared(provider));
+    checks.put("seeded runs are bit-identical", () -> seededRunsAreBitIdentical(provider));
+    checks.put("reaches the data distribution", () -> reachesTheDataDistribution(provider));
+    checks.put("converges at its order", () -> convergesAtItsOrder(provider));
+    return checks;
+  }
+
+  /**
+   * The sampler a provider makes from its example config, with DDPM's standard schedule in the fields
+   * the config has (a phase-space or one-step sampler's config may have none).
+   */
   public static <C> Sampler create(SamplerProvider<C> provider) {
     ObjectNode json = (ObjectNode) Configs.toTree(provider.exampleConfig());
-    Set<String> known = new HashSet<>();
-    json.fieldNames().forEachRemaining(known::add);
+    Set<String> known = Configs.fieldNames(provider.configType());
     ObjectNode schedule = Configs.mapper().createObjectNode().put("num_train_timesteps", 1000)
         .put("beta_start", 1e-4).put("beta_end", 0.02).put("beta_schedule", "linear")
         .put("prediction_type", "epsilon").put("clip_sample", false);
@@ -46,28 +79,88 @@ public final class SamplerChecks {
     return provider.create(Configs.read(json, provider.configType(), provider.name() + " config"));
   }
 
+  /** The AGM process the example config names, or null when it names none. */
+  static <C> AgmProcess process(SamplerProvider<C> provider) {
+    JsonNode json = Configs.toTree(provider.exampleConfig());
+    JsonNode p = json == null ? null : json.get("process");
+    if (p == null || p.isNull()) {
+      return null;
+    }
+    return Configs.read(p, AgmProcess.class, provider.name() + " example config: process");
+  }
+
   /**
-   * The sampler calls the denoiser {@code evaluations(steps)} times with float32 tensors of the
-   * requested shape and finite timesteps in [0, 1000), and returns a finite float32 tensor of that shape.
+   * The exact model for what the sampler promises, with {@code dims} coordinates per example; null
+   * for a phase-space sampler of a process the suite does not know.
+   */
+  static Denoiser exact(SamplerProvider<?> provider, Sampler.Promises promises, int dims) {
+    if (promises.oneStep()) {
+      return (state, t) -> {
+        float[] out = new float[state.x().size()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = (float) (TARGET.mu() + TARGET.s() * state.x().getFloat(i));
+        }
+        return Tensor.of(out, state.x().shape());
+      };
+    }
+    if (promises.stateSpace() == StateSpace.POSITION) {
+      return TARGET.denoiser();
+    }
+    AgmProcess process = process(provider);
+    return process == null ? null : GaussianMixtureOracle.isotropic(TARGET.mu(), TARGET.s(), dims).agm(process);
+  }
+
+  /** The exact model where one is known, else a model that outputs zeros (for the structural checks). */
+  private static Denoiser anyModel(SamplerProvider<?> provider, Sampler.Promises promises, int dims) {
+    Denoiser d = exact(provider, promises, dims);
+    return d != null ? d : (state, t) -> Tensor.zeros(DType.FLOAT, state.x().shape());
+  }
+
+  /** The step counts the structural checks run: one for a one-step sampler. */
+  private static int[] structuralSteps(Sampler.Promises promises) {
+    return promises.oneStep() ? new int[] {1} : new int[] {4, 13, 30};
+  }
+
+  /**
+   * The sampler calls the model {@code evaluations(steps)} times with float32 states of the promised
+   * state space and the requested shape and finite times (timesteps in [0, 1000) for position
+   * samplers), and returns a finite float32 tensor of that shape.
    */
   public static void callsTheDenoiserAsDeclared(SamplerProvider<?> provider) {
     Sampler sampler = create(provider);
+    Sampler.Promises promises = sampler.promises();
     long[] shape = {3, 2, 5};
-    for (int steps : new int[] {4, 13, 30}) {
+    Denoiser inner = anyModel(provider, promises, 10);
+    for (int steps : structuralSteps(promises)) {
       AtomicInteger calls = new AtomicInteger();
-      Denoiser inner = TARGET.denoiser();
-      Denoiser checking = (x, t) -> {
+      Denoiser checking = (state, t) -> {
         calls.incrementAndGet();
-        assertThat(x.shape()).as("%s: shape of x handed to the denoiser", provider.name()).containsExactly(shape);
-        assertThat(x.dtype()).as("%s: dtype of x handed to the denoiser", provider.name()).isEqualTo(DType.FLOAT);
-        assertThat(t).as("%s: timestep handed to the denoiser", provider.name()).isBetween(0.0, 999.0);
-        return inner.predict(x, t);
+        assertThat(state.space()).as("%s: state handed to the denoiser (it promises %s)", provider.name(),
+            promises.stateSpace().description()).isEqualTo(promises.stateSpace());
+        assertStateTensor(provider.name(), "x", state.x(), shape);
+        if (state instanceof SamplerState.PhaseSpace p) {
+          assertStateTensor(provider.name(), "v", p.v(), shape);
+        }
+        assertThat(Double.isFinite(t)).as("%s: time handed to the denoiser is finite (%s)", provider.name(), t)
+            .isTrue();
+        if (promises.stateSpace() == StateSpace.POSITION && !promises.oneStep()) {
+          assertThat(t).as("%s: timestep handed to the denoiser", provider.name()).isBetween(0.0, 999.0);
+        }
+        return inner.predict(state, t);
       };
       Tensor out = sampler.sample(checking, shape, steps, new SplittableRandom(1));
       assertThat(calls.get()).as("%s: denoiser calls for %d steps (evaluations() says %d)", provider.name(), steps,
           sampler.evaluations(steps)).isEqualTo(sampler.evaluations(steps));
+      if (promises.oneStep()) {
+        assertThat(calls.get()).as("%s: a one-step sampler's model calls", provider.name()).isEqualTo(1);
+      }
       outputIsFiniteFloat(provider.name(), out, shape);
     }
+  }
+
+  private static void assertStateTensor(String sampler, String name, Tensor t, long[] shape) {
+    assertThat(t.shape()).as("%s: shape of %s handed to the denoiser", sampler, name).containsExactly(shape);
+    assertThat(t.dtype()).as("%s: dtype of %s handed to the denoiser", sampler, name).isEqualTo(DType.FLOAT);
   }
 
   /** A sampler's output has the requested shape, is float32 and every element is finite. */
@@ -82,23 +175,36 @@ public final class SamplerChecks {
   /** The same generator seed gives bit-identical samples; another seed gives different ones. */
   public static void seededRunsAreBitIdentical(SamplerProvider<?> provider) {
     Sampler sampler = create(provider);
+    Sampler.Promises promises = sampler.promises();
+    Denoiser model = anyModel(provider, promises, 2);
+    int steps = promises.oneStep() ? 1 : 20;
     long[] shape = {64, 2};
-    Tensor a = sampler.sample(TARGET.denoiser(), shape, 20, new SplittableRandom(5));
-    Tensor b = create(provider).sample(TARGET.denoiser(), shape, 20, new SplittableRandom(5));
-    Tensor c = sampler.sample(TARGET.denoiser(), shape, 20, new SplittableRandom(6));
+    Tensor a = sampler.sample(model, shape, steps, new SplittableRandom(5));
+    Tensor b = create(provider).sample(model, shape, steps, new SplittableRandom(5));
+    Tensor c = sampler.sample(model, shape, steps, new SplittableRandom(6));
     assertThat(a.contentEquals(b)).as("%s: two runs with seed 5 are bit-identical", provider.name()).isTrue();
     assertThat(a.contentEquals(c)).as("%s: seeds 5 and 6 give different samples", provider.name()).isFalse();
   }
 
   /**
-   * Driven by the exact denoiser, samples reach the data law: mean and standard deviation within
-   * 0.025 of N(0.5, 0.3²) over 8,000 values (200 steps for ODE samplers, 1,000 for stochastic ones).
+   * Driven by the exact model, samples reach the data law: mean and standard deviation within 0.025
+   * of N(0.5, 0.3²) over 8,000 values (200 steps for ODE samplers, 1,000 for stochastic ones, one for
+   * a one-step sampler, whose noise must then be standard normal).
    */
   public static void reachesTheDataDistribution(SamplerProvider<?> provider) {
     Sampler sampler = create(provider);
-    int steps = sampler.stochastic() ? 1000 : 200;
-    Tensor out = sampler.sample(TARGET.denoiser(), new long[] {4000, 2}, steps, new SplittableRandom(2));
-    matchesMoments(provider.name(), steps, out, 0.5, 0.3);
+    Sampler.Promises promises = sampler.promises();
+    Denoiser exact = exact(provider, promises, 2);
+    Assumptions.assumeTrue(exact != null, provider.name() + " names no AGM process: no exact model known");
+    int steps = promises.oneStep() ? 1 : promises.stochastic() ? 1000 : 200;
+    long[] shape = {4000, 2};
+    if (promises.oneStep()) {
+      Denoiser identity = (state, t) -> state.x();
+      matchesMoments(provider.name() + " noise", steps, sampler.sample(identity, shape, steps, new SplittableRandom(2)),
+          0, 1);
+    }
+    Tensor out = sampler.sample(exact, shape, steps, new SplittableRandom(2));
+    matchesMoments(provider.name(), steps, out, TARGET.mu(), TARGET.s());
   }
 
   /** The mean and standard deviation of all sample values are within 0.025 of the data's. */
@@ -113,16 +219,20 @@ public final class SamplerChecks {
   }
 
   /**
-   * A deterministic sampler converges along each trajectory at its declared order: the distance to
-   * a 1,000-step solution from the same initial noise shrinks by at least 0.6·2^order when the steps
-   * double from 25 to 50 (skipped for stochastic samplers, whose trajectories do not converge).
+   * An ODE sampler converges along each trajectory at its declared order: the distance to a
+   * 1,000-step solution from the same initial state shrinks by at least 0.6·2^order when the steps
+   * double from 25 to 50 (skipped for stochastic and one-step samplers, which promise no pathwise
+   * order, and for processes without a known exact model).
    */
   public static void convergesAtItsOrder(SamplerProvider<?> provider) {
     Sampler sampler = create(provider);
-    org.junit.jupiter.api.Assumptions.assumeFalse(sampler.stochastic(),
-        provider.name() + " is stochastic: no pathwise order to check");
+    Sampler.Promises promises = sampler.promises();
+    Assumptions.assumeTrue(promises.convergence() == Sampler.Convergence.ODE,
+        provider.name() + " is " + promises.convergence() + ": no pathwise order to check");
+    Denoiser exact = exact(provider, promises, 2);
+    Assumptions.assumeTrue(exact != null, provider.name() + " names no AGM process: no exact model known");
     long[] shape = {256, 2};
-    convergesAtOrder(provider.name(), sampler.order(), steps -> sampler.sample(TARGET.denoiser(), shape, steps,
+    convergesAtOrder(provider.name(), promises.order(), steps -> sampler.sample(exact, shape, steps,
         new SplittableRandom(3)));
   }
 

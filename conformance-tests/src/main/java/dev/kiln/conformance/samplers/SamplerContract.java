@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The sampler contract for one provider: implement {@link #provider()} in a test class and JUnit
  * checks the denoiser-call contract, seeded determinism, convergence to Gaussian data driven by the
- * exact denoiser, and (for ODE samplers) the declared order of convergence.
+ * exact model, and (for ODE samplers) the declared order of convergence: each check follows what the
+ * sampler promises ({@link SamplerChecks}).
  */
 public interface SamplerContract {
 

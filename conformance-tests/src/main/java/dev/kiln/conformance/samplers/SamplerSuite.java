@@ -15,10 +15,7 @@ public final class SamplerSuite {
   public static Stream<DynamicContainer> forAllProviders() {
     Map<String, SamplerProvider<?>> found = Providers.load(SamplerProvider.class);
     return found.values().stream().map(p -> DynamicContainer.dynamicContainer(p.name() + " (" + p.getClass().getName()
-        + ")", Stream.of(
-            DynamicTest.dynamicTest("calls the denoiser as declared", () -> SamplerChecks.callsTheDenoiserAsDeclared(p)),
-            DynamicTest.dynamicTest("seeded runs are bit-identical", () -> SamplerChecks.seededRunsAreBitIdentical(p)),
-            DynamicTest.dynamicTest("reaches the data distribution", () -> SamplerChecks.reachesTheDataDistribution(p)),
-            DynamicTest.dynamicTest("converges at its order", () -> SamplerChecks.convergesAtItsOrder(p)))));
+        + ")", SamplerChecks.all(p).entrySet().stream()
+            .map(e -> DynamicTest.dynamicTest(e.getKey(), e.getValue()::run))));
   }
 }

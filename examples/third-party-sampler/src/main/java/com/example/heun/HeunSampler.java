@@ -1,6 +1,7 @@
 package com.example.heun;
 
 import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;
 import java.util.random.RandomGenerator;
@@ -102,7 +103,7 @@ public final class HeunSampler implements Sampler {
   }
 
   @Override
-  public int order() {
-    return 2;
+  public Promises promises() {
+    return Promises.ode(StateSpace.POSITION, 2);
   }
 }

@@ -1,11 +1,11 @@
 package dev.kiln.cli;
 
 import com.google.inject.Injector;
-import dev.kiln.diffusion.agm.AgmModel;
-import dev.kiln.diffusion.task.DiffusionModel;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.OrtBackend;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.kiln.diffusion.task.DiffusionTask;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kiln eval MODEL}. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Measure the sample quality of an exported diffusion model against held-out data.",
+    description = {"Measure the sample quality of an exported generative model against held-out data.",
         "2-D data: sliced Wasserstein distance and MMD². Digits: Fréchet distance and k-NN precision/recall on the",
         "zoo digit classifier's features, and (class-conditional) the classifier's agreement with the labels."})
 public final class EvalCommand implements Callable<Integer> {
@@ -25,10 +25,10 @@ public final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "an exported model (kiln export)")
   Path model;
 
-  @Option(names = "--sampler", description = "sampler (default: ddim; agm-gddim for AGM models; boot for BOOT students)")
+  @Option(names = "--sampler", description = "sampler (default: the model's, from its metadata: ddim, agm-gddim, boot)")
   String sampler;
 
-  @Option(names = "--steps", description = "sampling steps; several: --steps 5,10,20 (default: 50; 1 for BOOT students)",
+  @Option(names = "--steps", description = "sampling steps; several: --steps 5,10,20 (default: the model's, 50; 1 for one-step samplers)",
       split = ",")
   List<Integer> steps;
 
@@ -41,8 +41,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--guidance", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
   double guidance = 1.0;
 
-  @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "sampler setting (diffusers' names)")
-  List<String> settings = new ArrayList<>();
+  @Mixin
+  SamplerSettings samplerSettings;
 
   @Mixin
   RuntimeOptions runtime;
@@ -51,25 +51,15 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
-    String kind = Sampling.kind(model);
-    boolean phaseSpace = Sampling.isPhaseSpace(kind);
-    String name = Sampling.samplerFor(kind, sampler);
-    for (int s : steps != null ? steps : List.of(Sampling.defaultSteps(name))) {
-      Sampling.Drawn d;
-      Map<String, Double> q;
-      if (phaseSpace) {
-        try (AgmModel m = AgmModel.load(model, backend)) {
-          d = Sampling.draw(m, name, SampleCommand.overrides(settings), s, count, seed, null, guidance);
-          q = Sampling.quality(Sampling.task(m), backend, d, seed);
-        }
-      } else {
-        try (DiffusionModel m = DiffusionModel.load(model, backend)) {
-          d = Sampling.draw(injector, m, name, SampleCommand.overrides(settings), s, count, seed, null, guidance);
-          q = Sampling.quality(Sampling.task(m), backend, d, seed);
-        }
+    try (GenerativeModel m = GenerativeModel.load(model, backend)) {
+      DiffusionTask task = Sampling.task(m);
+      // no --steps: one pass at the model's default
+      for (Integer s : steps != null ? steps : Collections.<Integer>singletonList(null)) {
+        Sampling.Drawn d = Sampling.draw(injector, m, samplerSettings, sampler, s, count, seed, null, guidance);
+        Map<String, Double> q = Sampling.quality(task, backend, d, seed);
+        System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples: %s%n", d.sampler(), d.steps(),
+            d.evaluations(), count, Sampling.line(q));
       }
-      System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples: %s%n", name, s, d.evaluations(), count,
-          Sampling.line(q));
     }
     return 0;
   }

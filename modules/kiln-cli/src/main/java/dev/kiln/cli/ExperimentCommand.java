@@ -1,12 +1,10 @@
 package dev.kiln.cli;
 
 import dev.kiln.runtime.OrtBackend;
-import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Experiment;
+import dev.kiln.spi.Providers;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,11 +36,7 @@ public final class ExperimentCommand implements Callable<Integer> {
   RuntimeOptions runtime;
 
   static Map<String, Experiment> experiments() {
-    Map<String, Experiment> m = new TreeMap<>();
-    for (Experiment e : ServiceLoader.load(Experiment.class)) {
-      m.put(e.name(), e);
-    }
-    return m;
+    return Providers.load(Experiment.class);
   }
 
   @Override
@@ -52,10 +46,7 @@ public final class ExperimentCommand implements Callable<Integer> {
       all.values().forEach(e -> System.out.printf("%-32s %s%n", e.name(), e.description()));
       return 0;
     }
-    Experiment e = all.get(name);
-    if (e == null) {
-      throw new ConfigException("unknown experiment `" + name + "`; available: " + String.join(", ", all.keySet()));
-    }
+    Experiment e = Providers.named(all, name, "experiment");
     Path dir = output != null ? output : Path.of("runs", "experiments", name);
     java.nio.file.Files.createDirectories(dir);
     e.run(new Experiment.Context(dir, new OrtBackend(runtime.backend()), seeds, quick, System.err));

@@ -1,7 +1,7 @@
 package dev.kiln.cli;
 
 import com.google.inject.Injector;
-import dev.kiln.diffusion.task.DiffusionModel;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.Trainer;
@@ -50,7 +50,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     int steps = sample.path("steps").asInt(50);
     int count = sample.path("count").asInt(2000);
     long seed = recipe.seed();
-    try (DiffusionModel m = DiffusionModel.load(model, backend)) {
+    try (GenerativeModel m = GenerativeModel.load(model, backend)) {
       Sampling.Drawn d = Sampling.draw(injector, m, samplerName, samplerSection, steps, count, seed, null, 1.0);
       Path png = runDir.resolve("samples.png");
       Sampling.write(d, Sampling.task(m), png, runDir.resolve("samples.safetensors"), seed);

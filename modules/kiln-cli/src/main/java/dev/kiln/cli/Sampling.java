@@ -1,27 +1,19 @@
 package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
-import dev.kiln.diffusion.agm.AgmModel;
-import dev.kiln.diffusion.boot.BootSamplerProvider;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.diffusion.eval.SampleQuality;
-import dev.kiln.diffusion.task.DiffusionModel;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.diffusion.task.DiffusionTaskConfig;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.Configs;
 import dev.kiln.spi.Denoiser;
-import dev.kiln.spi.PhaseSpaceSampler;
-import dev.kiln.spi.PhaseSpaceSamplerProvider;
 import dev.kiln.spi.Providers;
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
-import dev.kiln.graph.onnx.ModelReader;
-import dev.kiln.train.Recipe;
 import dev.kiln.train.SafeTensors;
 import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.ScatterPlot;
@@ -40,99 +32,57 @@ final class Sampling {
   /** Samples and their provenance. */
   record Drawn(Tensor samples, long[] labels, String sampler, int steps, int evaluations, double seconds) {}
 
-  /** Draws {@code count} samples from {@code model} with the named sampler and overrides. */
-  static Drawn draw(Injector injector, DiffusionModel model, String samplerName, JsonNode overrides, int steps,
+  /**
+   * Draws {@code count} samples from {@code model} with the named sampler (null: the model's default), its
+   * settings and {@code steps} steps (null: the model's default for that sampler).
+   */
+  static Drawn draw(Injector injector, GenerativeModel model, String samplerName, JsonNode overrides, Integer steps,
       int count, long seed, Integer label, double guidance) {
-    Map<String, SamplerProvider<?>> samplers = injector.getInstance(
-        Key.get(new TypeLiteral<Map<String, SamplerProvider<?>>>() {}));
-    // A BOOT student's one-step sampler is not registered (it does not converge as steps grow, as the
-    // sampler contract asks), so it is offered only for the models it belongs to.
-    SamplerProvider<?> provider = BOOT.equals(samplerName) && BOOT.equals(model.metadata().get("kiln_task"))
-        ? new BootSamplerProvider() : Providers.named(samplers, samplerName, "--sampler");
-    Sampler sampler = model.sampler(provider, overrides, "sampler " + samplerName);
+    String name = samplerName != null ? samplerName : model.defaultSampler();
+    return draw(model, Providers.named(providers(injector), name, "--sampler"), overrides, "sampler " + name, steps,
+        count, seed, label, guidance);
+  }
+
+  /** As {@link #draw(Injector, GenerativeModel, String, JsonNode, Integer, int, long, Integer, double)}, with the
+   * settings of {@code kiln sample} and {@code kiln eval}. */
+  static Drawn draw(Injector injector, GenerativeModel model, SamplerSettings settings, String samplerName,
+      Integer steps, int count, long seed, Integer label, double guidance) throws IOException {
+    Map<String, SamplerProvider<?>> samplers = providers(injector);
+    String requested = settings.sampler(samplerName, samplers);
+    String name = requested != null ? requested : model.defaultSampler();
+    return draw(model, Providers.named(samplers, name, "--sampler"), settings.overrides(), settings.where(name), steps,
+        count, seed, label, guidance);
+  }
+
+  private static Drawn draw(GenerativeModel model, SamplerProvider<?> provider, JsonNode overrides, String where,
+      Integer steps, int count, long seed, Integer label, double guidance) {
+    String name = provider.name();
+    Sampler sampler = model.sampler(provider, overrides, where);
+    int n = steps != null ? steps : model.defaultSteps(sampler);
     long[] labels = null;
     if (model.numClasses() > 0) {
       labels = new long[count];
       for (int i = 0; i < count; i++) {
         labels[i] = label != null ? label : i % model.numClasses();
       }
-    } else if (label != null) {
-      throw new IllegalArgumentException("--label: the model is unconditional");
+    } else if (label != null || guidance != 1.0) {
+      throw new IllegalArgumentException("--label and --guidance: " + model.path() + " is an unconditional model");
     }
     Denoiser d = model.denoiser(labels, guidance);
     long start = System.nanoTime();
-    Tensor samples = model.sample(sampler, d, count, steps, seed);
+    Tensor samples = model.sample(sampler, d, count, n, seed);
     double secs = (System.nanoTime() - start) / 1e9;
-    int evals = sampler.evaluations(steps) * (labels != null && guidance != 1 && guidance != 0 ? 2 : 1);
-    return new Drawn(samples, labels, samplerName, steps, evals, secs);
+    int evals = sampler.evaluations(n) * (labels != null && guidance != 1 && guidance != 0 ? 2 : 1);
+    return new Drawn(samples, labels, name, n, evals, secs);
   }
 
-  /** The task an exported model was trained with ({@code kiln_task} in its metadata; null for plain diffusion). */
-  static String kind(Path model) throws IOException {
-    return ModelReader.read(model).metadata().get("kiln_task");
-  }
-
-  /** Whether a model of this kind is a phase-space (AGM) model rather than a diffusion denoiser. */
-  static boolean isPhaseSpace(String kind) {
-    return AGM.equals(kind);
-  }
-
-  /**
-   * The sampler a model of this kind is drawn with unless one is requested: DDIM for diffusion
-   * models, gDDIM with the hop for AGM models, the one-step sampler for BOOT students.
-   */
-  static String samplerFor(String kind, String requested) {
-    return requested != null ? requested : AGM.equals(kind) ? "agm-gddim" : BOOT.equals(kind) ? BOOT : "ddim";
-  }
-
-  /** Steps when none are asked for: one for the BOOT student's sampler, 50 otherwise. */
-  static int defaultSteps(String sampler) {
-    return BOOT.equals(sampler) ? 1 : 50;
-  }
-
-  private static final String AGM = "agm";
-  private static final String BOOT = "boot";
-
-  /** Draws {@code count} samples from a phase-space model with the named phase-space sampler. */
-  static Drawn draw(AgmModel model, String samplerName, JsonNode overrides, int steps, int count, long seed,
-      Integer label, double guidance) {
-    if (label != null || guidance != 1.0) {
-      throw new IllegalArgumentException("--label and --guidance: " + model.path() + " is an unconditional AGM model");
+  /** The data the model was trained on, as a diffusion task (for held-out data and metrics). */
+  static DiffusionTask task(GenerativeModel model) {
+    String data = model.data();
+    if (data == null) {
+      throw new IllegalArgumentException(model.path() + ": metadata names no training data (`data` or a recipe)");
     }
-    Map<String, PhaseSpaceSamplerProvider<?>> samplers = Providers.load(PhaseSpaceSamplerProvider.class);
-    PhaseSpaceSamplerProvider<?> provider = Providers.named(samplers, samplerName, "--sampler (AGM model)");
-    PhaseSpaceSampler sampler = model.sampler(provider, overrides, "sampler " + samplerName);
-    long start = System.nanoTime();
-    Tensor samples = model.sample(sampler, model.denoiser(), count, steps, seed);
-    double secs = (System.nanoTime() - start) / 1e9;
-    return new Drawn(samples, null, samplerName, steps, sampler.evaluations(steps), secs);
-  }
-
-  /** The data an AGM model was trained on, as a diffusion task (for held-out data and metrics). */
-  static DiffusionTask task(AgmModel model) {
-    if (model.data() == null) {
-      throw new IllegalArgumentException(model.path() + ": metadata has no `data`");
-    }
-    return new DiffusionTask(new DiffusionTaskConfig(model.data(), null, null, null, null));
-  }
-
-  /** The diffusion task the model was trained with, rebuilt from the recipe in its metadata. */
-  static DiffusionTask task(DiffusionModel model) {
-    if (BOOT.equals(model.metadata().get("kiln_task"))) {
-      String data = model.metadata().get("data");
-      if (data == null) {
-        throw new IllegalArgumentException(model.path() + ": metadata has no `data`");
-      }
-      return new DiffusionTask(new DiffusionTaskConfig(data, null, null, model.numClasses() > 0, null));
-    }
-    String recipeJson = model.metadata().get("recipe");
-    if (recipeJson == null) {
-      throw new IllegalArgumentException(model.path() + ": metadata has no recipe");
-    }
-    Recipe r = Recipe.parse(recipeJson, model.path() + " (recipe metadata)");
-    ObjectNode section = r.section("task").deepCopy();
-    section.remove("type");
-    return new DiffusionTask(Configs.read(section, DiffusionTaskConfig.class, r.origin() + ": task"));
+    return new DiffusionTask(new DiffusionTaskConfig(data, null, null, model.numClasses() > 0, null));
   }
 
   /** Writes a PNG (scatter against held-out data for 2-D, a grid for images) and the raw tensors. */
@@ -177,6 +127,10 @@ final class Sampling {
   }
 
   static List<String> samplerNames(Injector injector) {
-    return List.copyOf(injector.getInstance(Key.get(new TypeLiteral<Map<String, SamplerProvider<?>>>() {})).keySet());
+    return List.copyOf(providers(injector).keySet());
+  }
+
+  private static Map<String, SamplerProvider<?>> providers(Injector injector) {
+    return injector.getInstance(Key.get(new TypeLiteral<Map<String, SamplerProvider<?>>>() {}));
   }
 }

@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.conformance.architectures.ArchitectureChecks;
-import dev.kiln.conformance.phasespace.PhaseSpaceSamplerChecks;
 import dev.kiln.conformance.samplers.SamplerChecks;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.Device;
@@ -9,7 +8,8 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.conformance.renderers.RendererChecks;
 import dev.kiln.conformance.renderers.RendererContract;
 import dev.kiln.spi.ArchitectureProvider;
-import dev.kiln.spi.PhaseSpaceSamplerProvider;
+import dev.kiln.spi.Named;
+import dev.kiln.spi.Providers;
 import dev.kiln.spi.Renderer;
 import dev.kiln.spi.RendererProvider;
 import dev.kiln.spi.SamplerProvider;
@@ -18,9 +18,9 @@ import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 /** {@code kiln tck}: run the conformance suite against providers in a jar or module folder. */
 @Command(name = "tck", mixinStandardHelpOptions = true,
     description = {"Run Kiln's conformance suite (TCK) against the providers in the given jars or module folders.",
-        "The jars are loaded as a module layer; their sampler, phase-space sampler, architecture and renderer",
+        "The jars are loaded as a module layer; their sampler, architecture and renderer",
         "providers are found and put through every contract check. Writes a JUnit XML report and prints a",
         "verdict per provider.",
         "Exit code 0 when every provider conforms, 1 when a check fails."})
@@ -53,15 +53,7 @@ public final class TckCommand implements Callable<Integer> {
     List<TckReport.Suite> suites = new ArrayList<>();
     for (SamplerProvider<?> p : found(layer, SamplerProvider.class)) {
       TckReport.Suite s = new TckReport.Suite("sampler " + p.name(), p.getClass().getName());
-      s.run("calls the denoiser as declared", () -> SamplerChecks.callsTheDenoiserAsDeclared(p));
-      s.run("seeded runs are bit-identical", () -> SamplerChecks.seededRunsAreBitIdentical(p));
-      s.run("reaches the data distribution", () -> SamplerChecks.reachesTheDataDistribution(p));
-      s.run("converges at its order", () -> SamplerChecks.convergesAtItsOrder(p));
-      suites.add(s);
-    }
-    for (PhaseSpaceSamplerProvider<?> p : found(layer, PhaseSpaceSamplerProvider.class)) {
-      TckReport.Suite s = new TckReport.Suite("phase-space sampler " + p.name(), p.getClass().getName());
-      PhaseSpaceSamplerChecks.all(p).forEach((name, check) -> s.run(name, check::run));
+      SamplerChecks.all(p).forEach((name, check) -> s.run(name, check::run));
       suites.add(s);
     }
     for (ArchitectureProvider<?> p : found(layer, ArchitectureProvider.class)) {
@@ -91,7 +83,7 @@ public final class TckCommand implements Callable<Integer> {
       suites.add(s);
     }
     if (suites.isEmpty()) {
-      System.out.println("tck: no SamplerProvider, PhaseSpaceSamplerProvider, ArchitectureProvider or RendererProvider found on " + modulePath
+      System.out.println("tck: no SamplerProvider, ArchitectureProvider or RendererProvider found on " + modulePath
           + " (are they declared with `provides ... with ...` in module-info.java?)");
       return 1;
     }
@@ -119,13 +111,7 @@ public final class TckCommand implements Callable<Integer> {
     return ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
   }
 
-  private <S> List<S> found(ModuleLayer layer, Class<S> service) {
-    List<S> out = new ArrayList<>();
-    for (S s : ServiceLoader.load(layer, service)) {
-      if (includeKiln || s.getClass().getModule().getLayer() == layer) {
-        out.add(s);
-      }
-    }
-    return out;
+  private <S extends Named> Collection<S> found(ModuleLayer layer, Class<S> service) {
+    return Providers.inLayer(layer, service, includeKiln).values();
   }
 }

@@ -41,6 +41,7 @@ class PhaseSpaceCommandsTest {
 
     Cli.Run wrong = Cli.run("eval", model.toString(), "--sampler", "ddim", "--steps", "5", "-n", "10");
     assertThat(wrong.code()).isEqualTo(KilnCommand.USAGE_ERROR);
-    assertThat(wrong.err()).contains("unknown type `ddim`").contains("agm-gddim");
+    assertThat(wrong.err()).contains("sampler ddim: `ddim` samples a model of position, but")
+        .contains("is a model of position and velocity; its default sampler is `agm-gddim`");
   }
 }

@@ -65,6 +65,20 @@ public final class Configs {
     return MAPPER.valueToTree(config);
   }
 
+  /**
+   * The JSON field names a config record reads (its components in snake_case), for filtering shared
+   * settings down to what one provider knows; empty for a type that is not a record.
+   */
+  public static java.util.Set<String> fieldNames(Class<?> type) {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    if (type.isRecord()) {
+      for (var c : type.getRecordComponents()) {
+        names.add(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return names;
+  }
+
   private static String path(MismatchedInputException e) {
     return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining("."));

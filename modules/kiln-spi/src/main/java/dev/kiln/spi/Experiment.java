@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * tables, plots and raw numbers under an output folder. Found with {@link java.util.ServiceLoader};
  * run with {@code kiln experiment NAME}.
  */
-public interface Experiment {
+public interface Experiment extends Named {
 
   /** The name on the command line ({@code "sigma-reparam-lr-sweep"}). */
   String name();

@@ -7,10 +7,7 @@ package dev.kiln.spi;
  * @param <C> the config record
  * @param <T> what the provider makes
  */
-public interface Provider<C, T> {
-
-  /** The name recipes use ({@code "ddim"}); lower case, stable across versions. */
-  String name();
+public interface Provider<C, T> extends Named {
 
   /** The config record Jackson reads from the recipe (unknown fields are an error). */
   Class<C> configType();

@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 
-/** Finds providers with {@link ServiceLoader}, keyed by name. */
+/**
+ * The one discovery point: every service Kiln finds with {@link ServiceLoader} (providers, experiments,
+ * serving exporters) is found here, keyed by name, with one name per service of a type.
+ */
 public final class Providers {
 
   private Providers() {}
@@ -13,14 +16,14 @@ public final class Providers {
    * Every provider of {@code type} on the module path (or class path), by name. Two providers with
    * one name are an error naming both classes.
    */
-  public static <P extends Provider<?, ?>> Map<String, P> load(Class<? super P> type) {
+  public static <P extends Named> Map<String, P> load(Class<? super P> type) {
     @SuppressWarnings("unchecked")
     ServiceLoader<P> loader = (ServiceLoader<P>) ServiceLoader.load(type);
     return load(type, loader);
   }
 
   /** As {@link #load(Class)}, with a given loader (for a layer or class loader of plug-ins). */
-  public static <P extends Provider<?, ?>> Map<String, P> load(Class<?> type, ServiceLoader<P> loader) {
+  public static <P extends Named> Map<String, P> load(Class<?> type, ServiceLoader<P> loader) {
     Map<String, P> byName = new TreeMap<>();
     for (P p : loader) {
       P previous = byName.put(p.name(), p);
@@ -32,8 +35,22 @@ public final class Providers {
     return byName;
   }
 
+  /**
+   * Every service of {@code type} that {@code layer} defines, by name, and those of its parent layers
+   * when {@code parentsToo}: the providers of a third party's jars loaded as a module layer.
+   */
+  public static <P extends Named> Map<String, P> inLayer(ModuleLayer layer, Class<P> type, boolean parentsToo) {
+    Map<String, P> byName = new TreeMap<>();
+    load(type, ServiceLoader.load(layer, type)).forEach((name, p) -> {
+      if (parentsToo || p.getClass().getModule().getLayer() == layer) {
+        byName.put(name, p);
+      }
+    });
+    return byName;
+  }
+
   /** The provider named {@code name}, or an error listing the names there are. */
-  public static <P extends Provider<?, ?>> P named(Map<String, P> providers, String name, String where) {
+  public static <P extends Named> P named(Map<String, P> providers, String name, String where) {
     P p = providers.get(name);
     if (p == null) {
       throw new ConfigException(where + ": unknown type `" + name + "`; available: "

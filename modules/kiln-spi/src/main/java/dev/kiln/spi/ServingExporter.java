@@ -12,7 +12,7 @@ import java.util.Map;
  * export} writes the plain forward model first, then asks every exporter found with
  * {@link java.util.ServiceLoader} whether it {@link #accepts} the run's architecture.
  */
-public interface ServingExporter {
+public interface ServingExporter extends Named {
 
   /** A stable name, used in messages. */
   String name();

@@ -15,7 +15,7 @@ import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Objective;
 import dev.kiln.text.lm.TransformerLm;
 import dev.kiln.text.lm.TransformerLmProvider;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;

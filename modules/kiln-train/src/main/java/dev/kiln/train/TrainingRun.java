@@ -1,5 +1,7 @@
 package dev.kiln.train;
 
+import dev.kiln.inference.ParameterFolding;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Kiln;
 import dev.kiln.graph.onnx.AtomicFiles;
@@ -24,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * Runs a recipe: builds the task and architecture it names, trains in a run folder (resuming from a
@@ -107,7 +108,7 @@ public final class TrainingRun {
   public List<String> exportServing(Path runDir, Path dir, boolean useEma) throws IOException {
     List<ServingExporter> exporters = new ArrayList<>();
     Trained t = null;
-    for (ServingExporter x : ServiceLoader.load(ServingExporter.class)) {
+    for (ServingExporter x : Providers.<ServingExporter>load(ServingExporter.class).values()) {
       if (t == null) {
         t = trained(runDir, useEma);
       }

@@ -1,5 +1,7 @@
 package dev.kiln.train;
 
+import dev.kiln.inference.ParameterFolding;
+import dev.kiln.inference.ForwardSession;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl.ModelProto;

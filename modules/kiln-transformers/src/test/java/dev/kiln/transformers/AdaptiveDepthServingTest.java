@@ -9,7 +9,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.runtime.Weights;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.transformers.model.HyperUVitConfig;
 import dev.kiln.transformers.model.HyperUtConfig;
 import dev.kiln.transformers.model.UniversalTransformer;

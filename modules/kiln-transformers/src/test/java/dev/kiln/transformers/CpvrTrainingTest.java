@@ -9,7 +9,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;

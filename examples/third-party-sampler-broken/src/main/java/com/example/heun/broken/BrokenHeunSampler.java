@@ -1,6 +1,7 @@
 package com.example.heun.broken;
 
 import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;
 import java.util.random.RandomGenerator;
@@ -104,7 +105,7 @@ public final class BrokenHeunSampler implements Sampler {
   }
 
   @Override
-  public int order() {
-    return 2;
+  public Promises promises() {
+    return Promises.ode(StateSpace.POSITION, 2);
   }
 }

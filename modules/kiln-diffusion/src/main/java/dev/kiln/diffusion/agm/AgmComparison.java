@@ -1,19 +1,18 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.GaussianMixtureOracle;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.samplers.DdimSampler;
-import dev.kiln.diffusion.task.DiffusionModel;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.diffusion.task.DiffusionTaskConfig;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Experiment;
-import dev.kiln.spi.PhaseSpaceDenoiser;
-import dev.kiln.spi.PhaseSpaceSampler;
-import dev.kiln.spi.Providers;
 import dev.kiln.spi.Sampler;
+import dev.kiln.spi.Providers;
 import dev.kiln.spi.SamplerProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +64,7 @@ final class AgmComparison {
       List<double[]> ddimEarly, Map<String, Tensor> shown, Tensor reference, Tensor earlyStrips) {}
 
   /** The models one set of rows is drawn from. */
-  private record Source(String prefix, PhaseSpaceDenoiser agm, Denoiser eps) {}
+  private record Source(String prefix, Denoiser agm, Denoiser eps) {}
 
   AgmComparison(ComparisonSettings s, Experiment.Context ctx) {
     this.s = s;
@@ -79,8 +78,8 @@ final class AgmComparison {
     DiffusionTask data = new DiffusionTask(new DiffusionTaskConfig(s.data(), s.batch(), null, false, null));
     Map<String, SamplerProvider<?>> diffusion = Providers.load(SamplerProvider.class);
     ObjectNode trailing = Configs.mapper().createObjectNode().put("timestep_spacing", "trailing");
-    try (AgmModel agm = AgmModel.load(models.agm(), ctx.backend());
-        DiffusionModel eps = DiffusionModel.load(models.eps(), ctx.backend());
+    try (GenerativeModel agm = GenerativeModel.load(models.agm(), ctx.backend());
+        GenerativeModel eps = GenerativeModel.load(models.eps(), ctx.backend());
         SampleQuality quality = new SampleQuality(data, ctx.backend());
         QuickScore quick = new QuickScore(data, ctx.backend())) {
       Sampler ddim = eps.sampler(Providers.named(diffusion, DDIM, "sampler"), trailing, DDIM);
@@ -92,7 +91,7 @@ final class AgmComparison {
       List<Source> sources = new ArrayList<>(List.of(new Source("", agm.denoiser(), eps.denoiser(null, 1))));
       if (s.data().equals("8gaussians")) {
         GaussianMixtureOracle oracle = GaussianMixtureOracle.eightGaussians();
-        sources.add(new Source(IDEAL, oracle.agm(agm.process()), oracle.epsilon(((DdimSampler) ddim).schedule())));
+        sources.add(new Source(IDEAL, oracle.agm(AgmSamplerConfig.of(agm).process()), oracle.epsilon(((DdimSampler) ddim).schedule())));
       }
       for (Source src : sources) {
         Map<Integer, Map<Double, Double>> sweep = new LinkedHashMap<>();
@@ -115,7 +114,7 @@ final class AgmComparison {
           for (int nfe : s.nfes()) {
             IntFunction<Tensor> draw;
             if (method.equals(AGM_HOP) || method.equals(AGM_FULL)) {
-              PhaseSpaceSampler sampler = gddim(agm, method.equals(AGM_HOP) ? bestHop.get(nfe) : 0.999);
+              Sampler sampler = gddim(agm, method.equals(AGM_HOP) ? bestHop.get(nfe) : 0.999);
               draw = i -> agm.sample(sampler, src.agm(), s.samples(), nfe, EVAL_NOISE + i);
             } else {
               Sampler sampler = method.equals(DDIM) ? ddim : dpm;
@@ -133,7 +132,7 @@ final class AgmComparison {
         scoreSde(models.agmSde(), quality, rows, shown);
       }
       EarlyPrediction agmEarly = new EarlyPrediction();
-      agm.sample(gddim(agm, 0.999), agmEarly.recording(agm.denoiser(), agm.process()), s.samples(), s.earlyNfe(),
+      agm.sample(gddim(agm, 0.999), agmEarly.recording(agm.denoiser(), AgmSamplerConfig.of(agm).process()), s.samples(), s.earlyNfe(),
           EVAL_NOISE);
       EarlyPrediction ddimEarly = new EarlyPrediction();
       eps.sample(ddim, ddimEarly.recording(eps.denoiser(null, 1), ((DdimSampler) ddim).schedule()), s.samples(),
@@ -144,7 +143,7 @@ final class AgmComparison {
     }
   }
 
-  private static PhaseSpaceSampler gddim(AgmModel agm, double hop) {
+  private static Sampler gddim(GenerativeModel agm, double hop) {
     return agm.sampler(new GddimProvider(), Configs.mapper().createObjectNode().put("t_hop", hop)
         .put("gddim_order", 2), "agm-gddim");
   }
@@ -168,9 +167,9 @@ final class AgmComparison {
   private void scoreSde(Path model, SampleQuality quality, Map<String, List<Cell>> rows, Map<String, Tensor> shown)
       throws Exception {
     List<Integer> nfes = ctx.quick() ? List.of(10) : SDE_NFES;
-    try (AgmModel sde = AgmModel.load(model, ctx.backend())) {
+    try (GenerativeModel sde = GenerativeModel.load(model, ctx.backend())) {
       for (String name : List.of("agm-sscs", "agm-em")) {
-        PhaseSpaceSampler sampler = sde.sampler(name.equals("agm-sscs") ? new SscsProvider()
+        Sampler sampler = sde.sampler(name.equals("agm-sscs") ? new SscsProvider()
             : new EulerMaruyamaProvider(), Configs.mapper().createObjectNode(), name);
         List<Cell> cells = new ArrayList<>();
         for (int nfe : nfes) {

@@ -1,5 +1,6 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.Bridge;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.spi.Configs;

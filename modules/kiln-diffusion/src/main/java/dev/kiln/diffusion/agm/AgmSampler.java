@@ -1,12 +1,13 @@
 package dev.kiln.diffusion.agm;
 
-import dev.kiln.spi.PhaseSpaceSampler;
+import dev.kiln.spi.process.AgmProcess;
+import dev.kiln.spi.Sampler;
 
 /**
  * What the AGM samplers share (arXiv 2310.07805, §4; see {@link AgmProcess}): the evaluation times
  * and step lengths of {@link AgmSamplerConfig}, and the process the model was trained on.
  */
-public abstract sealed class AgmSampler implements PhaseSpaceSampler
+public abstract sealed class AgmSampler implements Sampler
     permits EulerMaruyamaSampler, SscsSampler, GddimSampler {
 
   private final AgmSamplerConfig config;

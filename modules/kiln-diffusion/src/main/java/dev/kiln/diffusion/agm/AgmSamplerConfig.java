@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.AgmProcess;
+
 /**
  * Settings of the AGM samplers ({@code agm-em}, {@code agm-sscs}, {@code agm-gddim}). The model is
  * evaluated at n times t₀ = t_0 &lt; … &lt; t_{n−1} = t_hop on {@code time_grid}; step i runs from t_i to
@@ -36,6 +38,11 @@ public record AgmSamplerConfig(AgmProcess process, Double t0, Double tHop, Doubl
     if (gddimOrder < 0 || gddimOrder > 2) {
       throw new IllegalArgumentException("gddim_order must be 0, 1 or 2, got " + gddimOrder);
     }
+  }
+
+  /** The defaults for the process an exported AGM model was trained on (its metadata's {@code agm_process}). */
+  public static AgmSamplerConfig of(dev.kiln.inference.GenerativeModel model) {
+    return dev.kiln.spi.Configs.read(model.samplerConfig(), AgmSamplerConfig.class, model.path() + ": agm_process");
   }
 
   /** The defaults for a process. */

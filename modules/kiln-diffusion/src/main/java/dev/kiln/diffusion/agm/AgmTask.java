@@ -1,7 +1,9 @@
 package dev.kiln.diffusion.agm;
 
-import dev.kiln.diffusion.schedule.PredictionType;
-import dev.kiln.diffusion.schedule.ScheduleConfig;
+import dev.kiln.spi.process.Bridge;
+import dev.kiln.spi.process.AgmProcess;
+import dev.kiln.spi.process.PredictionType;
+import dev.kiln.spi.process.ScheduleConfig;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.diffusion.task.DiffusionTaskConfig;
 import dev.kiln.graph.DType;

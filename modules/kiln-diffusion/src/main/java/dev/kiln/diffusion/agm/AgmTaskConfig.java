@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.AgmProcess;
+
 /**
  * The AGM task as a recipe writes it: {@code "task": {"type": "agm", "data": "8gaussians",
  * "batch_size": 512, "process": {"de_type": "prob_ode"}}}.

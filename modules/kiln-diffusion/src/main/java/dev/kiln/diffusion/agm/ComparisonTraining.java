@@ -1,5 +1,6 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.diffusion.task.DiffusionTaskProvider;

@@ -1,9 +1,11 @@
 package dev.kiln.diffusion.agm;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.Bridge;
+import dev.kiln.spi.process.AgmProcess;
+import dev.kiln.spi.process.NoiseSchedule;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
-import dev.kiln.spi.PhaseSpaceDenoiser;
+import dev.kiln.spi.Denoiser;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +27,10 @@ final class EarlyPrediction {
   }
 
   /** Wraps an AGM model: every call records x̂₁ at its (x, v, t). */
-  PhaseSpaceDenoiser recording(PhaseSpaceDenoiser model, AgmProcess process) {
-    return (x, v, t) -> {
+  Denoiser recording(Denoiser model, AgmProcess process) {
+    return (state, t) -> {
+      Tensor x = state.x();
+      Tensor v = state.velocity("the model");
       Tensor out = model.predict(x, v, t);
       double[] x1 = PhaseSpaceRun.estimateX1(process.at(t), out.toDoubleArray(), x.toDoubleArray(),
           v.toDoubleArray());
@@ -37,7 +41,8 @@ final class EarlyPrediction {
 
   /** Wraps an ε-prediction diffusion model: every call records x̂₀ at its (x, τ). */
   Denoiser recording(Denoiser model, NoiseSchedule schedule) {
-    return (x, tau) -> {
+    return (state, tau) -> {
+      Tensor x = state.x();
       Tensor out = model.predict(x, tau);
       double ab = schedule.alphaCumprod(tau);
       double a = Math.sqrt(ab);

@@ -1,10 +1,10 @@
 package dev.kiln.diffusion.agm;
 
-import dev.kiln.spi.PhaseSpaceSampler;
-import dev.kiln.spi.PhaseSpaceSamplerProvider;
+import dev.kiln.spi.Sampler;
+import dev.kiln.spi.SamplerProvider;
 
 /** {@code "agm-em"}: {@link EulerMaruyamaSampler}. */
-public final class EulerMaruyamaProvider implements PhaseSpaceSamplerProvider<AgmSamplerConfig> {
+public final class EulerMaruyamaProvider implements SamplerProvider<AgmSamplerConfig> {
 
   @Override
   public String name() {
@@ -17,7 +17,7 @@ public final class EulerMaruyamaProvider implements PhaseSpaceSamplerProvider<Ag
   }
 
   @Override
-  public PhaseSpaceSampler create(AgmSamplerConfig config) {
+  public Sampler create(AgmSamplerConfig config) {
     return new EulerMaruyamaSampler(config);
   }
 

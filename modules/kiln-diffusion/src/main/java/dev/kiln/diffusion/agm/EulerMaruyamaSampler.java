@@ -1,7 +1,10 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
+import dev.kiln.spi.StateSpace;
+import dev.kiln.spi.process.Bridge;
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.PhaseSpaceDenoiser;
+import dev.kiln.spi.Denoiser;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,14 +25,14 @@ public final class EulerMaruyamaSampler extends AgmSampler {
   }
 
   @Override
-  public Tensor sample(PhaseSpaceDenoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
+  public Tensor sample(Denoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
     PhaseSpaceRun run = new PhaseSpaceRun(denoiser, shape, steps);
     double[] ts = timesteps(steps);
     double[] hs = stepLengths(ts);
     double[][] m = run.prior(process(), rng);
     double[] x = m[0];
     double[] v = m[1];
-    boolean sde = stochastic();
+    boolean sde = promises().stochastic();
     for (int i = 0; i < steps; i++) {
       Bridge b = process().at(ts[i]);
       double[] out = run.predict(x, v, ts[i]);
@@ -51,7 +54,7 @@ public final class EulerMaruyamaSampler extends AgmSampler {
   }
 
   @Override
-  public boolean stochastic() {
-    return process().deType() == DeType.SDE;
+  public Promises promises() {
+    return process().deType() == DeType.SDE ? Promises.sde(StateSpace.PHASE_SPACE) : Promises.ode(StateSpace.PHASE_SPACE, 1);
   }
 }

@@ -1,10 +1,10 @@
 package dev.kiln.diffusion.agm;
 
-import dev.kiln.spi.PhaseSpaceSampler;
-import dev.kiln.spi.PhaseSpaceSamplerProvider;
+import dev.kiln.spi.Sampler;
+import dev.kiln.spi.SamplerProvider;
 
 /** {@code "agm-gddim"}: {@link GddimSampler}. */
-public final class GddimProvider implements PhaseSpaceSamplerProvider<AgmSamplerConfig> {
+public final class GddimProvider implements SamplerProvider<AgmSamplerConfig> {
 
   @Override
   public String name() {
@@ -17,7 +17,7 @@ public final class GddimProvider implements PhaseSpaceSamplerProvider<AgmSampler
   }
 
   @Override
-  public PhaseSpaceSampler create(AgmSamplerConfig config) {
+  public Sampler create(AgmSamplerConfig config) {
     return new GddimSampler(config);
   }
 

@@ -1,7 +1,9 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.PhaseSpaceDenoiser;
+import dev.kiln.spi.Denoiser;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -71,7 +73,7 @@ public final class GddimSampler extends AgmSampler {
   }
 
   @Override
-  public Tensor sample(PhaseSpaceDenoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
+  public Tensor sample(Denoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
     PhaseSpaceRun run = new PhaseSpaceRun(denoiser, shape, steps);
     double[] ts = timesteps(steps);
     double[] hs = stepLengths(ts);
@@ -106,7 +108,7 @@ public final class GddimSampler extends AgmSampler {
   }
 
   @Override
-  public int order() {
-    return config().gddimOrder() + 1;
+  public Promises promises() {
+    return Promises.ode(StateSpace.PHASE_SPACE, config().gddimOrder() + 1);
   }
 }

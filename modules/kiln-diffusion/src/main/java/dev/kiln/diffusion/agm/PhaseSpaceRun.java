@@ -1,21 +1,23 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.Bridge;
+import dev.kiln.spi.process.AgmProcess;
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.PhaseSpaceDenoiser;
+import dev.kiln.spi.Denoiser;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
- * One call to {@code PhaseSpaceSampler.sample}: the model and the sample shape. Samplers keep x and
+ * One call to {@code Sampler.sample}: the model and the sample shape. Samplers keep x and
  * v in double; the model sees and returns float32 tensors, converted only here.
  */
 final class PhaseSpaceRun {
 
-  private final PhaseSpaceDenoiser denoiser;
+  private final Denoiser denoiser;
   private final long[] shape;
   private final int size;
 
-  PhaseSpaceRun(PhaseSpaceDenoiser denoiser, long[] shape, int steps) {
+  PhaseSpaceRun(Denoiser denoiser, long[] shape, int steps) {
     if (shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 1)) {
       throw new IllegalArgumentException("sample shape must be [batch, ...] with positive sizes, got "
           + Arrays.toString(shape));

@@ -1,10 +1,12 @@
 package dev.kiln.diffusion.agm;
 
-import dev.kiln.spi.PhaseSpaceSampler;
-import dev.kiln.spi.PhaseSpaceSamplerProvider;
+import dev.kiln.spi.process.DeType;
+import dev.kiln.spi.process.AgmProcess;
+import dev.kiln.spi.Sampler;
+import dev.kiln.spi.SamplerProvider;
 
 /** {@code "agm-sscs"}: {@link SscsSampler}. */
-public final class SscsProvider implements PhaseSpaceSamplerProvider<AgmSamplerConfig> {
+public final class SscsProvider implements SamplerProvider<AgmSamplerConfig> {
 
   @Override
   public String name() {
@@ -17,7 +19,7 @@ public final class SscsProvider implements PhaseSpaceSamplerProvider<AgmSamplerC
   }
 
   @Override
-  public PhaseSpaceSampler create(AgmSamplerConfig config) {
+  public Sampler create(AgmSamplerConfig config) {
     return new SscsSampler(config);
   }
 

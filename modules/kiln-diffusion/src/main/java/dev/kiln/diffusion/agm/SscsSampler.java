@@ -1,7 +1,9 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.PhaseSpaceDenoiser;
+import dev.kiln.spi.Denoiser;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,7 +34,7 @@ public final class SscsSampler extends AgmSampler {
   }
 
   @Override
-  public Tensor sample(PhaseSpaceDenoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
+  public Tensor sample(Denoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
     PhaseSpaceRun run = new PhaseSpaceRun(denoiser, shape, steps);
     double[] ts = timesteps(steps);
     double[] hs = stepLengths(ts);
@@ -80,7 +82,7 @@ public final class SscsSampler extends AgmSampler {
   }
 
   @Override
-  public boolean stochastic() {
-    return true;
+  public Promises promises() {
+    return Promises.sde(StateSpace.PHASE_SPACE);
   }
 }

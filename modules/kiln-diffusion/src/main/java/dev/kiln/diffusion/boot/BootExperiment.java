@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.diffusion.arch.MlpDenoiserProvider;
 import dev.kiln.diffusion.arch.MlpImageDenoiserProvider;
 import dev.kiln.diffusion.eval.SampleQuality;
-import dev.kiln.diffusion.task.DiffusionModel;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.diffusion.task.DiffusionTaskConfig;
 import dev.kiln.diffusion.task.DiffusionTaskProvider;
@@ -134,9 +134,9 @@ public final class BootExperiment implements Experiment {
     ArrayNode pdLosses = out.putArray("pd_round_final_loss");
     rounds.forEach(r -> pdLosses.add(r.result().finalLoss()));
 
-    try (DiffusionModel teacherModel = DiffusionModel.load(teacherFile, ctx.backend());
-        DiffusionModel bootModel = DiffusionModel.load(bootFile, ctx.backend());
-        DiffusionModel pdModel = DiffusionModel.load(pdFile, ctx.backend());
+    try (GenerativeModel teacherModel = GenerativeModel.load(teacherFile, ctx.backend());
+        GenerativeModel bootModel = GenerativeModel.load(bootFile, ctx.backend());
+        GenerativeModel pdModel = GenerativeModel.load(pdFile, ctx.backend());
         SampleQuality quality = new SampleQuality(data, ctx.backend())) {
       List<DistillationComparison.Method> methods = new ArrayList<>();
       for (int n : DDIM_STEPS) {

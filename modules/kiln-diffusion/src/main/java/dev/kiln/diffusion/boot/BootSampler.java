@@ -12,10 +12,9 @@ import java.util.random.RandomGenerator;
  * diffusion samplers draw their initial noise, so the same generator seed gives the student and a teacher
  * DDIM run the same ε: that is how pairing fidelity ‖g(ε) − DDIM(ε)‖ is measured.
  *
- * <p>The "denoiser" here is the student, whose input is the noise and whose output is the sample; it is
- * not a denoiser of noisy data in the sense of {@link Denoiser}'s contract, so this sampler is not
- * registered for discovery next to the ODE samplers (whose conformance suite drives them with the exact
- * denoiser of Gaussian data). Create it with {@link BootSamplerProvider}.
+ * <p>The model here is the student, whose input is the noise and whose output is the sample: a one-step
+ * generator in {@link Denoiser}'s contract. The sampler promises one step, and the conformance suite
+ * drives it with the exact one-step generator of Gaussian data.
  */
 public final class BootSampler implements Sampler {
 
@@ -54,5 +53,10 @@ public final class BootSampler implements Sampler {
   @Override
   public int evaluations(int steps) {
     return 1;
+  }
+
+  @Override
+  public Promises promises() {
+    return Promises.generator();
   }
 }

@@ -2,7 +2,7 @@ package dev.kiln.diffusion.boot;
 
 /**
  * Settings of the one-step {@code "boot"} sampler. A BOOT student's metadata stores them in its
- * {@code scheduler_config}, so {@code DiffusionModel.sampler} picks them up.
+ * {@code scheduler_config}, so {@code dev.kiln.inference.GenerativeModel#sampler} picks them up.
  *
  * @param finalTimestep the time the student is asked for: the clean end of its grid (−1, ᾱ = 1)
  */

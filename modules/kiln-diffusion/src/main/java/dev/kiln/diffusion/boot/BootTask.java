@@ -1,6 +1,7 @@
 package dev.kiln.diffusion.boot;
 
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.inference.GenerativeModel;
+import dev.kiln.spi.process.PredictionType;
 import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
@@ -245,7 +246,8 @@ public final class BootTask implements Task {
 
   /**
    * The teacher's schedule, sample shape and classes (so the student loads as a
-   * {@link dev.kiln.diffusion.task.DiffusionModel}), with {@code final_timestep} for {@link BootSampler}.
+   * {@link dev.kiln.inference.GenerativeModel}), with {@code final_timestep} for {@link BootSampler}; the
+   * student is a one-step generator drawn with {@code boot} in one step.
    */
   @Override
   public Map<String, String> exportMetadata() {
@@ -253,6 +255,8 @@ public final class BootTask implements Task {
     m.put("kiln_task", "boot");
     m.put("scheduler_config", teacher.schedulerConfig().put("final_timestep", SignalGrid.CLEAN_TIMESTEP).toString());
     m.put("sample_shape", Arrays.toString(teacher.sampleShape()));
+    m.put("one_step", "true");
+    m.put("default_sampler", "boot");
     for (String key : new String[] {"data", "num_classes"}) {
       if (teacher.metadata().containsKey(key)) {
         m.put(key, teacher.metadata().get(key));

@@ -2,7 +2,7 @@ package dev.kiln.diffusion.boot;
 
 import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.metrics.PrecisionRecall;
-import dev.kiln.diffusion.task.DiffusionModel;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
@@ -31,7 +31,7 @@ final class DistillationComparison {
    * @param steps sampler steps
    * @param guidance classifier-free guidance weight for a conditional model (1: plain conditional)
    */
-  record Method(String name, DiffusionModel model, Sampler sampler, int steps, double guidance) {
+  record Method(String name, GenerativeModel model, Sampler sampler, int steps, double guidance) {
 
     /** Model evaluations per sample. */
     int nfe() {
@@ -58,7 +58,7 @@ final class DistillationComparison {
   }
 
   /** The classes {@code i mod C} for a conditional model, else null. */
-  static long[] labels(DiffusionModel model, int count) {
+  static long[] labels(GenerativeModel model, int count) {
     if (model.numClasses() == 0) {
       return null;
     }

@@ -7,7 +7,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Architecture;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

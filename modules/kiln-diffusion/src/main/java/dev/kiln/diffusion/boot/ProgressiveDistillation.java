@@ -1,6 +1,6 @@
 package dev.kiln.diffusion.boot;
 
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.PredictionType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;

@@ -1,8 +1,8 @@
 package dev.kiln.diffusion.boot;
 
 import dev.kiln.diffusion.samplers.DdimSampler;
-import dev.kiln.diffusion.schedule.NoiseSchedule;
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.process.PredictionType;
 
 /**
  * The timesteps of an n-step DDIM run and what a DDIM step does between them in signal space. With

@@ -3,7 +3,7 @@ package dev.kiln.diffusion.experiments;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.diffusion.arch.MlpDenoiserProvider;
 import dev.kiln.diffusion.eval.SampleQuality;
-import dev.kiln.diffusion.task.DiffusionModel;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.diffusion.task.DiffusionTaskConfig;
 import dev.kiln.diffusion.task.DiffusionTaskProvider;
@@ -67,7 +67,7 @@ public final class SamplerNfeExperiment implements Experiment {
     Map<String, double[]> swdMeans = new LinkedHashMap<>();
     StringBuilder table = new StringBuilder("| sampler | " + String.join(" | ", java.util.Arrays.stream(nfes)
         .mapToObj(n -> "NFE " + n).toList()) + " |\n|---|" + "---|".repeat(nfes.length) + "\n");
-    try (DiffusionModel model = DiffusionModel.load(modelFile, ctx.backend());
+    try (GenerativeModel model = GenerativeModel.load(modelFile, ctx.backend());
         SampleQuality quality = new SampleQuality(task(recipe), ctx.backend())) {
       for (String name : SAMPLERS) {
         Sampler sampler = model.sampler(Providers.named(providers, name, "sampler"),

@@ -1,7 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.BetaSchedule;
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.BetaSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

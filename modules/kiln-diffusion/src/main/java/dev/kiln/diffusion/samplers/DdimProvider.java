@@ -25,4 +25,9 @@ public final class DdimProvider implements SamplerProvider<DdimConfig> {
   public String description() {
     return "DDIM with eta (diffusers DDIMScheduler)";
   }
+
+  @Override
+  public java.util.Set<String> diffusersSchedulers() {
+    return java.util.Set.of("DDIMScheduler");
+  }
 }

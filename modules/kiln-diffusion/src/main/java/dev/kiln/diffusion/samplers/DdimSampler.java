@@ -1,6 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;
@@ -77,7 +78,7 @@ public final class DdimSampler implements Sampler {
   }
 
   @Override
-  public boolean stochastic() {
-    return config.eta() > 0;
+  public Promises promises() {
+    return config.eta() > 0 ? Promises.sde(StateSpace.POSITION) : Promises.ode(StateSpace.POSITION, 1);
   }
 }

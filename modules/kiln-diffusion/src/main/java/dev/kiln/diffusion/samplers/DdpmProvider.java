@@ -25,4 +25,9 @@ public final class DdpmProvider implements SamplerProvider<DdpmConfig> {
   public String description() {
     return "DDPM ancestral sampling (diffusers DDPMScheduler, fixed_small variance)";
   }
+
+  @Override
+  public java.util.Set<String> diffusersSchedulers() {
+    return java.util.Set.of("DDPMScheduler");
+  }
 }

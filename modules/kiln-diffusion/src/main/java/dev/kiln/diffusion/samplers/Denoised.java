@@ -1,6 +1,6 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.PredictionType;
 
 /**
  * What a model output says about the point {@code x = √ᾱ·x₀ + √(1−ᾱ)·ε} it was given: the clean

@@ -1,7 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.BetaSchedule;
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.BetaSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;

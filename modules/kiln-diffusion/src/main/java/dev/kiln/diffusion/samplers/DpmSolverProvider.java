@@ -25,4 +25,9 @@ public final class DpmSolverProvider implements SamplerProvider<DpmSolverConfig>
   public String description() {
     return "DPM-Solver++(2M) multistep (diffusers DPMSolverMultistepScheduler, dpmsolver++)";
   }
+
+  @Override
+  public java.util.Set<String> diffusersSchedulers() {
+    return java.util.Set.of("DPMSolverMultistepScheduler");
+  }
 }

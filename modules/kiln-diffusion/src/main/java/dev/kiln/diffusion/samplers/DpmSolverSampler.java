@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
+import dev.kiln.spi.StateSpace;
+
 /**
  * DPM-Solver++(2M) (Lu et al., arXiv 2211.01095, Algorithm 2), as diffusers'
  * {@code DPMSolverMultistepScheduler} with {@code algorithm_type = dpmsolver++} and k-diffusion's
@@ -27,7 +29,7 @@ public final class DpmSolverSampler extends DpmSolverMultistep {
   }
 
   @Override
-  public int order() {
-    return config().solverOrder();
+  public Promises promises() {
+    return Promises.ode(StateSpace.POSITION, config().solverOrder());
   }
 }

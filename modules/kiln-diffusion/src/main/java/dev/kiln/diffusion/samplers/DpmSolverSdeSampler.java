@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
+import dev.kiln.spi.StateSpace;
+
 /**
  * SDE-DPM-Solver++(2M) (Lu et al., arXiv 2211.01095, appendix), as diffusers'
  * {@code DPMSolverMultistepScheduler} with {@code algorithm_type = sde-dpmsolver++} ("DPM++ 2M SDE").
@@ -27,7 +29,7 @@ public final class DpmSolverSdeSampler extends DpmSolverMultistep {
   }
 
   @Override
-  public boolean stochastic() {
-    return true;
+  public Promises promises() {
+    return Promises.sde(StateSpace.POSITION);
   }
 }

@@ -1,8 +1,8 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.BetaSchedule;
-import dev.kiln.diffusion.schedule.NoiseSchedule;
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.BetaSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.process.PredictionType;
 import java.util.List;
 
 /**

@@ -25,4 +25,9 @@ public final class EulerAncestralProvider implements SamplerProvider<EulerAncest
   public String description() {
     return "Euler ancestral, 'Euler a' (diffusers EulerAncestralDiscreteScheduler)";
   }
+
+  @Override
+  public java.util.Set<String> diffusersSchedulers() {
+    return java.util.Set.of("EulerAncestralDiscreteScheduler");
+  }
 }

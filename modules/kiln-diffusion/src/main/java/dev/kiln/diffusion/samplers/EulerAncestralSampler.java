@@ -1,6 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;
@@ -83,7 +84,7 @@ public final class EulerAncestralSampler implements Sampler {
   }
 
   @Override
-  public boolean stochastic() {
-    return true;
+  public Promises promises() {
+    return Promises.sde(StateSpace.POSITION);
   }
 }

@@ -25,4 +25,9 @@ public final class EulerProvider implements SamplerProvider<EulerConfig> {
   public String description() {
     return "Euler on the probability-flow ODE, optional Karras sigmas and churn (diffusers EulerDiscreteScheduler)";
   }
+
+  @Override
+  public java.util.Set<String> diffusersSchedulers() {
+    return java.util.Set.of("EulerDiscreteScheduler");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;
@@ -104,7 +105,7 @@ public final class EulerSampler implements Sampler {
   }
 
   @Override
-  public boolean stochastic() {
-    return config.sChurn() > 0;
+  public Promises promises() {
+    return config.sChurn() > 0 ? Promises.sde(StateSpace.POSITION) : Promises.ode(StateSpace.POSITION, 1);
   }
 }

@@ -1,6 +1,6 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.PredictionType;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
 
 /**
  * The training schedule as k-diffusion noise levels σ_t = √((1−ᾱ_t)/ᾱ_t), t = 0..T−1, for the

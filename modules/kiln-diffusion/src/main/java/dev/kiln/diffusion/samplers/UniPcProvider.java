@@ -25,4 +25,9 @@ public final class UniPcProvider implements SamplerProvider<UniPcConfig> {
   public String description() {
     return "UniPC predictor-corrector, bh2 (diffusers UniPCMultistepScheduler)";
   }
+
+  @Override
+  public java.util.Set<String> diffusersSchedulers() {
+    return java.util.Set.of("UniPCMultistepScheduler");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.StateSpace;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Sampler;
@@ -191,7 +192,7 @@ public final class UniPcSampler implements Sampler {
   }
 
   @Override
-  public int order() {
-    return config.solverOrder();
+  public Promises promises() {
+    return Promises.ode(StateSpace.POSITION, config.solverOrder());
   }
 }

@@ -3,8 +3,8 @@ package dev.kiln.diffusion.task;
 import dev.kiln.data.Batcher;
 import dev.kiln.data.MnistDigits;
 import dev.kiln.data.Toy2D;
-import dev.kiln.diffusion.schedule.NoiseSchedule;
-import dev.kiln.diffusion.schedule.ScheduleConfig;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.process.ScheduleConfig;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
@@ -131,7 +131,7 @@ public final class DiffusionTask implements Task {
     m.put("kiln_task", "diffusion");
     // Samplers clip x̂₀ to [-1, 1] only for images, whose pixels live there; 2-D toy data does not.
     var sched = config.schedule().toJson().put("clip_sample", data.shape().length > 1);
-    if (config.schedule().betaSchedule() == dev.kiln.diffusion.schedule.BetaSchedule.SQUAREDCOS_CAP_V2) {
+    if (config.schedule().betaSchedule() == dev.kiln.spi.process.BetaSchedule.SQUAREDCOS_CAP_V2) {
       // The capped cosine schedule ends at ᾱ ≈ 1e-9 (σ ≈ 3·10⁴); multistep solvers must not start there.
       // diffusers advises λ ≥ −5.1 (σ ≤ 164); on the zoo MNIST model λ ≥ −3 (σ ≤ 20) gives FD 58 against 97
       // at 20 steps (docs/diffusion-samplers.md).

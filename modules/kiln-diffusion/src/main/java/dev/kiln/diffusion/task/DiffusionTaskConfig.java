@@ -1,6 +1,6 @@
 package dev.kiln.diffusion.task;
 
-import dev.kiln.diffusion.schedule.ScheduleConfig;
+import dev.kiln.spi.process.ScheduleConfig;
 
 /**
  * The diffusion task as a recipe writes it: {@code "task": {"type": "diffusion", "data": "8gaussians",

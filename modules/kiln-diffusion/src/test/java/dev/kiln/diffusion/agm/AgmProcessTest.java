@@ -1,5 +1,8 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
+import dev.kiln.spi.process.Bridge;
+import dev.kiln.spi.process.AgmProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;

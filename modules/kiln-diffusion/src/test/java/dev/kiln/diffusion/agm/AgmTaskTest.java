@@ -1,5 +1,8 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.inference.GenerativeModel;
+import dev.kiln.spi.process.Bridge;
+import dev.kiln.spi.process.AgmProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -11,10 +14,10 @@ import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ArchitectureProvider;
 import dev.kiln.spi.Configs;
-import dev.kiln.spi.PhaseSpaceSampler;
+import dev.kiln.spi.Sampler;
 import dev.kiln.spi.TaskProvider;
 import dev.kiln.train.Checkpoint;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;
@@ -56,8 +59,8 @@ class AgmTaskTest {
     task.fill(3, 7, feeds);
     // the same seed and step give the diffusion task's clean batch
     var clean = new dev.kiln.diffusion.task.DiffusionTask(new dev.kiln.diffusion.task.DiffusionTaskConfig(
-        "8gaussians", 16, new dev.kiln.diffusion.schedule.ScheduleConfig(null, null, null, null, null,
-            dev.kiln.diffusion.schedule.PredictionType.SAMPLE, null), false, null));
+        "8gaussians", 16, new dev.kiln.spi.process.ScheduleConfig(null, null, null, null, null,
+            dev.kiln.spi.process.PredictionType.SAMPLE, null), false, null));
     Map<String, Tensor> c = new HashMap<>();
     c.put("x", Tensor.zeros(DType.FLOAT, 16, 2));
     c.put("t", Tensor.zeros(DType.FLOAT, 16));
@@ -113,10 +116,11 @@ class AgmTaskTest {
       assertThat(worst).as("largest |training − exported|").isLessThanOrEqualTo(1e-5);
       assertThat(total).as("the trained output is not zero").isGreaterThan(0);
     }
-    try (AgmModel loaded = AgmModel.load(model, CPU)) {
-      assertThat(loaded.process()).isEqualTo(AgmProcess.defaults());
+    try (GenerativeModel loaded = GenerativeModel.load(model, CPU)) {
+      assertThat(AgmSamplerConfig.of(loaded).process()).isEqualTo(AgmProcess.defaults());
+      assertThat(loaded.stateSpace()).isEqualTo(dev.kiln.spi.StateSpace.PHASE_SPACE);
       assertThat(loaded.sampleShape()).containsExactly(2);
-      PhaseSpaceSampler s = loaded.sampler(new GddimProvider(), Configs.mapper().createObjectNode()
+      Sampler s = loaded.sampler(new GddimProvider(), Configs.mapper().createObjectNode()
           .put("t_hop", 0.9), "test");
       assertThat(((GddimSampler) s).config().tHop()).isEqualTo(0.9);
       Tensor samples = loaded.sample(s, loaded.denoiser(), 64, 5, 1);

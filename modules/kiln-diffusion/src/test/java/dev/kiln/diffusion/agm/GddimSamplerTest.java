@@ -1,11 +1,13 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
+import dev.kiln.spi.process.AgmProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.PhaseSpaceDenoiser;
+import dev.kiln.spi.Denoiser;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,9 @@ class GddimSamplerTest {
   @Test
   void orderZeroStepsAreExactForAConstantModelOutput() {
     double c = 0.37;
-    PhaseSpaceDenoiser constant = (x, v, t) -> {
+    Denoiser constant = (state, t) -> {
+      Tensor x = state.x();
+      Tensor v = state.velocity("the model");
       Tensor out = Tensor.zeros(dev.kiln.graph.DType.FLOAT, x.shape());
       out.fill(c);
       return out;
@@ -38,7 +42,7 @@ class GddimSamplerTest {
       integral += w * (end - s) * ODE.at(s).normalizer();
     }
     integral *= h / 3;
-    double[][] prior = new PhaseSpaceRun((x, v, t) -> x, shape, 1).prior(ODE, new SplittableRandom(4));
+    double[][] prior = new PhaseSpaceRun((s, t) -> s.x(), shape, 1).prior(ODE, new SplittableRandom(4));
     for (int i = 0; i < got.size(); i++) {
       double exact = prior[0][i] + (end - t0) * prior[1][i] + c * integral;
       assertThat(got.get(i)).as("x(T) element %d", i).isCloseTo(exact, offset(2e-6 * (1 + Math.abs(exact))));
@@ -62,7 +66,7 @@ class GddimSamplerTest {
       double e25 = Moments.rms(s.sample(DATA.denoiser(), shape, 25, new SplittableRandom(3)), ref);
       double e50 = Moments.rms(s.sample(DATA.denoiser(), shape, 50, new SplittableRandom(3)), ref);
       assertThat(e25 / e50).as("gddim_order %d: error 25 steps %.3g, 50 steps %.3g", r, e25, e50)
-          .isGreaterThanOrEqualTo(0.6 * Math.pow(2, s.order()));
+          .isGreaterThanOrEqualTo(0.6 * Math.pow(2, s.promises().order()));
     }
   }
 
@@ -71,8 +75,10 @@ class GddimSamplerTest {
     GddimSampler s = new GddimSampler(AgmSamplerConfig.of(ODE).withHop(0.7));
     double[] expected = s.timesteps(6);
     AtomicInteger calls = new AtomicInteger();
-    PhaseSpaceDenoiser inner = DATA.denoiser();
-    s.sample((x, v, t) -> {
+    Denoiser inner = DATA.denoiser();
+    s.sample((state, t) -> {
+      Tensor x = state.x();
+      Tensor v = state.velocity("the model");
       assertThat(t).isEqualTo(expected[calls.getAndIncrement()]);
       return inner.predict(x, v, t);
     }, new long[] {2, 3}, 6, new SplittableRandom(1));

@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.AgmProcess;
+
 /**
  * Σ_t of the AGM bridge from its Lyapunov equation dΣ/dt = AΣ + ΣAᵀ + diag(0, g²),
  * A = [[0, 1], [−4/u², −4/u]], u = 1 − t, integrated once by RK4 in double precision from Σ₀ and

@@ -1,11 +1,13 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
+import dev.kiln.spi.process.AgmProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.PhaseSpaceSampler;
+import dev.kiln.spi.Sampler;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +17,7 @@ class SdeSamplersTest {
   private static final AgmProcess SDE = AgmProcess.defaults().withDeType(DeType.SDE);
   private static final AgmProcess ODE = AgmProcess.defaults();
 
-  private static void assertReachesData(PhaseSpaceSampler sampler, AgmProcess process, int steps) {
+  private static void assertReachesData(Sampler sampler, AgmProcess process, int steps) {
     Tensor out = sampler.sample(new GaussianPhaseData(0.5, 0.3, process).denoiser(), new long[] {4000, 2}, steps,
         new SplittableRandom(2));
     assertThat(Moments.mean(out)).as("sample mean after %d steps (data 0.5)", steps).isCloseTo(0.5, offset(0.012));
@@ -25,7 +27,7 @@ class SdeSamplersTest {
   @Test
   void eulerMaruyamaReachesGaussianData() {
     EulerMaruyamaSampler s = new EulerMaruyamaSampler(AgmSamplerConfig.of(SDE));
-    assertThat(s.stochastic()).isTrue();
+    assertThat(s.promises().stochastic()).isTrue();
     assertReachesData(s, SDE, 400);
   }
 
@@ -42,7 +44,7 @@ class SdeSamplersTest {
   @Test
   void eulerOnTheProbabilityFlowIsDeterministicAndReachesGaussianData() {
     EulerMaruyamaSampler s = new EulerMaruyamaSampler(AgmSamplerConfig.of(ODE));
-    assertThat(s.stochastic()).isFalse();
+    assertThat(s.promises().stochastic()).isFalse();
     assertReachesData(s, ODE, 200);
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.spi.process.DeType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

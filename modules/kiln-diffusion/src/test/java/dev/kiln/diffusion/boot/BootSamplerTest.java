@@ -17,7 +17,8 @@ class BootSamplerTest {
   @Test
   void oneStudentCallAtTheCleanEndOnTheNoiseDdimStartsFrom() {
     List<Call> calls = new ArrayList<>();
-    Denoiser student = (x, t) -> {
+    Denoiser student = (state, t) -> {
+      Tensor x = state.x();
       calls.add(new Call(x.copy(), t));
       Tensor out = x.copy();
       for (int i = 0; i < out.size(); i++) {
@@ -33,7 +34,8 @@ class BootSamplerTest {
     assertThat(out.shape()).containsExactly(5, 2);
 
     List<Call> ddimCalls = new ArrayList<>();
-    TinyTeachers.ddim().sample((x, t) -> {
+    TinyTeachers.ddim().sample((state, t) -> {
+      Tensor x = state.x();
       ddimCalls.add(new Call(x.copy(), t));
       return x;
     }, new long[] {5, 2}, 4, new SplittableRandom(9));
@@ -47,7 +49,7 @@ class BootSamplerTest {
   @Test
   void rejectsMoreThanOneStep() {
     BootSampler sampler = new BootSampler(BootSamplerConfig.defaults());
-    assertThatThrownBy(() -> sampler.sample((x, t) -> x, new long[] {2, 2}, 4, new SplittableRandom(1)))
+    assertThatThrownBy(() -> sampler.sample((s, t) -> s.x(), new long[] {2, 2}, 4, new SplittableRandom(1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("steps must be 1, got 4");
   }
 }

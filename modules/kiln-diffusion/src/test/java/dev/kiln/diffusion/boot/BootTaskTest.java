@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.kiln.diffusion.arch.MlpDenoiserProvider;
-import dev.kiln.diffusion.task.DiffusionModel;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
@@ -15,7 +15,7 @@ import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Architecture;
 import dev.kiln.spi.Objective;
 import dev.kiln.train.Checkpoint;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.LrSchedule;
 import dev.kiln.train.OptimizerConfig;
 import dev.kiln.train.Recipe;
@@ -312,7 +312,7 @@ class BootTaskTest {
     try (ForwardSession training = ForwardSession.compile(run.build(recipe).graph(), TinyTeachers.CPU,
             ckpt.weights(), "out");
         Session exported = TinyTeachers.CPU.load(model);
-        DiffusionModel student = DiffusionModel.load(model, TinyTeachers.CPU)) {
+        GenerativeModel student = GenerativeModel.load(model, TinyTeachers.CPU)) {
       assertThat(exported.inputNames()).containsExactlyInAnyOrder("x", "t");
       float[] a = training.run(in).get("out").toFloatArray();
       float[] e = exported.run(in).get("out").toFloatArray();

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class SignalGridTest {
 
   /** A smooth, non-linear x̂₀ prediction that depends on t. */
-  private static final Denoiser TEACHER = (x, t) -> {
+  private static final Denoiser TEACHER = (state, t) -> {
+    Tensor x = state.x();
     Tensor out = x.copy();
     for (int i = 0; i < out.size(); i++) {
       out.set(i, 0.8 * Math.tanh(1.5 * x.get(i)) + (i % 2 == 0 ? 1 : -1) * t / 2000);

@@ -3,7 +3,7 @@ package dev.kiln.diffusion.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.PredictionType;
 import dev.kiln.graph.DType;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
@@ -67,7 +67,8 @@ class DeterminismTest {
       Sampler s = DiffusionSamplers.of(name);
       for (int steps : new int[] {1, 7, 20}) {
         AtomicInteger calls = new AtomicInteger();
-        Denoiser counting = (x, t) -> {
+        Denoiser counting = (state, t) -> {
+          Tensor x = state.x();
           calls.incrementAndGet();
           assertThat(x.shape()).containsExactly(SHAPE);
           return MODEL.predict(x, t);
@@ -92,7 +93,7 @@ class DeterminismTest {
   @Test
   void aDenoiserReturningTheWrongShapeIsAnError() {
     Sampler s = DiffusionSamplers.of("ddim");
-    assertThatThrownBy(() -> s.sample((x, t) -> Tensor.of(new float[3], 3), SHAPE, 5, new SplittableRandom(1)))
+    assertThatThrownBy(() -> s.sample((st, t) -> Tensor.of(new float[3], 3), SHAPE, 5, new SplittableRandom(1)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("denoiser");
   }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DiffusersReferenceTest {
 
   /** A nonlinear, timestep-dependent stand-in for a network. */
-  private static final Denoiser TOY = (x, t) -> {
+  private static final Denoiser TOY = (state, t) -> {
+    Tensor x = state.x();
     float[] out = new float[x.size()];
     for (int i = 0; i < out.length; i++) {
       double v = x.getFloat(i);

@@ -3,8 +3,8 @@ package dev.kiln.diffusion.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.process.PredictionType;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Sampler;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
-import dev.kiln.diffusion.schedule.PredictionType;
+import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.process.PredictionType;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
 
@@ -30,7 +30,8 @@ record GaussianData(double mu, double s, NoiseSchedule schedule) {
 
   /** The ideal model predicting {@code type}, on float32 tensors as a network would be. */
   Denoiser denoiser(PredictionType type) {
-    return (x, t) -> {
+    return (state, t) -> {
+      Tensor x = state.x();
       double ab = alphaBar(t);
       double a = Math.sqrt(ab);
       double b = Math.sqrt(1 - ab);

@@ -12,7 +12,7 @@ import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ArchitectureProvider;
 import dev.kiln.spi.TaskProvider;
 import dev.kiln.train.Checkpoint;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;

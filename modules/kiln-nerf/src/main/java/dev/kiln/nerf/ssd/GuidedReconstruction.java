@@ -1,6 +1,6 @@
 package dev.kiln.nerf.ssd;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
 import dev.kiln.nerf.scenes.MultiViewDataset.SceneViews;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Seeds;

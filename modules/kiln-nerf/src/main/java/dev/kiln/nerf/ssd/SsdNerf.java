@@ -1,7 +1,7 @@
 package dev.kiln.nerf.ssd;
 
-import dev.kiln.diffusion.schedule.BetaSchedule;
-import dev.kiln.diffusion.schedule.NoiseSchedule;
+import dev.kiln.spi.process.BetaSchedule;
+import dev.kiln.spi.process.NoiseSchedule;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
 import dev.kiln.nerf.field.FieldRenderer;

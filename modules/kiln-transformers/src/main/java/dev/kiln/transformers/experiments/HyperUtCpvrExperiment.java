@@ -9,7 +9,7 @@ import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Architecture;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.Experiment;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.TrainingRun;
 import dev.kiln.transformers.model.HyperUtProvider;

@@ -5,7 +5,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Configs;
 import dev.kiln.train.Checkpoint;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;

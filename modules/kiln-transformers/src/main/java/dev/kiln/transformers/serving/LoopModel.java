@@ -17,7 +17,7 @@ import dev.kiln.graph.onnx.ModelWriter;
 import dev.kiln.graph.onnx.TensorProtos;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Weights;
-import dev.kiln.train.ParameterFolding;
+import dev.kiln.inference.ParameterFolding;
 import dev.kiln.transformers.model.ActState;
 import dev.kiln.transformers.model.Tokens;
 import dev.kiln.transformers.model.UniversalTransformer;

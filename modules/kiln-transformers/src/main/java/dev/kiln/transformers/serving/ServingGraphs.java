@@ -8,7 +8,7 @@ import dev.kiln.graph.onnx.ModelWriter;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Architecture;
-import dev.kiln.train.ParameterFolding;
+import dev.kiln.inference.ParameterFolding;
 import dev.kiln.transformers.model.UniversalTransformer;
 import java.util.List;
 import java.util.Map;

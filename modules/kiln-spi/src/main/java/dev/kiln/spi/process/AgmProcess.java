@@ -1,4 +1,4 @@
-package dev.kiln.diffusion.agm;
+package dev.kiln.spi.process;
 
 /**
  * The phase-space process of the Acceleration Generative Model (Chen, Gu, Dinh, Theodorou,

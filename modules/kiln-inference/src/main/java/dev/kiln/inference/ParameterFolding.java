@@ -1,4 +1,4 @@
-package dev.kiln.train;
+package dev.kiln.inference;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.graph.Graph;

@@ -1,16 +1,17 @@
-package dev.kiln.diffusion.task;
+package dev.kiln.inference;
 
 import dev.kiln.graph.DType;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
+import dev.kiln.spi.SamplerState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A {@link Denoiser} over any model runner with inputs {@code x}, {@code t} (and {@code label}) and
- * output {@code out}: an exported model's {@code Session::run} or a training graph's
- * {@code ForwardSession::run}. With labels and a guidance scale w it applies classifier-free guidance,
+ * A {@link Denoiser} over any model runner with inputs {@code x} (and {@code v} for a phase-space
+ * state), {@code t} (and {@code label}) and output {@code out}: an exported model's
+ * {@code Session::run} or a training graph's {@code ForwardSession::run}. With labels and a guidance scale w it applies classifier-free guidance,
  * {@code out = out(∅) + w·(out(label) − out(∅))}, running the model twice per call.
  */
 public final class ModelDenoiser implements Denoiser {
@@ -44,26 +45,27 @@ public final class ModelDenoiser implements Denoiser {
   }
 
   @Override
-  public Tensor predict(Tensor x, double t) {
+  public Tensor predict(SamplerState state, double t) {
+    Tensor x = state.x();
     int n = (int) x.dim(0);
     Tensor tt = Tensor.zeros(DType.FLOAT, n);
     tt.fill(t);
     if (labels == null) {
-      return run(x, tt, null);
+      return run(state, tt, null);
     }
     if (labels.length != n) {
       throw new IllegalArgumentException(labels.length + " labels for a batch of " + n);
     }
     if (guidance == 1) {
-      return run(x, tt, Tensor.ofLongs(labels, n));
+      return run(state, tt, Tensor.ofLongs(labels, n));
     }
     long[] none = new long[n];
     java.util.Arrays.fill(none, nullLabel);
-    Tensor uncond = run(x, tt, Tensor.ofLongs(none, n));
+    Tensor uncond = run(state, tt, Tensor.ofLongs(none, n));
     if (guidance == 0) {
       return uncond;
     }
-    Tensor cond = run(x, tt, Tensor.ofLongs(labels, n));
+    Tensor cond = run(state, tt, Tensor.ofLongs(labels, n));
     Tensor out = Tensor.zeros(DType.FLOAT, x.shape());
     for (int i = 0; i < out.size(); i++) {
       double u = uncond.getFloat(i);
@@ -77,9 +79,12 @@ public final class ModelDenoiser implements Denoiser {
     return calls;
   }
 
-  private Tensor run(Tensor x, Tensor t, Tensor label) {
+  private Tensor run(SamplerState state, Tensor t, Tensor label) {
     Map<String, Tensor> in = new LinkedHashMap<>();
-    in.put("x", x);
+    in.put("x", state.x());
+    if (state instanceof SamplerState.PhaseSpace p) {
+      in.put("v", p.v());
+    }
     in.put("t", t);
     if (label != null) {
       in.put("label", label);

@@ -1,4 +1,4 @@
-package dev.kiln.diffusion.agm;
+package dev.kiln.spi.process;
 
 /**
  * The AGM bridge at one time t (arXiv 2310.07805; see {@link AgmProcess}): the law of m_t | x₁,

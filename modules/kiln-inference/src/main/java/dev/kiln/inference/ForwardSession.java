@@ -1,4 +1,4 @@
-package dev.kiln.train;
+package dev.kiln.inference;
 
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.onnx.ModelWriter;

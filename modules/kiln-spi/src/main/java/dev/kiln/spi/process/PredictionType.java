@@ -1,4 +1,4 @@
-package dev.kiln.diffusion.schedule;
+package dev.kiln.spi.process;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

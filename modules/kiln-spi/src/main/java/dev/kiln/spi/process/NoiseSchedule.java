@@ -1,4 +1,4 @@
-package dev.kiln.diffusion.schedule;
+package dev.kiln.spi.process;
 
 /**
  * The discrete forward process {@code x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε} over {@code T} training timesteps,

@@ -1,4 +1,4 @@
-package dev.kiln.diffusion.schedule;
+package dev.kiln.spi.process;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.spi.Configs;

@@ -1,9 +1,7 @@
-package dev.kiln.diffusion.agm;
+package dev.kiln.spi.process;
 
-import dev.kiln.diffusion.schedule.NoiseSchedule;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Denoiser;
-import dev.kiln.spi.PhaseSpaceDenoiser;
 import java.util.Arrays;
 
 /**
@@ -81,8 +79,10 @@ public final class GaussianMixtureOracle {
   }
 
   /** The ideal AGM network output D = E[F_t | m]/N_t for inputs x, v [N, ...] under {@code process}. */
-  public PhaseSpaceDenoiser agm(AgmProcess process) {
-    return (x, v, t) -> {
+  public Denoiser agm(AgmProcess process) {
+    return (state, t) -> {
+      Tensor x = state.x();
+      Tensor v = state.velocity("the exact AGM model");
       Bridge b = process.at(t);
       ComponentPosterior p = ComponentPosterior.at(process, t, std);
       int n = examples(x);
@@ -107,7 +107,8 @@ public final class GaussianMixtureOracle {
 
   /** The ideal ε-prediction for inputs x [N, ...] at (possibly fractional) training timestep τ. */
   public Denoiser epsilon(NoiseSchedule schedule) {
-    return (x, tau) -> {
+    return (state, tau) -> {
+      Tensor x = state.x();
       double ab = schedule.alphaCumprod(tau);
       double a = Math.sqrt(ab);
       double s = Math.sqrt(1 - ab);

@@ -1,0 +1,168 @@
+package dev.kiln.conformance.samplers;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.diffusion.agm.AgmSamplerConfig;
+import dev.kiln.diffusion.agm.GddimProvider;
+import dev.kiln.runtime.Tensor;
+import dev.kiln.diffusion.boot.BootSamplerProvider;
+import dev.kiln.spi.Denoiser;
+import dev.kiln.spi.Sampler;
+import dev.kiln.spi.SamplerProvider;
+import dev.kiln.spi.StateSpace;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+
+/** The checks can fail: each kind of broken sampler is rejected with a message that names the fault. */
+class ChecksRejectBrokenSamplersTest {
+
+  /** gDDIM with one fault added by {@code breaker}. */
+  private static SamplerProvider<AgmSamplerConfig> broken(String name,
+      UnaryOperator<Sampler> breaker) {
+    GddimProvider good = new GddimProvider();
+    return new SamplerProvider<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Class<AgmSamplerConfig> configType() {
+        return AgmSamplerConfig.class;
+      }
+
+      @Override
+      public Sampler create(AgmSamplerConfig config) {
+        return breaker.apply(good.create(config));
+      }
+    };
+  }
+
+  /** Delegates everything to {@code s} unless overridden. */
+  private static class Wrapped implements Sampler {
+    final Sampler s;
+
+    Wrapped(Sampler s) {
+      this.s = s;
+    }
+
+    @Override
+    public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+      return s.sample(d, shape, steps, rng);
+    }
+
+    @Override
+    public Promises promises() {
+      return s.promises();
+    }
+  }
+
+  @Test
+  void anUndeclaredModelCallIsReported() {
+    var p = broken("extra-call", s -> new Wrapped(s) {
+      @Override
+      public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+        return s.sample((state, t) -> {
+          d.predict(state, t);
+          return d.predict(state, t);
+        }, shape, steps, rng);
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.callsTheDenoiserAsDeclared(p))
+        .hasMessageContaining("extra-call: denoiser calls for 4 steps (evaluations() says 4)");
+  }
+
+  @Test
+  void ignoringTheGeneratorIsReported() {
+    var p = broken("own-seed", s -> new Wrapped(s) {
+      @Override
+      public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+        return s.sample(d, shape, steps, new SplittableRandom(0));
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.seededRunsAreBitIdentical(p))
+        .hasMessageContaining("own-seed: seeds 5 and 6 give different samples");
+  }
+
+  @Test
+  void stoppingHalfwayIsReported() {
+    var p = broken("half-way", s -> new Wrapped(s) {
+      @Override
+      public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+        return s.sample((state, t) -> d.predict(state, 0.5 * t), shape, steps, rng);
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.reachesTheDataDistribution(p))
+        .hasMessageContaining("half-way: sample");
+  }
+
+  @Test
+  void anOverstatedOrderIsReported() {
+    var p = broken("overstated", s -> new Wrapped(s) {
+      @Override
+      public Promises promises() {
+        return Promises.ode(s.promises().stateSpace(), s.promises().order() + 2);
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.convergesAtItsOrder(p))
+        .hasMessageContaining("overstated (order 5)");
+  }
+
+  @Test
+  void aPhaseSpaceSamplerPromisingPositionsIsReported() {
+    var p = broken("wrong-space", s -> new Wrapped(s) {
+      @Override
+      public Promises promises() {
+        return Promises.ode(StateSpace.POSITION, s.promises().order());
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.callsTheDenoiserAsDeclared(p))
+        .hasMessageContaining("wrong-space: state handed to the denoiser (it promises position)");
+  }
+
+  @Test
+  void aOneStepSamplerWithTheWrongNoiseIsReported() {
+    BootSamplerProvider good = new BootSamplerProvider();
+    var p = new SamplerProvider<dev.kiln.diffusion.boot.BootSamplerConfig>() {
+      @Override
+      public String name() {
+        return "scaled-noise";
+      }
+
+      @Override
+      public Class<dev.kiln.diffusion.boot.BootSamplerConfig> configType() {
+        return good.configType();
+      }
+
+      @Override
+      public Sampler create(dev.kiln.diffusion.boot.BootSamplerConfig config) {
+        Sampler s = good.create(config);
+        return new Sampler() {
+          @Override
+          public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+            return s.sample((state, t) -> {
+              Tensor half = state.x().copy();
+              for (int i = 0; i < half.size(); i++) {
+                half.set(i, 0.5 * half.get(i));
+              }
+              return d.predict(half, t);
+            }, shape, steps, rng);
+          }
+
+          @Override
+          public int evaluations(int steps) {
+            return 1;
+          }
+
+          @Override
+          public Promises promises() {
+            return Promises.generator();
+          }
+        };
+      }
+    };
+    assertThatThrownBy(() -> SamplerChecks.reachesTheDataDistribution(p)).hasMessageContaining("scaled-noise noise");
+  }
+}
