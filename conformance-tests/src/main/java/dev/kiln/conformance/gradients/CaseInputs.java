@@ -47,6 +47,14 @@ public final class CaseInputs {
     return uniform(name, 0.5, 2.0, shape);
   }
 
+  /** A differentiable input with the given data (points random draws never hit, such as exact zeros). */
+  public Value given(String name, double[] values, long... shape) {
+    Value v = graph.input(name, graph.floatType(), Shape.of(shape));
+    data.put(name, Tensor.of(graph.floatType(), values.clone(), shape));
+    differentiable.add(v);
+    return v;
+  }
+
   /** A fixed int64 input with values in [0, bound). */
   public Value indices(String name, long bound, long... shape) {
     Value v = graph.input(name, DType.INT64, Shape.of(shape));
@@ -77,14 +85,11 @@ public final class CaseInputs {
   }
 
   private Value floating(String name, long[] shape, double lo, double hi, boolean uniform) {
-    Value v = graph.input(name, graph.floatType(), Shape.of(shape));
     double[] values = new double[(int) Shape.of(shape).size()];
     for (int i = 0; i < values.length; i++) {
       values[i] = uniform ? lo + (hi - lo) * rng.nextDouble() : rng.nextGaussian();
     }
-    data.put(name, Tensor.of(graph.floatType(), values, shape));
-    differentiable.add(v);
-    return v;
+    return given(name, values, shape);
   }
 
   /** A random tensor for projecting an output to a scalar loss. */

@@ -44,6 +44,12 @@ public final class StandardGradientCases {
         float32("Sin", "[3,4]", in -> in.g().sin(in.normal("x", 3, 4))),
         float32("Cos", "[3,4]", in -> in.g().cos(in.normal("x", 3, 4))),
         float32("Atan", "[3,4]", in -> in.g().apply("Atan", List.of(in.normal("x", 3, 4)), Map.of())),
+        of("Sign", "[3,4]", in -> in.g().sign(in.normal("x", 3, 4))),
+        of("Floor", "[3,4] spread over several integers", in -> in.g().floor(in.g().mul(in.normal("x", 3, 4), 3.0))),
+        of("Ceil", "[3,4] spread over several integers", in -> in.g().apply("Ceil",
+            List.of(in.g().mul(in.normal("x", 3, 4), 3.0)), Map.of())),
+        of("Round", "[3,4] spread over several integers", in -> in.g().apply("Round",
+            List.of(in.g().mul(in.normal("x", 3, 4), 3.0)), Map.of())),
         of("Clip", "[-0.5, 0.7]", in -> in.g().clip(in.normal("x", 4, 5), -0.5, 0.7)),
         of("Max", "broadcast [2,3] vs [3]", in -> in.g().max(in.normal("a", 2, 3), in.normal("b", 3))),
         of("Min", "broadcast [2,3] vs [3]", in -> in.g().min(in.normal("a", 2, 3), in.normal("b", 3))),
@@ -94,11 +100,22 @@ public final class StandardGradientCases {
         of("ReduceMean", "axis -1 kept", in -> in.g().reduceMean(in.normal("x", 2, 3, 4), true, -1)),
         of("ReduceMax", "axis 1", in -> in.g().reduceMax(in.normal("x", 2, 5, 3), false, 1)),
         of("ReduceMin", "axis 0 kept", in -> in.g().reduceMin(in.normal("x", 4, 3), true, 0)),
+        of("ReduceLogSumExp", "axis 1 dropped", in -> reduce(in, "ReduceLogSumExp", in.normal("x", 2, 5, 3), false, 1)),
+        of("ReduceLogSumExp", "axes [0,2] kept", in -> reduce(in, "ReduceLogSumExp", in.normal("x", 2, 3, 4), true,
+            0, 2)),
+        of("ReduceSumSquare", "axis -1 dropped", in -> reduce(in, "ReduceSumSquare", in.normal("x", 2, 3, 4), false,
+            -1)),
+        of("ReduceProd", "axis 1 kept", in -> reduce(in, "ReduceProd", in.normal("x", 3, 4, 2), true, 1)),
+        of("ReduceProd", "rows with no, one and two exact zeros", in -> reduce(in, "ReduceProd", in.given("x",
+            new double[] {0.5, -1.2, 0.8, 1.4, 0.7, 0, -1.1, 0.9, 0, 1.3, 0, -0.6}, 3, 4), false, 1)),
         of("MatMul", "batched with broadcast", in -> in.g().matMul(in.normal("a", 2, 1, 3, 4),
             in.normal("b", 3, 4, 2))),
         of("MatMul", "activations × 2-D weight", in -> in.g().matMul(in.normal("a", 2, 3, 4), in.normal("w", 4, 5))),
         of("MatMul", "vector × matrix", in -> in.g().matMul(in.normal("a", 4), in.normal("b", 2, 4, 3))),
         of("MatMul", "matrix × vector", in -> in.g().matMul(in.normal("a", 3, 4), in.normal("b", 4))),
+        float32("com.microsoft.FusedMatMul", "transA transB α, broadcast batch", in -> in.g().apply("com.microsoft",
+            "FusedMatMul", List.of(in.normal("a", 2, 4, 3), in.normal("b", 5, 4)),
+            Graph.attrs("transA", 1L, "transB", 1L, "alpha", 0.5f), 1).get(0)),
         of("Gemm", "transA transB α β", in -> in.g().gemm(in.normal("a", 4, 3), in.normal("b", 5, 4),
             in.normal("c", 5), 0.7, 1.3, true, true)),
         of("Gemm", "plain", in -> in.g().gemm(in.normal("a", 3, 4), in.normal("b", 4, 5), in.normal("c", 3, 1),
@@ -119,6 +136,12 @@ public final class StandardGradientCases {
             new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0, 0, 0})),
         float32("AveragePool", "3×3 stride 1", in -> in.g().averagePool(in.normal("x", 1, 2, 5, 5),
             new long[] {3, 3}, new long[] {1, 1}, new long[] {0, 0, 0, 0})),
+        of("MaxPool", "2×2 stride 2", in -> in.g().maxPool(in.normal("x", 2, 3, 6, 4),
+            new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0, 0, 0})),
+        of("MaxPool", "3×3 stride 1 pad 1, overlapping windows", in -> in.g().maxPool(in.normal("x", 1, 2, 5, 5),
+            new long[] {3, 3}, new long[] {1, 1}, new long[] {1, 1, 1, 1})),
+        of("MaxPool", "1-D kernel 3 stride 2, pads [1,0]", in -> in.g().maxPool(in.normal("x", 2, 2, 9),
+            new long[] {3}, new long[] {2}, new long[] {1, 0})),
         float32("GlobalAveragePool", "[2,3,4,5]", in -> in.g().globalAveragePool(in.normal("x", 2, 3, 4, 5))),
         float32("Resize", "nearest ×2", in -> in.g().resize(in.normal("x", 2, 3, 3, 4), new double[] {1, 1, 2, 2},
             "nearest")),
@@ -132,5 +155,10 @@ public final class StandardGradientCases {
             in.normal("q", 2, 2, 3, 4), in.normal("k", 2, 2, 5, 4))),
         of("Einsum", "contract and sum out ij,jk->i", in -> in.g().einsum("ij,jk->i",
             in.normal("a", 3, 4), in.normal("b", 4, 2))));
+  }
+
+  /** An opset-17 reduction that takes its axes as an attribute (the builder has no helper for it). */
+  private static Value reduce(CaseInputs in, String op, Value x, boolean keepDims, long... axes) {
+    return in.g().apply(op, List.of(x), Graph.attrs("axes", axes, "keepdims", keepDims ? 1L : 0L));
   }
 }

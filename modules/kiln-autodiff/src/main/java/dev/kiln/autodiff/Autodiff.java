@@ -20,8 +20,9 @@ import java.util.Set;
  * gradients of its inputs, sums contributions where a value fans out, and appends the resulting
  * nodes (standard ONNX operators) to the same graph under the scope {@code grad}.
  *
- * <p>Values from {@link Graph#stopGradient}, integer and boolean values, and outputs of
- * non-differentiable operators carry no gradient.
+ * <p>Values from {@link Graph#stopGradient} and integer and boolean values carry no gradient, so
+ * operators with such outputs (Shape, Equal, ArgMax) are never reached. Reaching an operator marked
+ * not differentiable with a float output that needs a gradient is an error naming the node.
  */
 public final class Autodiff {
 
@@ -90,13 +91,18 @@ public final class Autodiff {
       needs[k] = n.input(k) != null && active.contains(n.input(k));
       anyNeeds |= needs[k];
     }
-    if (!anyGrad || !anyNeeds || g.isGradientStopped(n.output(0)) || rules.isNonDifferentiable(n.opType())) {
+    if (!anyGrad || !anyNeeds || g.isGradientStopped(n.output(0))) {
       return;
     }
-    GradientRule rule = rules.rule(n.opType());
+    String op = n.qualifiedOpType();
+    if (rules.isNonDifferentiable(op)) {
+      throw n.error("operator " + op + " is not differentiable (" + rules.nonDifferentiableReason(op)
+          + ") but a gradient must flow through it; cut the flow with Graph.stopGradient");
+    }
+    GradientRule rule = rules.rule(op);
     if (rule == null) {
-      throw n.error("no gradient rule for operator " + n.opType()
-          + "; register one with GradientRegistry.with(\"" + n.opType() + "\", rule)");
+      throw n.error("no gradient rule for operator " + op + "; register one with GradientRegistry.with(\"" + op
+          + "\", rule)");
     }
     List<Value> inGrads = rule.backward(new GradContext(g, n, outGrads, needs));
     for (int k = 0; k < needs.length; k++) {

@@ -101,9 +101,15 @@ final class ElementwiseGradients {
           c.needs(2) ? c.unbroadcast(g.where(c.in(0), zero, c.dy()), c.in(2)) : null);
     });
     r.put("Cast", c -> grads(c.in(0).dtype().isFloating() ? c.g().cast(c.dy(), c.in(0).dtype()) : null));
-    r.none("Shape", "Size", "ConstantOfShape", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
-        "Not", "And", "Or", "Xor", "Sign", "Floor", "Ceil", "Round", "OneHot", "Range", "NonZero", "ArgMax",
-        "ArgMin");
+    // step functions: the derivative is 0 wherever it exists, so no input gets a contribution
+    for (String op : List.of("Sign", "Floor", "Ceil", "Round")) {
+      r.put(op, c -> grads());
+    }
+    r.none("boolean output", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor");
+    r.none("integer output", "ArgMax", "ArgMin", "Shape", "Size");
+    r.none("output fixed by an int64 shape", "ConstantOfShape");
+    r.none("no gradient for learned on/off values", "OneHot");
+    r.none("no gradient for start, limit or delta", "Range");
   }
 
   private static Value positive(GradContext c) {

@@ -105,6 +105,12 @@ final class LayoutGradients {
     r.put("ReduceMean", c -> grads(c.g().expandLike(c.g().div(keptDims(c, c.dy()), count(c)), c.in(0))));
     r.put("ReduceMax", LayoutGradients::reduceExtreme);
     r.put("ReduceMin", LayoutGradients::reduceExtreme);
+    // log Σ exp x: dx = dy·exp(x − y), the softmax over the reduced axes
+    r.put("ReduceLogSumExp", c -> grads(c.g().mul(keptDims(c, c.dy()),
+        c.g().exp(c.g().sub(c.in(0), keptDims(c, c.out(0)))))));
+    // Σ x²: dx = 2x·dy
+    r.put("ReduceSumSquare", c -> grads(c.g().mul(keptDims(c, c.dy()), c.g().mul(c.in(0), 2.0))));
+    r.put("ReduceProd", LayoutGradients::reduceProd);
   }
 
   static int axis(long axis, int rank) {
@@ -154,6 +160,24 @@ final class LayoutGradients {
     Value mask = c.asFloat(g.equal(c.in(0), y), c.in(0));
     Value ties = g.reduceSum(mask, true, reducedAxes(c));
     return grads(g.div(g.mul(mask, keptDims(c, c.dy())), ties));
+  }
+
+  /**
+   * Π x: dx_i = dy·Π_{j≠i} x_j. That is y/x_i only where the window holds no zero; with one zero, that
+   * element gets the product of the others and the rest get 0; with two or more, every element gets 0.
+   * Computing it from the product of the non-zero entries keeps zeros from turning into inf or NaN.
+   */
+  private static List<Value> reduceProd(GradContext c) {
+    Graph g = c.g();
+    Value x = c.in(0);
+    long[] axes = reducedAxes(c);
+    Value isZero = g.equal(x, g.scalarLike(x, 0));
+    Value nonZero = g.where(isZero, g.scalarLike(x, 1), x);
+    Value nonZeroProduct = g.apply("ReduceProd", List.of(nonZero), Graph.attrs("axes", axes, "keepdims", 1L));
+    Value zeros = g.reduceSum(c.asFloat(isZero, x), true, axes);
+    Value others = g.where(g.equal(zeros, g.scalarLike(x, 0)), g.div(nonZeroProduct, nonZero),
+        g.where(g.and(isZero, g.equal(zeros, g.scalarLike(x, 1))), nonZeroProduct, g.scalarLike(x, 0)));
+    return grads(g.mul(keptDims(c, c.dy()), others));
   }
 
   private static List<Value> slice(GradContext c) {

@@ -2,6 +2,7 @@ package dev.kiln.autodiff;
 
 import static dev.kiln.autodiff.ElementwiseGradients.grads;
 
+import dev.kiln.graph.Attribute;
 import dev.kiln.graph.Dim;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.NnOps.ConvOptions;
@@ -10,7 +11,9 @@ import dev.kiln.graph.Value;
 import dev.kiln.graph.onnx.TensorProtos;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Derivatives of the neural-network operators: products, softmax, norms, convolutions, pooling, resize. */
 final class NnGradients {
@@ -19,6 +22,7 @@ final class NnGradients {
 
   static void register(GradientRegistry r) {
     r.put("MatMul", NnGradients::matMul);
+    r.put("com.microsoft.FusedMatMul", NnGradients::fusedMatMul);
     r.put("Gemm", NnGradients::gemm);
     // softmax: dx = y ⊙ (dy − Σ dy⊙y)
     r.put("Softmax", c -> {
@@ -37,6 +41,7 @@ final class NnGradients {
     r.put("Conv", NnGradients::conv);
     r.put("ConvTranspose", NnGradients::convTranspose);
     r.put("AveragePool", NnGradients::averagePool);
+    r.put("MaxPool", NnGradients::maxPool);
     // global average pool: spread dy evenly over the spatial axes
     r.put("GlobalAveragePool", c -> {
       Shape s = c.in(0).shape();
@@ -94,6 +99,37 @@ final class NnGradients {
     return grads(
         c.needs(0) ? c.unbroadcast(g.matMul(dy, g.transpose(b, swapLastPerm(b.rank()))), a) : null,
         c.needs(1) ? c.unbroadcast(g.matMul(g.transpose(a, swapLastPerm(a.rank())), dy), b) : null);
+  }
+
+  /**
+   * com.microsoft FusedMatMul, Y = α·op(A)·op(B), which Kiln meets in models ONNX Runtime optimised:
+   * with A' = op(A), B' = op(B), dA' = α·dY·B'ᵀ and dB' = α·A'ᵀ·dY, transposed back where op transposes.
+   */
+  private static List<Value> fusedMatMul(GradContext c) {
+    Graph g = c.g();
+    if (c.attrInt("transBatchA", 0) != 0 || c.attrInt("transBatchB", 0) != 0) {
+      throw c.error("transBatchA and transBatchB are not differentiable here");
+    }
+    if (c.in(0).rank() < 2 || c.in(1).rank() < 2) {
+      throw c.error("only operands of rank ≥ 2 are differentiable here, got " + c.in(0).shape() + " and "
+          + c.in(1).shape());
+    }
+    boolean ta = c.attrInt("transA", 0) == 1;
+    boolean tb = c.attrInt("transB", 0) == 1;
+    Value a = ta ? g.transpose(c.in(0), swapLastPerm(c.in(0).rank())) : c.in(0);
+    Value b = tb ? g.transpose(c.in(1), swapLastPerm(c.in(1).rank())) : c.in(1);
+    Value dy = g.mul(c.dy(), c.attrFloat("alpha", 1f));
+    Value da = null;
+    if (c.needs(0)) {
+      da = c.unbroadcast(g.matMul(dy, g.transpose(b, swapLastPerm(b.rank()))), a);
+      da = ta ? g.transpose(da, swapLastPerm(da.rank())) : da;
+    }
+    Value db = null;
+    if (c.needs(1)) {
+      db = c.unbroadcast(g.matMul(g.transpose(a, swapLastPerm(a.rank())), dy), b);
+      db = tb ? g.transpose(db, swapLastPerm(db.rank())) : db;
+    }
+    return grads(da, db);
   }
 
   /** Y = α·op(A)·op(B) + β·C. */
@@ -287,6 +323,23 @@ final class NnGradients {
       outPad[i] = staticDim(c, x, 2 + i) - produced;
     }
     return grads(g.convTranspose(c.dy(), w, null, new ConvOptions(strides, pads, dil, channels, outPad)));
+  }
+
+  /**
+   * Max pooling passes each window's dy to the element that won it. The forward node has no Indices
+   * output, so the rule pools again asking for it: Indices holds each maximum's flat index into X
+   * (row-major over N, C and the spatial axes, padding ignored; ties go to the first), whatever the
+   * kernel, strides, pads or dilations, and overlapping windows add up in the scatter.
+   */
+  private static List<Value> maxPool(GradContext c) {
+    Graph g = c.g();
+    Value x = c.in(0);
+    Map<String, Attribute> attrs = new LinkedHashMap<>(c.node().attributes());
+    attrs.remove("storage_order");
+    Value indices = g.apply("", "MaxPool", List.of(x), attrs, 2).get(1);
+    Value flat = g.scatterElements(g.reshape(g.zerosLike(x), -1), g.reshape(indices, -1), g.reshape(c.dy(), -1), 0,
+        "add");
+    return grads(g.reshapeLike(flat, x));
   }
 
   /** Nearest upsampling by integer factors copies each input element; its gradient sums each block. */

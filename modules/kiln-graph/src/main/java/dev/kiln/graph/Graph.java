@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A mutable ONNX graph under construction. Declare inputs with {@link #input}, trainable weights with
@@ -350,6 +351,15 @@ public final class Graph implements ElementwiseOps, ShapeOps, ReduceOps, IndexOp
   }
 
   // ---- queries ---------------------------------------------------------------------------------
+
+  /**
+   * Every operator type a graph can build: the keys of the shape-rule registry, so there is one op
+   * list. {@code ai.onnx} operators appear by name, others qualified by domain (see
+   * {@link Node#qualifiedOpType()}). Autodiff's coverage test enumerates this set.
+   */
+  public static Set<String> operatorTypes() {
+    return ShapeRules.ops();
+  }
 
   public List<Value> inputs() {
     return Collections.unmodifiableList(inputs);

@@ -213,7 +213,11 @@ final class NnRules {
           ? Dim.of((in.size() + pads[i] + pads[i + spatial] - kernel[i]) / strides[i] + 1)
           : Dim.unknown());
     }
-    return one(n.input(0).dtype(), new Shape(out));
+    Shape y = new Shape(out);
+    // MaxPool's optional second output holds each maximum's flat index into X (its gradient reads it).
+    return n.opType().equals("MaxPool")
+        ? List.of(new TensorType(n.input(0).dtype(), y), new TensorType(DType.INT64, y))
+        : one(n.input(0).dtype(), y);
   }
 
   private static List<TensorType> resize(Node n) {

@@ -36,6 +36,14 @@ public final class Node {
     return domain;
   }
 
+  /**
+   * The operator's key in Kiln's op set ({@link Graph#operatorTypes()}): the bare type for
+   * {@code ai.onnx} ({@code MatMul}), {@code domain.type} otherwise ({@code com.microsoft.FusedMatMul}).
+   */
+  public String qualifiedOpType() {
+    return domain.isEmpty() ? opType : domain + "." + opType;
+  }
+
   /** The unique node name. */
   public String name() {
     return name;

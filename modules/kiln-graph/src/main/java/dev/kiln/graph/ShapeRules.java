@@ -2,9 +2,12 @@ package dev.kiln.graph;
 
 import dev.kiln.graph.onnx.TensorProtos;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Output-type inference for every operator Kiln builds. Each rule sees the node with its typed
@@ -72,8 +75,13 @@ final class ShapeRules {
     RULES.put(opType, rule);
   }
 
+  /** Every operator type with a rule, keyed as {@link Node#qualifiedOpType()}, sorted. */
+  static Set<String> ops() {
+    return Collections.unmodifiableSet(new TreeSet<>(RULES.keySet()));
+  }
+
   static List<TensorType> infer(Node n, int outputCount) {
-    String key = n.domain().isEmpty() ? n.opType() : n.domain() + "." + n.opType();
+    String key = n.qualifiedOpType();
     Rule rule = RULES.get(key);
     if (rule == null) {
       throw new GraphException("no shape rule for operator " + key + " (node " + n.name() + ")");

@@ -113,4 +113,24 @@ class ShapeInferenceTest {
     }
     assertThat(g.parameterCount()).isEqualTo(6);
   }
+
+  @Test
+  void operatorTypesNameOnnxOperatorsBareAndOthersByDomain() {
+    Graph g = new Graph("t");
+    Value x = g.input("x", Shape.of(2, 3));
+    Value fused = g.apply("com.microsoft", "FusedMatMul", List.of(x, x), Graph.attrs("transB", 1L), 1).get(0);
+    assertThat(Graph.operatorTypes()).contains("MatMul", "MaxPool", "ReduceProd", "com.microsoft.FusedMatMul")
+        .doesNotContain("FusedMatMul")
+        .contains(fused.producer().qualifiedOpType(), g.exp(x).producer().qualifiedOpType());
+  }
+
+  @Test
+  void maxPoolOffersItsIndicesAsAnInt64SecondOutput() {
+    Graph g = new Graph("t");
+    Value x = g.input("x", Shape.batched("N", 3, 7, 6));
+    List<Value> out = g.apply("", "MaxPool", List.of(x), Graph.attrs("kernel_shape", new long[] {3, 3},
+        "strides", new long[] {2, 2}, "pads", new long[] {1, 1, 1, 1}), 2);
+    assertThat(out.get(0).shape()).hasToString("[N,3,4,3]");
+    assertThat(out.get(1).type()).isEqualTo(new TensorType(DType.INT64, out.get(0).shape()));
+  }
 }
