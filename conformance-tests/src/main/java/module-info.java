@@ -24,6 +24,9 @@ module dev.kiln.conformance {
   exports dev.kiln.conformance.renderers;
   opens dev.kiln.conformance.renderers to org.junit.platform.commons;
 
+  exports dev.kiln.conformance.tck;
+  provides java.util.spi.ToolProvider with dev.kiln.conformance.tck.TckTool;
+
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.SamplerProvider;
   uses dev.kiln.spi.RendererProvider;

@@ -6,9 +6,9 @@ module dev.kiln.cli {
   requires dev.kiln.vision;
   requires dev.kiln.viz;
   requires info.picocli;
-  requires dev.kiln.conformance;
 
   uses dev.kiln.spi.Experiment;
+  uses java.util.spi.ToolProvider;
   uses dev.kiln.spi.SamplerProvider;
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.RendererProvider;

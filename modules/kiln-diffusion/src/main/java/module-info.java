@@ -40,10 +40,6 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.agm.EulerMaruyamaProvider,
       dev.kiln.diffusion.agm.SscsProvider,
       dev.kiln.diffusion.agm.GddimProvider;
-  exports dev.kiln.diffusion.experiments;
-  provides dev.kiln.spi.Experiment with dev.kiln.diffusion.experiments.SamplerNfeExperiment,
-      dev.kiln.diffusion.boot.BootExperiment,
-      dev.kiln.diffusion.agm.AgmExperiment;
   exports dev.kiln.diffusion.boot;
   opens dev.kiln.diffusion.boot to com.fasterxml.jackson.databind;
   exports dev.kiln.diffusion.agm;

@@ -20,10 +20,6 @@ module dev.kiln.nerf {
 
   exports dev.kiln.nerf.ssd;
   opens dev.kiln.nerf.ssd to com.fasterxml.jackson.databind;
-  exports dev.kiln.nerf.experiments;
-  opens dev.kiln.nerf.experiments to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
-  provides dev.kiln.spi.Experiment with dev.kiln.nerf.experiments.SsdNerfExperiment,
-      dev.kiln.nerf.experiments.SsdNerfLossBalance;
 }

@@ -1,33 +1,21 @@
 package dev.kiln.cli;
 
-import dev.kiln.conformance.architectures.ArchitectureChecks;
-import dev.kiln.conformance.samplers.SamplerChecks;
-import dev.kiln.runtime.BackendOptions;
-import dev.kiln.runtime.Device;
-import dev.kiln.runtime.OrtBackend;
-import dev.kiln.conformance.renderers.RendererChecks;
-import dev.kiln.conformance.renderers.RendererContract;
-import dev.kiln.spi.ArchitectureProvider;
-import dev.kiln.spi.Named;
-import dev.kiln.spi.Providers;
-import dev.kiln.spi.Renderer;
-import dev.kiln.spi.RendererProvider;
-import dev.kiln.spi.SamplerProvider;
-import java.lang.module.Configuration;
-import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kiln tck}: run the conformance suite against providers in a jar or module folder. */
+/**
+ * {@code kiln tck}: run the conformance suite against providers in a jar or module folder. The suite
+ * is the {@code kiln-tck} tool of the conformance module, found at run time, so the command line does
+ * not compile against the suite or the test libraries it is written with.
+ */
 @Command(name = "tck", mixinStandardHelpOptions = true,
     description = {"Run Kiln's conformance suite (TCK) against the providers in the given jars or module folders.",
         "The jars are loaded as a module layer; their sampler, architecture and renderer",
@@ -35,6 +23,9 @@ import picocli.CommandLine.Option;
         "verdict per provider.",
         "Exit code 0 when every provider conforms, 1 when a check fails."})
 public final class TckCommand implements Callable<Integer> {
+
+  /** The conformance module's tool. */
+  static final String TOOL = "kiln-tck";
 
   @Option(names = {"-p", "--module-path"}, paramLabel = "PATH", split = ":", required = true,
       description = "jars or folders of modular jars holding the providers (and their own dependencies)")
@@ -47,71 +38,16 @@ public final class TckCommand implements Callable<Integer> {
   Path report = Path.of("tck-report");
 
   @Override
-  public Integer call() throws Exception {
-    ModuleLayer layer = layer(modulePath);
-    OrtBackend backend = new OrtBackend(new BackendOptions(Device.CPU, 2, 1, BackendOptions.Optimization.BASIC, 0));
-    List<TckReport.Suite> suites = new ArrayList<>();
-    for (SamplerProvider<?> p : found(layer, SamplerProvider.class)) {
-      TckReport.Suite s = new TckReport.Suite("sampler " + p.name(), p.getClass().getName());
-      SamplerChecks.all(p).forEach((name, check) -> s.run(name, check::run));
-      suites.add(s);
+  public Integer call() {
+    ToolProvider tck = ToolProvider.findFirst(TOOL).orElseThrow(() -> new IllegalStateException(
+        "the conformance suite (module dev.kiln.conformance, tool " + TOOL + ") is not on the module path"));
+    List<String> args = new ArrayList<>(List.of("-p", modulePath.stream().map(Path::toString)
+        .collect(Collectors.joining(":")), "-o", report.toString()));
+    if (includeKiln) {
+      args.add("--include-kiln");
     }
-    for (ArchitectureProvider<?> p : found(layer, ArchitectureProvider.class)) {
-      TckReport.Suite s = new TckReport.Suite("architecture " + p.name(), p.getClass().getName());
-      Object cfg = p.exampleConfig();
-      s.run("config round-trips through JSON", () -> ArchitectureChecks.configRoundTripsThroughJson(p, cfg));
-      s.run("initialisation is deterministic under a seed", () -> ArchitectureChecks.initialisationIsDeterministic(p,
-          cfg));
-      s.run("gradients match finite differences", () -> ArchitectureChecks.gradientsMatchFiniteDifferences(p, cfg,
-          backend));
-      s.run("exported model matches the training graph", () -> ArchitectureChecks.exportMatchesTrainingGraph(p, cfg,
-          backend));
-      s.run("exported model passes the onnx checker", () -> ArchitectureChecks.exportPassesOnnxChecker(p, cfg,
-          backend));
-      suites.add(s);
-    }
-    for (RendererProvider<?> p : found(layer, RendererProvider.class)) {
-      TckReport.Suite s = new TckReport.Suite("renderer " + p.name(), p.getClass().getName());
-      Renderer r = RendererContract.create(p);
-      s.run("uniform sphere gives the analytic opacity", () -> RendererChecks.uniformSphereGivesTheAnalyticOpacity(r,
-          backend));
-      s.run("empty space gives the background", () -> RendererChecks.emptySpaceGivesTheBackground(r, backend));
-      s.run("weights sum to at most one", () -> RendererChecks.weightsSumToAtMostOne(r, backend));
-      s.run("an opaque sample gives its colour and depth", () -> RendererChecks.opaqueSampleGivesItsColourAndDepth(r,
-          backend));
-      s.run("graph face equals host face", () -> RendererChecks.graphFaceEqualsHostFace(r, backend));
-      suites.add(s);
-    }
-    if (suites.isEmpty()) {
-      System.out.println("tck: no SamplerProvider, ArchitectureProvider or RendererProvider found on " + modulePath
-          + " (are they declared with `provides ... with ...` in module-info.java?)");
-      return 1;
-    }
-    TckReport.writeXml(report, suites);
-    boolean ok = true;
-    for (TckReport.Suite s : suites) {
-      System.out.println(s.summary());
-      ok &= s.passed();
-    }
-    System.out.printf(Locale.ROOT, "%d provider(s) checked; %s; JUnit XML in %s%n", suites.size(),
-        ok ? "all conform" : "some do not conform", report);
-    return ok ? 0 : 1;
-  }
-
-  /** A layer over the boot layer holding every module found on {@code paths}. */
-  static ModuleLayer layer(List<Path> paths) {
-    ModuleFinder finder = ModuleFinder.of(paths.toArray(new Path[0]));
-    Set<String> roots = finder.findAll().stream().map(ModuleReference::descriptor).map(d -> d.name())
-        .filter(n -> ModuleLayer.boot().findModule(n).isEmpty()).collect(Collectors.toSet());
-    if (roots.isEmpty()) {
-      throw new IllegalArgumentException("--module-path " + paths + ": no modules there that Kiln does not already"
-          + " hold (a provider jar needs a module-info.java)");
-    }
-    Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
-    return ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
-  }
-
-  private <S extends Named> Collection<S> found(ModuleLayer layer, Class<S> service) {
-    return Providers.inLayer(layer, service, includeKiln).values();
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    return tck.run(out, err, args.toArray(String[]::new));
   }
 }

@@ -37,7 +37,7 @@ public final class EulerMaruyamaSampler extends AgmSampler {
       Bridge b = process().at(ts[i]);
       double[] out = run.predict(x, v, ts[i]);
       if (i == steps - 1 && config().predictX1()) {
-        return run.tensor(PhaseSpaceRun.estimateX1(b, out, x, v));
+        return run.tensor(b.estimateX1(out, x, v));
       }
       double h = hs[i];
       double n = b.normalizer();

@@ -85,7 +85,7 @@ public final class GddimSampler extends AgmSampler {
     for (int i = 0; i < steps; i++) {
       double[] out = run.predict(x, v, ts[i]);
       if (i == steps - 1 && config().predictX1()) {
-        return run.tensor(PhaseSpaceRun.estimateX1(process().at(ts[i]), out, x, v));
+        return run.tensor(process().at(ts[i]).estimateX1(out, x, v));
       }
       outputs.addFirst(out);
       while (outputs.size() > config().gddimOrder() + 1) {

@@ -68,15 +68,6 @@ final class PhaseSpaceRun {
     return out.toDoubleArray();
   }
 
-  /** x̂₁ from the model output {@code out} at (x, v) and time t. */
-  static double[] estimateX1(Bridge b, double[] out, double[] x, double[] v) {
-    double[] x1 = new double[x.length];
-    double n = b.normalizer();
-    for (int i = 0; i < x.length; i++) {
-      x1[i] = b.estimateX1(n * out[i], x[i], v[i]);
-    }
-    return x1;
-  }
 
   /** {@code x} as a float32 tensor of the sample shape. */
   Tensor tensor(double[] x) {

@@ -57,7 +57,7 @@ public final class SscsSampler extends AgmSampler {
     }
     if (hop) {
       double t = ts[steps - 1];
-      return run.tensor(PhaseSpaceRun.estimateX1(process().at(t), run.predict(x, v, t), x, v));
+      return run.tensor(process().at(t).estimateX1(run.predict(x, v, t), x, v));
     }
     return run.tensor(x);
   }

@@ -113,4 +113,14 @@ public final class Bridge {
     double a = (lxx / u + lxv - b * lxv) / lxx;
     return (f + bigP * (a * x + b * v)) / (4 * u * u + bigP * (a * cx + b * cv));
   }
+  /** x̂₁ for every element, from the network outputs {@code out} (the label divided by N_t) at (x, v). */
+  public double[] estimateX1(double[] out, double[] x, double[] v) {
+    double[] x1 = new double[x.length];
+    double n = normalizer();
+    for (int i = 0; i < x.length; i++) {
+      x1[i] = estimateX1(n * out[i], x[i], v[i]);
+    }
+    return x1;
+  }
+
 }

@@ -1,0 +1,61 @@
+package dev.kiln.experiments.ssdnerf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.runtime.BackendOptions;
+import dev.kiln.runtime.OrtBackend;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.Experiment;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The study's --quick run goes end to end and writes every output. */
+class SsdNerfExperimentTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void quickStudyWritesScoresForBothSchedulesAndItsFigures() throws Exception {
+    new SsdNerfExperiment().run(new Experiment.Context(dir, new OrtBackend(BackendOptions.cpu(2)), 0, true,
+        new PrintStream(OutputStream.nullOutputStream())));
+    for (String f : List.of("results.json", "summary.md", "ssdnerf-recon-1view.png", "ssdnerf-recon-3view.png",
+        "ssdnerf-unconditional.png", "ssdnerf-training-mse.png", "ssdnerf-training-fit.png")) {
+      assertThat(dir.resolve(f)).as(f).isNotEmptyFile();
+    }
+    String summary = Files.readString(dir.resolve("summary.md"));
+    assertThat(summary).contains("| 1 | single-stage |", "| 3 | two-stage |").doesNotContain("NaN");
+  }
+
+  @Test
+  void lossBalanceQuickRunWritesOneRowPerPixelWeight() throws Exception {
+    new SsdNerfLossBalance().run(new Experiment.Context(dir, new OrtBackend(BackendOptions.cpu(2)), 0, true,
+        new PrintStream(OutputStream.nullOutputStream())));
+    List<String> rows = Files.readAllLines(dir.resolve("summary.md"));
+    assertThat(rows).hasSize(2 + SsdNerfLossBalance.PIXEL_WEIGHTS.length);
+    assertThat(rows.get(2)).startsWith("| 5 |").doesNotContain("NaN");
+  }
+
+  @Test
+  void zooConfigIsThePlanTheReportRan() throws Exception {
+    JsonNode json = Configs.mapper().readTree(Path.of("../../model-zoo/ssdnerf/config.json").toFile());
+    assertThat(Configs.read(json, SsdNerfExperiment.Plan.class, "model-zoo/ssdnerf/config.json"))
+        .isEqualTo(SsdNerfExperiment.Plan.full());
+  }
+
+  @Test
+  void moduleProvidesTheStudyToKilnExperiment() {
+    var provides = SsdNerfExperiment.class.getModule().getDescriptor().provides();
+    assertThat(provides).anySatisfy(p -> {
+      assertThat(p.service()).isEqualTo(Experiment.class.getName());
+      assertThat(p.providers()).contains(SsdNerfExperiment.class.getName());
+    });
+    assertThat(new SsdNerfExperiment().name()).isEqualTo("ssdnerf");
+  }
+}
