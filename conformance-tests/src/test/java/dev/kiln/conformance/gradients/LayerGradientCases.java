@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Finite-difference checks through whole layers, parameters included: composite layers exercise
  * several rules at once and catch mistakes in how rules compose (σReparam's gradient through σ,
- * GroupNorm built on LayerNormalization).
+ * GroupNorm built on LayerNormalization, gradients of a block shared by two steps summed into one
+ * weight).
  */
 public final class LayerGradientCases {
 
@@ -39,6 +40,12 @@ public final class LayerGradientCases {
                 TransformerOptions.parse("none", "vision").withCausal(true)).output()),
         new GradientCase("σReparam post-LN transformer block (speech init)", Set.of("Softmax", "LayerNormalization"),
             DType.FLOAT, in -> new TransformerBlock("blk", 8, 2, 2, false, Activation.GELU).apply(in.g(),
-                in.normal("x", 2, 3, 8), TransformerOptions.parse("post", "speech")).output()));
+                in.normal("x", 2, 3, 8), TransformerOptions.parse("post", "speech")).output()),
+        new GradientCase("σReparam pre-LN transformer block shared by two steps (float64 LayerNorm, vision init)",
+            Set.of("Softmax", "ReduceMean", "Sqrt"), DType.DOUBLE, in -> {
+              TransformerBlock.Declared block = new TransformerBlock("blk", 8, 2, 2, true, Activation.TANH)
+                  .declare(in.g(), TransformerOptions.parse("pre", "vision"));
+              return block.apply(in.g(), block.apply(in.g(), in.normal("x", 2, 3, 8)).output()).output();
+            }));
   }
 }

@@ -19,10 +19,31 @@ public record Embedding(String name, long vocab, long dim, Init init) {
     return new Embedding(name, vocab, dim, Init.normal(1.0));
   }
 
-  /** ids [...] (int64) → [..., dim]. */
-  public Value apply(Graph g, Value ids) {
-    try (var s = g.scope(name)) {
-      return g.gather(g.parameter("weight", Shape.of(vocab, dim), init), ids, 0);
+  /**
+   * The declared table, to look up any number of times (or to read as a tied output projection).
+   *
+   * @param name the scope its ops are added in
+   * @param weight the table {@code [vocab, dim]}
+   */
+  public record Declared(String name, Value weight) {
+
+    /** ids [...] (int64) → [..., dim]. */
+    public Value apply(Graph g, Value ids) {
+      try (var s = g.scope(name)) {
+        return g.gather(weight, ids, 0);
+      }
     }
+  }
+
+  /** Declares {@code <name>.weight} in the current scope. */
+  public Declared declare(Graph g) {
+    try (var s = g.scope(name)) {
+      return new Declared(name, g.parameter("weight", Shape.of(vocab, dim), init));
+    }
+  }
+
+  /** ids [...] (int64) → [..., dim], declaring the table. */
+  public Value apply(Graph g, Value ids) {
+    return declare(g).apply(g, ids);
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.nn;
 
 import dev.kiln.graph.Graph;
+import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
 
 /**
@@ -30,29 +31,68 @@ public record MultiHeadAttention(String name, long dim, long heads) {
    */
   public record Result(Value output, Value probabilities) {}
 
+  /**
+   * The declared attention, to apply any number of times.
+   *
+   * @param name the scope its ops are added in
+   * @param q query projection
+   * @param k key projection
+   * @param v value projection
+   * @param out output projection
+   * @param dim model width
+   * @param heads number of heads
+   * @param causal whether query t attends only to keys ≤ t (then T must be static)
+   */
+  public record Declared(String name, Linear.Declared q, Linear.Declared k, Linear.Declared v, Linear.Declared out,
+      long dim, long heads, boolean causal) {
+
+    /** x [N, T, dim] → the output [N, T, dim] and the probabilities [N, heads, T, T]. */
+    public Result apply(Graph g, Value x) {
+      long head = dim / heads;
+      try (var s = g.scope(name)) {
+        Value qh = split(g, q.apply(g, x), head);
+        Value kh = split(g, k.apply(g, x), head);
+        Value vh = split(g, v.apply(g, x), head);
+        Value scores = g.mul(g.matMul(qh, g.transpose(kh, 0, 1, 3, 2)), 1 / Math.sqrt(head));
+        if (causal) {
+          scores = g.add(scores, causalMask(g, x));
+        }
+        Value probs = g.softmax(scores, -1);
+        Value ctx = g.reshape(g.transpose(g.matMul(probs, vh), 0, 2, 1, 3), 0, 0, dim);
+        return new Result(out.apply(g, ctx), probs);
+      }
+    }
+
+    /** [N, T, dim] → [N, heads, T, head]. */
+    private Value split(Graph g, Value x, long head) {
+      return g.transpose(g.reshape(x, 0, 0, heads, head), 0, 2, 1, 3);
+    }
+  }
+
+  /**
+   * Declares the four projections in the current scope with the model-wide switches: each configured
+   * by {@link TransformerOptions#configure} (σReparam on q, k, v and out separately), and with
+   * {@code options.causal()} a mask that keeps query t from keys after t.
+   */
+  public Declared declare(Graph g, TransformerOptions options) {
+    try (var s = g.scope(name)) {
+      return new Declared(name, projection(g, "q", options), projection(g, "k", options),
+          projection(g, "v", options), projection(g, "out", options), dim, heads, options.causal());
+    }
+  }
+
+  private Linear.Declared projection(Graph g, String part, TransformerOptions options) {
+    return options.configure(Linear.of(part, dim, dim)).declare(g);
+  }
+
+  /** Attention with plain projections, declaring them. */
   public Result apply(Graph g, Value x) {
     return apply(g, x, TransformerOptions.preNorm());
   }
 
-  /**
-   * Attention with the model-wide switches: every projection configured by
-   * {@link TransformerOptions#configure} (σReparam on q, k, v and out separately), and with
-   * {@code options.causal()} a mask that keeps query t from keys after t (then T must be static).
-   */
+  /** Attention with the model-wide switches ({@link #declare}), declaring the projections. */
   public Result apply(Graph g, Value x, TransformerOptions options) {
-    long head = dim / heads;
-    try (var s = g.scope(name)) {
-      Value q = split(g, options.configure(Linear.of("q", dim, dim)).apply(g, x), head);
-      Value k = split(g, options.configure(Linear.of("k", dim, dim)).apply(g, x), head);
-      Value v = split(g, options.configure(Linear.of("v", dim, dim)).apply(g, x), head);
-      Value scores = g.mul(g.matMul(q, g.transpose(k, 0, 1, 3, 2)), 1 / Math.sqrt(head));
-      if (options.causal()) {
-        scores = g.add(scores, causalMask(g, x));
-      }
-      Value probs = g.softmax(scores, -1);
-      Value ctx = g.reshape(g.transpose(g.matMul(probs, v), 0, 2, 1, 3), 0, 0, dim);
-      return new Result(options.configure(Linear.of("out", dim, dim)).apply(g, ctx), probs);
-    }
+    return declare(g, options).apply(g, x);
   }
 
   /** Added to the scores: {@code [T, T]} with 0 where key ≤ query and −1e9 above the diagonal. */
@@ -67,11 +107,6 @@ public record MultiHeadAttention(String name, long dim, long heads) {
         mask[i * t + j] = MASKED;
       }
     }
-    return g.constant(g.floatType(), dev.kiln.graph.Shape.of(t, t), mask);
-  }
-
-  /** [N, T, dim] → [N, heads, T, head]. */
-  private Value split(Graph g, Value x, long head) {
-    return g.transpose(g.reshape(x, 0, 0, heads, head), 0, 2, 1, 3);
+    return g.constant(g.floatType(), Shape.of(t, t), mask);
   }
 }

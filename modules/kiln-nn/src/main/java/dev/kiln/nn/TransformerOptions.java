@@ -105,6 +105,15 @@ public record TransformerOptions(Norm norm, SigmaReparam.Variant sigmaReparam, b
     return new TransformerOptions(norm, sigmaReparam, causal, init);
   }
 
+  /**
+   * Whether a stack of blocks ends in a LayerNorm before its readout (a language model's
+   * {@code ln_f}, a classifier's head norm): with pre-LN only, since post-LN blocks end normalised and
+   * the σReparam recipe has no LayerNorm at all.
+   */
+  public boolean finalNorm() {
+    return norm == Norm.PRE;
+  }
+
   /** {@code layer} with these options' initialiser and σReparam variant applied (σReparam last). */
   public Linear configure(Linear layer) {
     Linear l = linearInit == null ? layer : layer.withInit(linearInit);

@@ -39,7 +39,7 @@ class AdaptiveDepthServingTest {
 
   /** A small Hyper-UT; with {@link #weights} its examples stop at depths 2 to 5. */
   private static UniversalTransformer hyperUt(int maxSteps) {
-    return new HyperUtConfig(8, 8, 8, 16, 2, 32, maxSteps, 0.01, 1.0, 4, 2, 8, null).architecture();
+    return new HyperUtConfig(8, 8, 8, 16, 2, 32, maxSteps, 0.01, 1.0, 4, 2, 8, null, null, null).architecture();
   }
 
   private static Weights weights(UniversalTransformer arch) {
@@ -145,7 +145,7 @@ class AdaptiveDepthServingTest {
 
   @Test
   void exportedFilesServeTheSameAsTheInMemoryRunner() throws Exception {
-    UniversalTransformer arch = new HyperUVitConfig(8, 4, 1, 3, 8, 2, 16, 4, 0.01, 1.0, 3, 1, 4, null)
+    UniversalTransformer arch = new HyperUVitConfig(8, 4, 1, 3, 8, 2, 16, 4, 0.01, 1.0, 3, 1, 4, null, null, null)
         .architecture();
     Weights w = weights(arch);
     ServingExport.write(dir, arch, w, CPU, Map.of("recipe", "test"));

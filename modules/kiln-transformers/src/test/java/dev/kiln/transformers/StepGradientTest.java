@@ -30,9 +30,9 @@ class StepGradientTest {
       BackendOptions.Optimization.BASIC, 0));
 
   private static final UniversalTransformer UT = new UniversalTransformerConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0,
-      "silu").architecture();
+      "silu", null, null).architecture();
   private static final UniversalTransformer HYPER = new HyperUtConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4,
-      "silu").architecture();
+      "silu", null, null).architecture();
 
   /** One step of the shared block and halting unit: y and p, concatenated. */
   private static GradientCase step(String name, UniversalTransformer arch) {

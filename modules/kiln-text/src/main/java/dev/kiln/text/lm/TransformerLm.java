@@ -118,7 +118,7 @@ public record TransformerLm(Config config) implements dev.kiln.spi.Architecture 
     TransformerOptions options = config.options();
     long d = config.dim();
     Init embInit = Init.truncatedNormal(config.initStd());
-    Embedding tok = new Embedding("tok_emb", config.vocab(), d, embInit);
+    Embedding.Declared tok = new Embedding("tok_emb", config.vocab(), d, embInit).declare(g);
     Value h = tok.apply(g, inputs.get("tokens"));
     try (var s = g.scope("pos_emb")) {
       h = g.add(h, g.parameter("weight", Shape.of(config.contextLength(), d), embInit));
@@ -132,12 +132,12 @@ public record TransformerLm(Config config) implements dev.kiln.spi.Architecture 
       h = r.output();
       probs.add(r.probabilities());
     }
-    if (options.norm() == TransformerOptions.Norm.PRE) {
+    if (options.finalNorm()) {
       h = LayerNorm.of("ln_f", d).apply(g, h);
     }
     Value logits;
     if (config.tieEmbeddings()) {
-      logits = g.matMul(h, g.transpose(g.value("tok_emb.weight"), 1, 0));
+      logits = g.matMul(h, g.transpose(tok.weight(), 1, 0));
     } else {
       logits = options.configure(Linear.of("head", d, config.vocab())).apply(g, h);
     }

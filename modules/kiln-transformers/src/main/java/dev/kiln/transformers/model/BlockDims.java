@@ -1,6 +1,7 @@
 package dev.kiln.transformers.model;
 
 import dev.kiln.nn.Activation;
+import dev.kiln.nn.TransformerBlock;
 
 /**
  * The widths of an encoder block.
@@ -20,5 +21,14 @@ public record BlockDims(long dim, long heads, long ffn, Activation activation) {
     if (dim % heads != 0) {
       throw new IllegalArgumentException("field `dim` (" + dim + ") must be divisible by `heads` (" + heads + ")");
     }
+  }
+
+  /**
+   * The block {@code name} with these widths and the encoders' parameter names ({@code norm1},
+   * {@code attn}, {@code norm2}, {@code ffn.w1}, {@code ffn.w2}); its LayerNorm placement comes from
+   * the options it is declared with.
+   */
+  public TransformerBlock block(String name) {
+    return new TransformerBlock(name, dim, heads, ffn, true, activation, TransformerBlock.Names.ENCODER);
   }
 }

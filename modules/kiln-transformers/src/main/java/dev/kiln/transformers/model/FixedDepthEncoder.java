@@ -2,6 +2,7 @@ package dev.kiln.transformers.model;
 
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
+import dev.kiln.nn.TransformerOptions;
 import dev.kiln.spi.Architecture;
 import dev.kiln.spi.ModelInput;
 import java.util.List;
@@ -10,15 +11,18 @@ import java.util.Map;
 /**
  * A standard Transformer encoder classifier (Vaswani et al. 2017, pre-LN; ViT, arXiv 2010.11929,
  * with a {@link PatchSequence}): {@code depth} distinct blocks, then a classifier on the CLS token.
- * The fixed-depth baseline of the Hyper-UT study ({@code docs/reproductions/hyper-ut.md}).
+ * The fixed-depth baseline of the Hyper-UT study ({@code docs/reproductions/hyper-ut.md}). The
+ * model-wide {@code options} place LayerNorm (pre, post or none) and put σReparam on every linear
+ * layer (arXiv 2303.06296).
  *
  * @param embedding tokens or patches
  * @param dims block widths
  * @param depth number of blocks
  * @param classes output classes
+ * @param options LayerNorm placement and σReparam of every block, the head and the patch embedding
  */
-public record FixedDepthEncoder(SequenceEmbedding embedding, BlockDims dims, int depth, long classes)
-    implements Architecture {
+public record FixedDepthEncoder(SequenceEmbedding embedding, BlockDims dims, int depth, long classes,
+    TransformerOptions options) implements Architecture {
 
   public FixedDepthEncoder {
     if (depth < 1) {
@@ -41,10 +45,10 @@ public record FixedDepthEncoder(SequenceEmbedding embedding, BlockDims dims, int
 
   @Override
   public Map<String, Value> build(Graph g, Map<String, Value> inputs) {
-    Value h = embedding.embed(g, inputs, dims.dim());
+    Value h = embedding.embed(g, inputs, dims.dim(), options);
     for (int i = 0; i < depth; i++) {
-      h = EncoderBlock.declare(g, "block" + i, dims, null).apply(g, h);
+      h = dims.block("block" + i).apply(g, h, options).output();
     }
-    return Map.of("logits", ClassifierHead.declare(g, dims.dim(), classes).apply(g, Tokens.first(g, h)));
+    return Map.of("logits", ClassifierHead.declare(g, dims.dim(), classes, options).apply(g, Tokens.first(g, h)));
   }
 }

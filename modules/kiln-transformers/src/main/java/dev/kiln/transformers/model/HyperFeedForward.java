@@ -6,6 +6,11 @@ import dev.kiln.graph.Init;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
 import dev.kiln.nn.Activation;
+import dev.kiln.nn.FeedForward;
+import dev.kiln.nn.LayerNorm;
+import dev.kiln.nn.Linear;
+import dev.kiln.nn.Mlp;
+import dev.kiln.nn.TransformerOptions;
 
 /**
  * A feed-forward layer whose weights a hyper network generates per example and per step (the
@@ -31,45 +36,55 @@ import dev.kiln.nn.Activation;
  * With one head every hidden unit follows one mixture; with H heads the layer is a mixture of
  * H·P half-independent pieces at no extra parameters. The biases b1, b2 and the base weights
  * W1⁰, W2⁰ are static, so at uniform routing the layer is a plain feed-forward layer plus the
- * mean bank.
+ * mean bank. The model-wide switches reach the static part ({@link TransformerOptions#configure}:
+ * σReparam on W1⁰ and W2⁰) and the routing LayerNorm (absent under {@code norm: none}); the pool,
+ * the banks and W_q, W_k stay plain.
  *
+ * @param name the scope its ops are added in
  * @param router the routing sizes
- * @param routeNorm LN applied to the routing state
+ * @param routeNorm LN applied to the routing state, or null without LayerNorm
  * @param query W_q
  * @param pool the embeddings {@code [P, r]}
  * @param key W_k
  * @param banksIn B1 {@code [P, dim, ffn]}
  * @param banksOut B2 {@code [P, ffn, dim]}
- * @param base the static part: W1⁰, b1, W2⁰, b2
+ * @param base the static part: {@code w1} (W1⁰, b1) and {@code w2} (W2⁰, b2)
  * @param dim model width
  * @param ffn hidden width (divisible by the router heads)
  */
-public record HyperFeedForward(Router router, Norm routeNorm, Value query, Value pool, Value key, Value banksIn,
-    Value banksOut, StaticFeedForward base, long dim, long ffn) implements FeedForward {
+public record HyperFeedForward(String name, Router router, LayerNorm.Declared routeNorm, Value query, Value pool,
+    Value key, Value banksIn, Value banksOut, Mlp.Declared base, long dim, long ffn) implements FeedForward {
 
-  /** Declares the router ({@code <name>.router.*}), the pool, the banks and the static part. */
+  /** Declares a block's feed-forward network as a hyper network routed by {@code router}. */
+  public static FeedForward.Declarer declarer(Router router) {
+    return (g, block, options) -> declare(g, block.names().feedForward(), block.dim(), block.hidden(),
+        block.activation(), router, options);
+  }
+
+  /** Declares the router ({@code <name>.router.*}), the pool, the banks and the static part ({@code <name>.base.*}). */
   public static HyperFeedForward declare(Graph g, String name, long dim, long ffn, Activation activation,
-      Router router) {
+      Router router, TransformerOptions options) {
     if (ffn % router.heads() != 0) {
       throw new IllegalArgumentException("ffn width " + ffn + " is not divisible by `router_heads` " + router.heads());
     }
     long p = router.poolSize();
     long hr = (long) router.heads() * router.dim();
     try (var s = g.scope(name)) {
-      Norm norm;
+      LayerNorm.Declared norm;
       Value query;
       Value pool;
       Value key;
       try (var r = g.scope("router")) {
-        norm = Norm.declare(g, "norm", dim);
+        norm = options.norm() == TransformerOptions.Norm.NONE ? null : LayerNorm.of("norm", dim).declare(g);
         query = g.parameter("query", Shape.of(dim, hr), Init.kaimingUniform());
         pool = g.parameter("pool", Shape.of(p, router.dim()), Init.normal(1.0));
         key = g.parameter("key", Shape.of(router.dim(), hr), Init.kaimingUniform());
       }
       Value banksIn = g.parameter("banks_in", Shape.of(p, dim, ffn), Init.kaimingUniform(), new Fans(dim, ffn));
       Value banksOut = g.parameter("banks_out", Shape.of(p, ffn, dim), Init.kaimingUniform(), new Fans(ffn, dim));
-      StaticFeedForward base = StaticFeedForward.declare(g, "base", dim, ffn, activation);
-      return new HyperFeedForward(router, norm, query, pool, key, banksIn, banksOut, base, dim, ffn);
+      Mlp.Declared base = new Mlp("base", new long[] {dim, ffn, dim}, activation, false).withLayerNames("w1", "w2")
+          .declare(g, options);
+      return new HyperFeedForward(name, router, norm, query, pool, key, banksIn, banksOut, base, dim, ffn);
     }
   }
 
@@ -78,19 +93,29 @@ public record HyperFeedForward(Router router, Norm routeNorm, Value query, Value
     long heads = router.heads();
     long r = router.dim();
     long p = router.poolSize();
-    Value q = g.reshape(g.matMul(routeNorm.apply(g, route), query), 0, heads, 1, r);          // [N, H, 1, r]
+    Value state = routeNorm == null ? route : routeNorm.apply(g, route);
+    Value q = g.reshape(g.matMul(state, query), 0, heads, 1, r);                               // [N, H, 1, r]
     Value keys = g.transpose(g.reshape(g.matMul(pool, key), p, heads, r), 1, 2, 0);           // [H, r, P]
     Value scores = g.mul(g.matMul(q, keys), 1 / Math.sqrt(r));                               // [N, H, 1, P]
     Value alpha = g.softmax(scores, -1);
     return g.transpose(g.reshape(alpha, 0, heads, p), 1, 0, 2);                              // [H, N, P]
   }
 
+  /** x [N, T, dim] → [N, T, dim], with weights routed by the CLS token of the block's input. */
   @Override
-  public Value apply(Graph g, Value x, Value route) {
+  public Value apply(Graph g, Value x, Value blockInput) {
+    try (var s = g.scope(name)) {
+      return generated(g, x, routing(g, Tokens.first(g, blockInput)));
+    }
+  }
+
+  /** act(x·W1 + b1)·W2 + b2 with W1, W2 mixed from the banks by {@code alpha [H, N, P]}. */
+  private Value generated(Graph g, Value x, Value alpha) {
     long heads = router.heads();
     long p = router.poolSize();
     long group = ffn / heads;
-    Value alpha = routing(g, route);                                                          // [H, N, P]
+    Linear.Declared layer1 = base.layers().get(0);
+    Linear.Declared layer2 = base.layers().get(1);
     Value w1;
     Value w2;
     if (heads == 1) {
@@ -104,9 +129,9 @@ public record HyperFeedForward(Router router, Norm routeNorm, Value query, Value
       w1 = g.reshape(g.transpose(g.reshape(g.matMul(alpha, in), 0, 0, dim, group), 1, 2, 0, 3), 0, dim, ffn);
       w2 = g.reshape(g.transpose(g.reshape(g.matMul(alpha, out), 0, 0, group, dim), 1, 0, 2, 3), 0, ffn, dim);
     }
-    w1 = g.add(w1, base.in().weight());                                                        // [N, dim, ffn]
-    w2 = g.add(w2, base.out().weight());                                                       // [N, ffn, dim]
-    Value hidden = base.activation().apply(g, g.add(g.matMul(x, w1), base.in().bias()));
-    return g.add(g.matMul(hidden, w2), base.out().bias());
+    w1 = g.add(w1, layer1.weight());                                                           // [N, dim, ffn]
+    w2 = g.add(w2, layer2.weight());                                                           // [N, ffn, dim]
+    Value hidden = base.activation().apply(g, g.add(g.matMul(x, w1), layer1.bias()));
+    return g.add(g.matMul(hidden, w2), layer2.bias());
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.transformers.model;
 
 import dev.kiln.nn.Activation;
+import dev.kiln.nn.TransformerOptions;
 
 /**
  * {@code "hyperu-vit"} as a recipe writes it: Hyper-UT over image patches (HyperU-ViT); with
@@ -21,10 +22,12 @@ import dev.kiln.nn.Activation;
  * @param routerHeads router heads (1)
  * @param routerDim pool embedding and router width (32)
  * @param activation feed-forward non-linearity (gelu)
+ * @param norm LayerNorm placement: pre, post or none (pre)
+ * @param sigmaReparam σReparam on every linear layer: none, vision (γ₀ = σ(W₀)) or speech (γ₀ = 1) (none)
  */
 public record HyperUVitConfig(Integer imageSize, Integer patchSize, Integer channels, Integer classes, Integer dim,
     Integer heads, Integer ffn, Integer maxSteps, Double actEpsilon, Double haltingBiasInit, Integer poolSize,
-    Integer routerHeads, Integer routerDim, String activation) {
+    Integer routerHeads, Integer routerDim, String activation, String norm, String sigmaReparam) {
 
   public HyperUVitConfig {
     imageSize = imageSize == null ? 28 : imageSize;
@@ -41,6 +44,8 @@ public record HyperUVitConfig(Integer imageSize, Integer patchSize, Integer chan
     routerHeads = routerHeads == null ? 1 : routerHeads;
     routerDim = routerDim == null ? 32 : routerDim;
     activation = activation == null ? "gelu" : activation;
+    norm = norm == null ? "pre" : norm;
+    sigmaReparam = sigmaReparam == null ? "none" : sigmaReparam;
     if (poolSize < 0) {
       throw new IllegalArgumentException("field `pool_size` must be >= 0, got " + poolSize);
     }
@@ -49,22 +54,23 @@ public record HyperUVitConfig(Integer imageSize, Integer patchSize, Integer chan
           + routerHeads + ")");
     }
     build(imageSize, patchSize, channels, classes, dim, heads, ffn, maxSteps, actEpsilon,
-        haltingBiasInit, poolSize, routerHeads, routerDim, activation);
+        haltingBiasInit, poolSize, routerHeads, routerDim, activation, norm, sigmaReparam);
   }
 
   /** The architecture. */
   public UniversalTransformer architecture() {
     return build(imageSize, patchSize, channels, classes, dim, heads, ffn, maxSteps, actEpsilon,
-        haltingBiasInit, poolSize, routerHeads, routerDim, activation);
+        haltingBiasInit, poolSize, routerHeads, routerDim, activation, norm, sigmaReparam);
   }
 
   private static UniversalTransformer build(
       int imageSize, int patchSize, int channels, int classes, int dim, int heads, int ffn, int maxSteps,
       double actEpsilon, double haltingBiasInit, int poolSize, int routerHeads, int routerDim,
-      String activation) {
+      String activation, String norm, String sigmaReparam) {
     return new UniversalTransformer(new PatchSequence(imageSize, patchSize, channels),
         new BlockDims(dim, heads, ffn, Activation.parse(activation)),
         new Halting(maxSteps, actEpsilon, haltingBiasInit),
-        poolSize == 0 ? null : new Router(poolSize, routerHeads, routerDim), classes);
+        poolSize == 0 ? null : new Router(poolSize, routerHeads, routerDim), classes,
+        TransformerOptions.parse(norm, sigmaReparam));
   }
 }

@@ -30,7 +30,7 @@ public final class HyperUVitProvider implements ArchitectureProvider<HyperUVitCo
    */
   @Override
   public HyperUVitConfig exampleConfig() {
-    return new HyperUVitConfig(8, 4, 1, 3, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4, "silu");
+    return new HyperUVitConfig(8, 4, 1, 3, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4, "silu", null, null);
   }
 
   @Override

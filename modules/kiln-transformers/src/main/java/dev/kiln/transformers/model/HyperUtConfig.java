@@ -1,6 +1,7 @@
 package dev.kiln.transformers.model;
 
 import dev.kiln.nn.Activation;
+import dev.kiln.nn.TransformerOptions;
 
 /**
  * {@code "hyper-ut"} as a recipe writes it: the Universal Transformer of
@@ -21,10 +22,12 @@ import dev.kiln.nn.Activation;
  * @param routerHeads router heads (1); each chooses weights for ffn/heads hidden units
  * @param routerDim pool embedding and router query/key width (32)
  * @param activation feed-forward non-linearity (gelu)
+ * @param norm LayerNorm placement: pre, post or none (pre)
+ * @param sigmaReparam σReparam on every linear layer: none, vision (γ₀ = σ(W₀)) or speech (γ₀ = 1) (none)
  */
 public record HyperUtConfig(Integer length, Integer vocab, Integer classes, Integer dim, Integer heads, Integer ffn,
     Integer maxSteps, Double actEpsilon, Double haltingBiasInit, Integer poolSize, Integer routerHeads,
-    Integer routerDim, String activation) {
+    Integer routerDim, String activation, String norm, String sigmaReparam) {
 
   public HyperUtConfig {
     length = length == null ? 12 : length;
@@ -40,25 +43,29 @@ public record HyperUtConfig(Integer length, Integer vocab, Integer classes, Inte
     routerHeads = routerHeads == null ? 1 : routerHeads;
     routerDim = routerDim == null ? 32 : routerDim;
     activation = activation == null ? "gelu" : activation;
+    norm = norm == null ? "pre" : norm;
+    sigmaReparam = sigmaReparam == null ? "none" : sigmaReparam;
     if (routerHeads < 1 || ffn % routerHeads != 0) {
       throw new IllegalArgumentException("field `ffn` (" + ffn + ") must be divisible by `router_heads` (>= 1, got "
           + routerHeads + ")");
     }
     build(length, vocab, classes, dim, heads, ffn, maxSteps, actEpsilon, haltingBiasInit, poolSize,
-        routerHeads, routerDim, activation);
+        routerHeads, routerDim, activation, norm, sigmaReparam);
   }
 
   /** The architecture. */
   public UniversalTransformer architecture() {
     return build(length, vocab, classes, dim, heads, ffn, maxSteps, actEpsilon, haltingBiasInit, poolSize,
-        routerHeads, routerDim, activation);
+        routerHeads, routerDim, activation, norm, sigmaReparam);
   }
 
   private static UniversalTransformer build(
       int length, int vocab, int classes, int dim, int heads, int ffn, int maxSteps, double actEpsilon,
-      double haltingBiasInit, int poolSize, int routerHeads, int routerDim, String activation) {
+      double haltingBiasInit, int poolSize, int routerHeads, int routerDim, String activation, String norm,
+      String sigmaReparam) {
     return new UniversalTransformer(new TokenSequence(length, vocab),
         new BlockDims(dim, heads, ffn, Activation.parse(activation)),
-        new Halting(maxSteps, actEpsilon, haltingBiasInit), new Router(poolSize, routerHeads, routerDim), classes);
+        new Halting(maxSteps, actEpsilon, haltingBiasInit), new Router(poolSize, routerHeads, routerDim), classes,
+        TransformerOptions.parse(norm, sigmaReparam));
   }
 }

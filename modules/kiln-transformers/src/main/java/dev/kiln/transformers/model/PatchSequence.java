@@ -4,6 +4,8 @@ import dev.kiln.graph.Graph;
 import dev.kiln.graph.Init;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
+import dev.kiln.nn.Linear;
+import dev.kiln.nn.TransformerOptions;
 import dev.kiln.spi.ModelInput;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,7 @@ import java.util.Map;
 /**
  * Images {@code x [N, channels·size·size]} (flattened, values in [-1, 1]) cut into non-overlapping
  * {@code patch × patch} patches, each linearly embedded (ViT's patch embedding, written as a reshape
- * and a MatMul rather than a strided convolution so float64 gradient checks run), with a learned CLS
+ * and a {@link Linear} rather than a strided convolution so float64 gradient checks run), with a learned CLS
  * token first and learned absolute positions. MNIST with 7×7 patches gives 16 patches + CLS.
  *
  * @param imageSize image height and width
@@ -42,14 +44,14 @@ public record PatchSequence(long imageSize, long patchSize, long channels) imple
   }
 
   @Override
-  public Value embed(Graph g, Map<String, Value> inputs, long dim) {
+  public Value embed(Graph g, Map<String, Value> inputs, long dim, TransformerOptions options) {
     Value x = inputs.get("x");
     long grid = grid();
     long p = patchSize;
     Value patches = g.reshape(g.transpose(g.reshape(x, 0, channels, grid, p, grid, p), 0, 2, 4, 1, 3, 5),
         0, grid * grid, channels * p * p);
     try (var s = g.scope("embed")) {
-      Value tokens = Dense.declare(g, "patch", channels * p * p, dim).apply(g, patches);
+      Value tokens = options.configure(Linear.of("patch", channels * p * p, dim)).apply(g, patches);
       Value cls = g.parameter("cls", Shape.of(1, 1, dim), Init.normal(0.02));
       Value batch = g.apply("Shape", List.of(x), Graph.attrs("start", 0L, "end", 1L));
       Value clsTokens = g.expand(cls, g.concat(0, batch, g.constantLongs(1, dim)));

@@ -2,6 +2,7 @@ package dev.kiln.transformers.model;
 
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
+import dev.kiln.nn.TransformerOptions;
 import dev.kiln.spi.ModelInput;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ public sealed interface SequenceEmbedding permits TokenSequence, PatchSequence {
   /** Tokens including CLS. */
   long tokens();
 
-  /** Declares the embedding's parameters under {@code embed} and returns {@code h⁰ [N, T, dim]}. */
-  Value embed(Graph g, Map<String, Value> inputs, long dim);
+  /**
+   * Declares the embedding's parameters under {@code embed} and returns {@code h⁰ [N, T, dim]}; a
+   * linear embedding is configured by the model-wide {@code options} (σReparam, initialiser).
+   */
+  Value embed(Graph g, Map<String, Value> inputs, long dim, TransformerOptions options);
 }

@@ -5,6 +5,7 @@ import dev.kiln.graph.Graph;
 import dev.kiln.graph.Init;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
+import dev.kiln.nn.TransformerOptions;
 import dev.kiln.spi.ModelInput;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public record TokenSequence(long length, long vocab) implements SequenceEmbeddin
   }
 
   @Override
-  public Value embed(Graph g, Map<String, Value> inputs, long dim) {
+  public Value embed(Graph g, Map<String, Value> inputs, long dim, TransformerOptions options) {
     Value tokens = inputs.get("tokens");
     try (var s = g.scope("embed")) {
       Value table = g.parameter("token", Shape.of(vocab + 1, dim), Init.normal(0.02));

@@ -27,7 +27,7 @@ public final class TransformerEncoderProvider implements ArchitectureProvider<Tr
    */
   @Override
   public TransformerEncoderConfig exampleConfig() {
-    return new TransformerEncoderConfig(5, 5, 5, 8, 2, 16, 2, "silu");
+    return new TransformerEncoderConfig(5, 5, 5, 8, 2, 16, 2, "silu", null, null);
   }
 
   @Override

@@ -33,7 +33,7 @@ public final class UniversalTransformerProvider implements ArchitectureProvider<
    */
   @Override
   public UniversalTransformerConfig exampleConfig() {
-    return new UniversalTransformerConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, "silu");
+    return new UniversalTransformerConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, "silu", null, null);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.kiln.transformers.model;
 
 import dev.kiln.nn.Activation;
+import dev.kiln.nn.TransformerOptions;
 
 /**
  * {@code "vit"} as a recipe writes it: a fixed-depth encoder over image patches.
@@ -14,9 +15,11 @@ import dev.kiln.nn.Activation;
  * @param ffn feed-forward width (128)
  * @param depth blocks (4)
  * @param activation feed-forward non-linearity (gelu)
+ * @param norm LayerNorm placement: pre, post or none (pre)
+ * @param sigmaReparam σReparam on every linear layer: none, vision (γ₀ = σ(W₀)) or speech (γ₀ = 1) (none)
  */
 public record VitConfig(Integer imageSize, Integer patchSize, Integer channels, Integer classes, Integer dim,
-    Integer heads, Integer ffn, Integer depth, String activation) {
+    Integer heads, Integer ffn, Integer depth, String activation, String norm, String sigmaReparam) {
 
   public VitConfig {
     imageSize = imageSize == null ? 28 : imageSize;
@@ -28,18 +31,21 @@ public record VitConfig(Integer imageSize, Integer patchSize, Integer channels, 
     ffn = ffn == null ? 128 : ffn;
     depth = depth == null ? 4 : depth;
     activation = activation == null ? "gelu" : activation;
-    build(imageSize, patchSize, channels, classes, dim, heads, ffn, depth, activation);
+    norm = norm == null ? "pre" : norm;
+    sigmaReparam = sigmaReparam == null ? "none" : sigmaReparam;
+    build(imageSize, patchSize, channels, classes, dim, heads, ffn, depth, activation, norm, sigmaReparam);
   }
 
   /** The architecture. */
   public FixedDepthEncoder architecture() {
-    return build(imageSize, patchSize, channels, classes, dim, heads, ffn, depth, activation);
+    return build(imageSize, patchSize, channels, classes, dim, heads, ffn, depth, activation, norm, sigmaReparam);
   }
 
   private static FixedDepthEncoder build(
       int imageSize, int patchSize, int channels, int classes, int dim, int heads, int ffn, int depth,
-      String activation) {
+      String activation, String norm, String sigmaReparam) {
     return new FixedDepthEncoder(new PatchSequence(imageSize, patchSize, channels),
-        new BlockDims(dim, heads, ffn, Activation.parse(activation)), depth, classes);
+        new BlockDims(dim, heads, ffn, Activation.parse(activation)), depth, classes,
+        TransformerOptions.parse(norm, sigmaReparam));
   }
 }

@@ -27,7 +27,7 @@ public final class VitProvider implements ArchitectureProvider<VitConfig> {
    */
   @Override
   public VitConfig exampleConfig() {
-    return new VitConfig(8, 4, 1, 3, 8, 2, 16, 2, "silu");
+    return new VitConfig(8, 4, 1, 3, 8, 2, 16, 2, "silu", null, null);
   }
 
   @Override

@@ -50,7 +50,7 @@ public final class LoopModel {
     long dim = arch.dims().dim();
     int maxSteps = arch.halting().maxSteps();
 
-    Value h0 = arch.embedding().embed(g, arch.declareInputs(g), dim);
+    Value h0 = arch.embed(g, arch.declareInputs(g));
     UniversalTransformer.Step step = arch.declareStep(g);
     ActState start = ActState.start(g, Tokens.first(g, h0));
     List<Value> initial = List.of(h0, start.cumulative(), start.remainder(), start.updates(), start.running(),

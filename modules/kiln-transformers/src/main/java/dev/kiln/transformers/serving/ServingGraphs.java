@@ -28,7 +28,7 @@ public final class ServingGraphs {
   /** inputs → h [N, T, dim]. */
   public static Graph embed(UniversalTransformer arch) {
     Graph g = new Graph("embed");
-    g.output("h", arch.embedding().embed(g, arch.declareInputs(g), arch.dims().dim()));
+    g.output("h", arch.embed(g, arch.declareInputs(g)));
     return g;
   }
 
