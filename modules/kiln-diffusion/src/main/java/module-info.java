@@ -9,7 +9,6 @@ module dev.kiln.diffusion {
   requires transitive dev.kiln.data;
   requires transitive dev.kiln.vision;
   requires dev.kiln.train;
-  requires dev.kiln.viz;
 
   exports dev.kiln.diffusion.arch;
   opens dev.kiln.diffusion.arch to com.fasterxml.jackson.databind;

@@ -9,6 +9,8 @@ module dev.kiln.experiments {
   requires dev.kiln.diffusion;
   requires dev.kiln.nerf;
   requires dev.kiln.text;
+  requires dev.kiln.transformers;
+  requires java.management;
   requires dev.kiln.viz;
 
   exports dev.kiln.experiments.samplers;
@@ -16,10 +18,12 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.boot;
   exports dev.kiln.experiments.ssdnerf;
   exports dev.kiln.experiments.sigmareparam;
+  exports dev.kiln.experiments.hyperut;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.sigmareparam to com.fasterxml.jackson.databind;
+  opens dev.kiln.experiments.hyperut to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.Experiment with
       dev.kiln.experiments.samplers.SamplerNfeExperiment,
@@ -27,5 +31,7 @@ module dev.kiln.experiments {
       dev.kiln.experiments.boot.BootExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfLossBalance,
-      dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep;
+      dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,
+      dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
+      dev.kiln.experiments.hyperut.HyperUVitMnistExperiment;
 }

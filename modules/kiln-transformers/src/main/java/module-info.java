@@ -8,14 +8,11 @@ module dev.kiln.transformers {
   requires transitive dev.kiln.nn;
   requires transitive dev.kiln.data;
   requires transitive dev.kiln.vision;
-  requires transitive dev.kiln.train;
-  requires dev.kiln.viz;
-  requires java.management;
+  requires transitive dev.kiln.inference;
 
   exports dev.kiln.transformers.model;
   exports dev.kiln.transformers.tasks;
   exports dev.kiln.transformers.serving;
-  exports dev.kiln.transformers.experiments;
   opens dev.kiln.transformers.model to com.fasterxml.jackson.databind;
   opens dev.kiln.transformers.tasks to com.fasterxml.jackson.databind;
 
@@ -29,7 +26,4 @@ module dev.kiln.transformers {
       dev.kiln.transformers.tasks.CpvrTaskProvider,
       dev.kiln.transformers.tasks.PonderClassificationTaskProvider;
   provides dev.kiln.spi.ServingExporter with dev.kiln.transformers.serving.AdaptiveDepthExporter;
-  provides dev.kiln.spi.Experiment with
-      dev.kiln.transformers.experiments.HyperUtCpvrExperiment,
-      dev.kiln.transformers.experiments.HyperUVitMnistExperiment;
 }

@@ -13,7 +13,6 @@ import dev.kiln.inference.ForwardSession;
 import dev.kiln.train.Recipe;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;
-import dev.kiln.transformers.experiments.HyperUtCpvrExperiment;
 import dev.kiln.transformers.tasks.CpvrTask;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,11 +39,19 @@ class CpvrTrainingTest {
         """.formatted(architecture, steps), "tiny.json");
   }
 
+  /** Training with the C-PVR task and the three sequence models. */
+  private static TrainingRun training() {
+    return new TrainingRun(CPU, java.util.Map.of("cpvr", new dev.kiln.transformers.tasks.CpvrTaskProvider()),
+        java.util.Map.of("transformer-encoder", new dev.kiln.transformers.model.TransformerEncoderProvider(),
+            "universal-transformer", new dev.kiln.transformers.model.UniversalTransformerProvider(),
+            "hyper-ut", new dev.kiln.transformers.model.HyperUtProvider()));
+  }
+
   @Test
   void hyperUtLearnsOneHopRetrievalAndReportsPerHopMetrics() throws Exception {
     Recipe r = recipe("{\"type\": \"hyper-ut\", \"length\": 6, \"dim\": 16, \"heads\": 2, \"ffn\": 32,"
         + " \"max_steps\": 3, \"pool_size\": 3, \"router_heads\": 2, \"router_dim\": 8}", 150);
-    Trainer.Result result = HyperUtCpvrExperiment.training(CPU).train(r, dir, null);
+    Trainer.Result result = training().train(r, dir, null);
     assertThat(result.diverged()).isFalse();
     // Chance is at most 1/2 per example (label uniform in 0..p1 with p1 >= 1), about 0.3 on average.
     assertThat(result.lastEval().get("accuracy_hops_1")).as("%s", result.lastEval()).isGreaterThan(0.6);
@@ -57,7 +64,7 @@ class CpvrTrainingTest {
   void exportedModelMatchesTheTrainingGraph() throws Exception {
     Recipe r = recipe("{\"type\": \"universal-transformer\", \"length\": 6, \"dim\": 16, \"heads\": 2,"
         + " \"ffn\": 32, \"max_steps\": 3}", 5);
-    TrainingRun run = HyperUtCpvrExperiment.training(CPU);
+    TrainingRun run = training();
     Trainer.Result result = run.train(r, dir, null);
     Path model = run.export(dir, dir.resolve("model.onnx"), false);
     TrainingRun.Built b = run.build(r);
@@ -78,7 +85,7 @@ class CpvrTrainingTest {
   @Test
   void architectureOfAnotherLengthIsRejectedByName() {
     Recipe r = recipe("{\"type\": \"transformer-encoder\", \"length\": 7, \"dim\": 8, \"heads\": 2}", 5);
-    assertThatThrownBy(() -> HyperUtCpvrExperiment.training(CPU).build(r)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> training().build(r)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("tokens").hasMessageContaining("length");
   }
 }

@@ -17,7 +17,7 @@ import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.runtime.Weights;
 import dev.kiln.spi.ArchitectureProvider;
-import dev.kiln.train.ForwardSession;
+import dev.kiln.inference.ForwardSession;
 import dev.kiln.transformers.model.HyperUVitConfig;
 import dev.kiln.transformers.model.HyperUVitProvider;
 import dev.kiln.transformers.model.HyperUtConfig;

@@ -2,6 +2,8 @@ package dev.kiln.diffusion.agm;
 
 import dev.kiln.spi.process.AgmProcess;
 import dev.kiln.spi.Sampler;
+import dev.kiln.spi.process.Bridge;
+import java.util.random.RandomGenerator;
 
 /**
  * What the AGM samplers share (arXiv 2310.07805, §4; see {@link AgmProcess}): the evaluation times
@@ -45,4 +47,23 @@ public abstract sealed class AgmSampler implements Sampler
   double[] stepLengths(double[] ts) {
     return stepLengths(ts, config.tEnd());
   }
-}
+
+  /**
+   * The prior state m₀ ~ N(0, Σ₀) per coordinate: all ε_x then all ε_v drawn in row-major order,
+   * x = L_xx ε_x, v = L_xv ε_x + L_vv ε_v.
+   *
+   * @return {x, v}
+   */
+  static double[][] prior(AgmProcess process, int size, RandomGenerator rng) {
+    Bridge b = process.at(0);
+    double[] x = new double[size];
+    double[] v = new double[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = rng.nextGaussian();
+    }
+    for (int i = 0; i < size; i++) {
+      v[i] = b.lxv() * x[i] + b.lvv() * rng.nextGaussian();
+      x[i] *= b.lxx();
+    }
+    return new double[][] {x, v};
+  }}

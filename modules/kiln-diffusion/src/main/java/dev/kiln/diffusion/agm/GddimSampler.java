@@ -1,5 +1,6 @@
 package dev.kiln.diffusion.agm;
 
+import dev.kiln.diffusion.samplers.SamplingRun;
 import dev.kiln.spi.process.DeType;
 import dev.kiln.spi.StateSpace;
 import dev.kiln.runtime.Tensor;
@@ -74,11 +75,11 @@ public final class GddimSampler extends AgmSampler {
 
   @Override
   public Tensor sample(Denoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
-    PhaseSpaceRun run = new PhaseSpaceRun(denoiser, shape, steps);
+    SamplingRun run = new SamplingRun(denoiser, shape, steps);
     double[] ts = timesteps(steps);
     double[] hs = stepLengths(ts);
     double[][][] coef = coefficients(steps);
-    double[][] m = run.prior(process(), rng);
+    double[][] m = prior(process(), run.size(), rng);
     double[] x = m[0];
     double[] v = m[1];
     Deque<double[]> outputs = new ArrayDeque<>();

@@ -7,16 +7,17 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
- * One call to {@code Sampler.sample}: the model and the sample shape. Samplers keep x in double; the
- * model sees and returns float32 tensors of that shape, converted only here.
+ * One call to {@code Sampler.sample}, for every kind of sampler: the model and the sample shape.
+ * Samplers keep their state (x, and v for phase-space samplers) in double; the model sees and returns
+ * float32 tensors of that shape, converted only here.
  */
-final class SamplingRun {
+public final class SamplingRun {
 
   private final Denoiser denoiser;
   private final long[] shape;
   private final int size;
 
-  SamplingRun(Denoiser denoiser, long[] shape, int steps) {
+  public SamplingRun(Denoiser denoiser, long[] shape, int steps) {
     if (shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 1)) {
       throw new IllegalArgumentException("sample shape must be [batch, ...] with positive sizes, got "
           + Arrays.toString(shape));
@@ -33,7 +34,8 @@ final class SamplingRun {
     this.size = (int) n;
   }
 
-  int size() {
+  /** Elements of one state tensor. */
+  public int size() {
     return size;
   }
 
@@ -42,7 +44,7 @@ final class SamplingRun {
   }
 
   /** {@code scale·z}, z standard normal drawn element by element in row-major order. */
-  double[] gaussian(RandomGenerator rng, double scale) {
+  public double[] gaussian(RandomGenerator rng, double scale) {
     double[] z = new double[size];
     for (int i = 0; i < size; i++) {
       z[i] = scale * rng.nextGaussian();
@@ -51,8 +53,16 @@ final class SamplingRun {
   }
 
   /** The model output at {@code x} (already in the model's input scale) and training timestep t. */
-  double[] predict(double[] x, double t) {
-    Tensor out = denoiser.predict(tensor(x), t);
+  public double[] predict(double[] x, double t) {
+    return checked(denoiser.predict(tensor(x), t));
+  }
+
+  /** The model output at the phase-space state (x, v) and process time t. */
+  public double[] predict(double[] x, double[] v, double t) {
+    return checked(denoiser.predict(tensor(x), tensor(v), t));
+  }
+
+  private double[] checked(Tensor out) {
     if (out.size() != size) {
       throw new IllegalStateException("the denoiser returned " + out + " for input of shape "
           + Arrays.toString(shape));
@@ -74,7 +84,7 @@ final class SamplingRun {
   }
 
   /** {@code x} as a float32 tensor of the sample shape. */
-  Tensor tensor(double[] x) {
+  public Tensor tensor(double[] x) {
     float[] f = new float[size];
     for (int i = 0; i < size; i++) {
       f[i] = (float) x[i];

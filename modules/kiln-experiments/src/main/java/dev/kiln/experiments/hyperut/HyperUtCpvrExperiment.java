@@ -1,4 +1,4 @@
-package dev.kiln.transformers.experiments;
+package dev.kiln.experiments.hyperut;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

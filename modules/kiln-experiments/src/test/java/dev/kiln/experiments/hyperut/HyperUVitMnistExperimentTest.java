@@ -1,4 +1,4 @@
-package dev.kiln.transformers;
+package dev.kiln.experiments.hyperut;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.Experiment;
-import dev.kiln.transformers.experiments.HyperUVitMnistExperiment;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
