@@ -102,8 +102,8 @@ class DiffusersConfigTest {
   @Test
   void ddimSchedulerConfigLoads() {
     DdimConfig c = read(DDIM, DdimConfig.class);
-    assertThat(c.betaSchedule()).isEqualTo(BetaSchedule.SCALED_LINEAR);
-    assertThat(c.betaStart()).isEqualTo(0.00085);
+    assertThat(c.schedule().betaSchedule()).isEqualTo(BetaSchedule.SCALED_LINEAR);
+    assertThat(c.schedule().betaStart()).isEqualTo(0.00085);
     assertThat(c.clipSample()).isFalse();
     assertThat(c.setAlphaToOne()).isFalse();
     assertThat(c.stepsOffset()).isEqualTo(1);
@@ -125,7 +125,7 @@ class DiffusersConfigTest {
   void eulerAncestralSchedulerConfigLoads() {
     EulerAncestralConfig c = read(EULER_ANCESTRAL, EulerAncestralConfig.class);
     assertThat(c.stepsOffset()).isEqualTo(1);
-    assertThat(c.predictionType()).isEqualTo(PredictionType.EPSILON);
+    assertThat(c.schedule().predictionType()).isEqualTo(PredictionType.EPSILON);
     assertThat(Recipes.sampler("euler-ancestral", EULER_ANCESTRAL)).isInstanceOf(EulerAncestralSampler.class);
   }
 
