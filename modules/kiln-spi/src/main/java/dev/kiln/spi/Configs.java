@@ -16,6 +16,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.lang.reflect.RecordComponent;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -69,8 +70,7 @@ public final class Configs {
     } catch (UnrecognizedPropertyException e) {
       Class<?> owner = e.getReferringClass();
       var ids = owner != null && owner.isRecord() ? fieldNames(owner) : e.getKnownPropertyIds();
-      String known = ids.stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw new ConfigException(where + ": unknown field `" + e.getPropertyName() + "`; known fields: " + known, e);
+      throw unknownField(where, e.getPropertyName(), ids, e);
     } catch (InvalidFormatException e) {
       throw new ConfigException(where + ": field `" + path(e) + "` has invalid value " + e.getValue(), e);
     } catch (ValueInstantiationException e) {
@@ -126,8 +126,7 @@ public final class Configs {
       if (inline(c)) {
         if (node.has(name)) {
           // Written nested, the group is not what the flat format says: name the field the reader wrote.
-          throw new ConfigException(where + ": unknown field `" + name + "`; known fields: "
-              + fieldNames(type).stream().sorted().collect(Collectors.joining(", ")));
+          throw unknownField(where, name, fieldNames(type), null);
         }
         ObjectNode group = MAPPER.createObjectNode();
         for (String f : fieldNames(c.getType())) {
@@ -160,6 +159,11 @@ public final class Configs {
         }
       }
     }
+  }
+
+  private static ConfigException unknownField(String where, String field, Collection<?> known, Throwable cause) {
+    return new ConfigException(where + ": unknown field `" + field + "`; known fields: "
+        + known.stream().map(Object::toString).sorted().collect(Collectors.joining(", ")), cause);
   }
 
   private static boolean inline(RecordComponent c) {
