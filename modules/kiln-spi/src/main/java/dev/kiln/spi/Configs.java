@@ -2,6 +2,7 @@ package dev.kiln.spi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -10,14 +11,35 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.RecordComponent;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Reads and writes config records: snake_case JSON fields ({@code beta_end} for {@code betaEnd}),
  * unknown fields rejected, and errors that say where ({@code recipe.json: sampler: unknown field
- * `beta_ennd`; known fields: beta_start, beta_end, …}).
+ * `beta_ennd`; known fields: beta_start, beta_end, …}). A record component marked {@link Inline} is
+ * read from and written to its parent's own fields, so configs that share a group of fields (the noise
+ * schedule) declare it once and still read diffusers' flat JSON.
  */
 public final class Configs {
+
+  /**
+   * The fields of this record component sit flat in the parent's JSON object rather than under the
+   * component's name: {@code DdimConfig(@Inline ScheduleConfig schedule, …)} reads {@code beta_end},
+   * not {@code schedule.beta_end}. The component's type must be a record; its absent fields take
+   * their defaults.
+   */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface Inline {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -43,10 +65,12 @@ public final class Configs {
     ObjectNode copy = node == null || node.isNull() ? MAPPER.createObjectNode() : ((ObjectNode) node).deepCopy();
     copy.properties().removeIf(e -> e.getKey().startsWith("_"));
     try {
+      nestInline(copy, type, where);
       return MAPPER.treeToValue(copy, type);
     } catch (UnrecognizedPropertyException e) {
-      String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw new ConfigException(where + ": unknown field `" + e.getPropertyName() + "`; known fields: " + known, e);
+      Class<?> owner = e.getReferringClass();
+      var ids = owner != null && owner.isRecord() ? fieldNames(owner) : e.getKnownPropertyIds();
+      throw unknownField(where, e.getPropertyName(), ids, e);
     } catch (InvalidFormatException e) {
       throw new ConfigException(where + ": field `" + path(e) + "` has invalid value " + e.getValue(), e);
     } catch (ValueInstantiationException e) {
@@ -60,27 +84,114 @@ public final class Configs {
     }
   }
 
-  /** Writes a config as a JSON tree with snake_case names. */
+  /** Writes a config as a JSON tree with snake_case names, {@link Inline} components flat. */
   public static JsonNode toTree(Object config) {
-    return MAPPER.valueToTree(config);
+    JsonNode tree = MAPPER.valueToTree(config);
+    if (config != null && tree.isObject()) {
+      flattenInline((ObjectNode) tree, config.getClass());
+    }
+    return tree;
   }
 
   /**
-   * The JSON field names a config record reads (its components in snake_case), for filtering shared
-   * settings down to what one provider knows; empty for a type that is not a record.
+   * The JSON field names a config record reads (its components in snake_case, an {@link Inline}
+   * component's own fields in its place), for filtering shared settings down to what one provider
+   * knows; empty for a type that is not a record.
    */
-  public static java.util.Set<String> fieldNames(Class<?> type) {
-    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+  public static Set<String> fieldNames(Class<?> type) {
+    Set<String> names = new LinkedHashSet<>();
     if (type.isRecord()) {
       for (var c : type.getRecordComponents()) {
-        names.add(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+        if (inline(c)) {
+          names.addAll(fieldNames(c.getType()));
+        } else {
+          names.add(snake(c));
+        }
       }
     }
     return names;
   }
 
+  /**
+   * Moves the fields of each inline component of {@code type} from {@code node} into an object under
+   * the component's name (present even when empty, so the component takes its defaults), at every
+   * depth of nested records.
+   */
+  private static void nestInline(ObjectNode node, Class<?> type, String where) {
+    if (!type.isRecord()) {
+      return;
+    }
+    for (RecordComponent c : type.getRecordComponents()) {
+      String name = snake(c);
+      if (inline(c)) {
+        if (node.has(name)) {
+          // Written nested, the group is not what the flat format says: name the field the reader wrote.
+          throw unknownField(where, name, fieldNames(type), null);
+        }
+        ObjectNode group = MAPPER.createObjectNode();
+        for (String f : fieldNames(c.getType())) {
+          if (node.has(f)) {
+            group.set(f, node.remove(f));
+          }
+        }
+        nestInline(group, c.getType(), where);
+        node.set(name, group);
+      } else if (node.get(name) instanceof ObjectNode child) {
+        nestInline(child, c.getType(), where);
+      }
+    }
+  }
+
+  /** The reverse of {@link #nestInline}: each inline component's object merged into its parent. */
+  private static void flattenInline(ObjectNode node, Class<?> type) {
+    if (!type.isRecord()) {
+      return;
+    }
+    for (RecordComponent c : type.getRecordComponents()) {
+      JsonNode value = node.get(snake(c));
+      if (value instanceof ObjectNode child) {
+        flattenInline(child, c.getType());
+      }
+      if (inline(c) && value != null) {
+        node.remove(snake(c));
+        if (value instanceof ObjectNode child) {
+          node.setAll(child);
+        }
+      }
+    }
+  }
+
+  private static ConfigException unknownField(String where, String field, Collection<?> known, Throwable cause) {
+    return new ConfigException(where + ": unknown field `" + field + "`; known fields: "
+        + known.stream().map(Object::toString).sorted().collect(Collectors.joining(", ")), cause);
+  }
+
+  private static boolean inline(RecordComponent c) {
+    return c.isAnnotationPresent(Inline.class) && c.getType().isRecord();
+  }
+
+  private static String snake(RecordComponent c) {
+    return c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+  }
+
+  /** Where in the JSON the error is, as the reader wrote it: inline components leave no segment. */
   private static String path(MismatchedInputException e) {
-    return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+    return e.getPath().stream().filter(r -> !inlineReference(r))
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
         .collect(Collectors.joining("."));
+  }
+
+  private static boolean inlineReference(JsonMappingException.Reference r) {
+    Object from = r.getFrom();
+    Class<?> owner = from instanceof Class<?> k ? k : from == null ? Object.class : from.getClass();
+    if (r.getFieldName() == null || !owner.isRecord()) {
+      return false;
+    }
+    for (RecordComponent c : owner.getRecordComponents()) {
+      if (inline(c) && snake(c).equals(r.getFieldName())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -72,7 +72,7 @@ public final class BootTask implements Task {
     this.config = config;
     this.teacher = teacher;
     this.grid = SignalGrid.of(teacher.ddim(), config.gridSteps());
-    this.prediction = teacher.ddim().config().predictionType();
+    this.prediction = teacher.ddim().config().schedule().predictionType();
     if (teacher.numClasses() == 0 && config.guidance() != 1) {
       throw new ConfigException("boot task: field `guidance` is " + config.guidance() + " but the teacher "
           + teacher.path() + " is unconditional");

@@ -92,8 +92,8 @@ public final class ProgressiveDistillation {
     this.architecture = architecture;
     this.teacher = teacher;
     this.settings = settings;
-    this.prediction = teacher.ddim().config().predictionType();
-    int trainSteps = teacher.ddim().config().numTrainTimesteps();
+    this.prediction = teacher.ddim().config().schedule().predictionType();
+    int trainSteps = teacher.ddim().config().schedule().numTrainTimesteps();
     if (trainSteps % settings.startSteps() != 0) {
       throw new IllegalArgumentException("progressive distillation needs nested DDIM grids: num_train_timesteps ("
           + trainSteps + ") must be divisible by start_steps (" + settings.startSteps() + ")");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A trained diffusion model to distil, read from its exported ONNX file: the weights (initializers by
@@ -71,8 +72,8 @@ public record Teacher(Path path, Map<String, String> metadata, Map<String, Tenso
    */
   public DdimSampler ddim() {
     ObjectNode c = schedulerConfig();
-    c.properties().removeIf(e -> !Arrays.stream(DdimConfig.class.getRecordComponents())
-        .anyMatch(rc -> snake(rc.getName()).equals(e.getKey())));
+    Set<String> known = Configs.fieldNames(DdimConfig.class);
+    c.properties().removeIf(e -> !known.contains(e.getKey()));
     c.put("timestep_spacing", "trailing").put("clip_sample", false).put("eta", 0.0).put("set_alpha_to_one", true);
     return new DdimSampler(Configs.read(c, DdimConfig.class, path + ": scheduler_config"));
   }
@@ -107,9 +108,5 @@ public record Teacher(Path path, Map<String, String> metadata, Map<String, Tenso
           + " teacher's, or the parameter was folded into a constant at export");
     }
     return t;
-  }
-
-  private static String snake(String camel) {
-    return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -1,9 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.spi.process.BetaSchedule;
-import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.process.ScheduleConfig;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,35 +12,11 @@ final class ConfigFields {
 
   private ConfigFields() {}
 
-  /** The fields every diffusers scheduler has for its training schedule. */
-  static void checkSchedule(int numTrainTimesteps, double betaStart, double betaEnd, List<Double> trainedBetas,
-      int stepsOffset) {
-    if (numTrainTimesteps < 2) {
-      throw new IllegalArgumentException("num_train_timesteps must be >= 2, got " + numTrainTimesteps);
-    }
-    openUnit("beta_start", betaStart);
-    openUnit("beta_end", betaEnd);
-    if (trainedBetas != null) {
-      if (trainedBetas.size() != numTrainTimesteps) {
-        throw new IllegalArgumentException("trained_betas has " + trainedBetas.size()
-            + " values but num_train_timesteps is " + numTrainTimesteps);
-      }
-      for (Double b : trainedBetas) {
-        if (b == null || !(b > 0 && b < 1)) {
-          throw new IllegalArgumentException("trained_betas must all be in (0, 1), got " + b);
-        }
-      }
-    }
-    if (stepsOffset < 0 || stepsOffset >= numTrainTimesteps) {
+  /** diffusers' {@code steps_offset}, which must name a training timestep. */
+  static void checkStepsOffset(int stepsOffset, ScheduleConfig schedule) {
+    if (stepsOffset < 0 || stepsOffset >= schedule.numTrainTimesteps()) {
       throw new IllegalArgumentException("steps_offset must be in [0, num_train_timesteps), got " + stepsOffset);
     }
-  }
-
-  /** The schedule diffusers builds from those fields. */
-  static NoiseSchedule schedule(int numTrainTimesteps, double betaStart, double betaEnd, BetaSchedule kind,
-      List<Double> trainedBetas, boolean rescaleBetasZeroSnr) {
-    double[] trained = trainedBetas == null ? null : trainedBetas.stream().mapToDouble(Double::doubleValue).toArray();
-    return NoiseSchedule.of(numTrainTimesteps, betaStart, betaEnd, kind, trained, rescaleBetasZeroSnr);
   }
 
   static void openUnit(String field, double value) {

@@ -27,7 +27,7 @@ public final class DdimSampler implements Sampler {
 
   public DdimSampler(DdimConfig config) {
     this.config = config;
-    this.schedule = config.noiseSchedule();
+    this.schedule = config.schedule().schedule();
     this.clipping = config.clipping();
   }
 
@@ -42,14 +42,14 @@ public final class DdimSampler implements Sampler {
 
   /** The integer timesteps the model is called at, descending. */
   public double[] timesteps(int steps) {
-    return config.timestepSpacing().checkedDiscrete("ddim", config.numTrainTimesteps(), steps, config.stepsOffset());
+    return config.timestepSpacing().checkedDiscrete("ddim", config.schedule().numTrainTimesteps(), steps, config.stepsOffset());
   }
 
   @Override
   public Tensor sample(Denoiser denoiser, long[] shape, int steps, RandomGenerator rng) {
     SamplingRun run = new SamplingRun(denoiser, shape, steps);
     double[] ts = timesteps(steps);
-    int stride = config.numTrainTimesteps() / steps;
+    int stride = config.schedule().numTrainTimesteps() / steps;
     double finalAlphaBar = config.setAlphaToOne() ? 1 : schedule.alphaCumprod(0);
     double eta = config.eta();
     double[] x = run.gaussian(rng, 1);
@@ -58,7 +58,7 @@ public final class DdimSampler implements Sampler {
       int prev = t - stride;
       double ab = schedule.alphaCumprod(t);
       double abPrev = prev >= 0 ? schedule.alphaCumprod(prev) : finalAlphaBar;
-      Denoised d = Denoised.of(config.predictionType(), run.predict(x, t), x, ab);
+      Denoised d = Denoised.of(config.schedule().predictionType(), run.predict(x, t), x, ab);
       double[] x0 = clipping.apply(d.x0(), run.batch());
       double[] eps = d.eps();
       double sigma = eta * Math.sqrt((1 - abPrev) / (1 - ab) * (1 - ab / abPrev));

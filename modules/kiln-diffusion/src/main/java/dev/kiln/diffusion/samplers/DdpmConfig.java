@@ -1,54 +1,41 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.spi.process.BetaSchedule;
-import dev.kiln.spi.process.NoiseSchedule;
-import dev.kiln.spi.process.PredictionType;
-import java.util.List;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.process.ScheduleConfig;
 
 /**
  * Settings of the {@code "ddpm"} sampler: the fields of diffusers' {@code DDPMScheduler} config with its
  * defaults, so a diffusers {@code scheduler_config.json} loads unchanged. Null means default.
  *
- * @param numTrainTimesteps T (1000)
- * @param betaStart β₀ (1e-4)
- * @param betaEnd β_{T−1} (0.02)
- * @param betaSchedule linear, scaled_linear or squaredcos_cap_v2 (linear)
- * @param trainedBetas explicit β_t, overriding the three above (null)
+ * @param schedule the training noise schedule, flat among these fields: num_train_timesteps,
+ *     beta_start, beta_end, beta_schedule, trained_betas, prediction_type and
+ *     rescale_betas_zero_snr, with DDPM's defaults (see {@link ScheduleConfig})
  * @param varianceType fixed_small (σ² = posterior variance), fixed_small_log (the same σ) or fixed_large
  *     (σ² = β_t); the learned types are not supported (fixed_small)
  * @param clipSample clamp x̂₀ to ±clip_sample_range (true, as diffusers; false for latents or data
  *     outside [−1, 1])
- * @param predictionType epsilon, sample or v_prediction (epsilon)
  * @param thresholding dynamic thresholding of x̂₀ (false)
  * @param dynamicThresholdingRatio quantile for thresholding (0.995)
  * @param clipSampleRange clamp bound (1)
  * @param sampleMaxValue largest threshold (1)
  * @param timestepSpacing leading, trailing or linspace (leading)
  * @param stepsOffset added to leading timesteps (0)
- * @param rescaleBetasZeroSnr rescale to zero terminal SNR (false)
  */
-public record DdpmConfig(Integer numTrainTimesteps, Double betaStart, Double betaEnd, BetaSchedule betaSchedule,
-    List<Double> trainedBetas, String varianceType, Boolean clipSample, PredictionType predictionType,
+public record DdpmConfig(@Configs.Inline ScheduleConfig schedule, String varianceType, Boolean clipSample,
     Boolean thresholding, Double dynamicThresholdingRatio, Double clipSampleRange, Double sampleMaxValue,
-    TimestepSpacing timestepSpacing, Integer stepsOffset, Boolean rescaleBetasZeroSnr) {
+    TimestepSpacing timestepSpacing, Integer stepsOffset) {
 
   public DdpmConfig {
-    numTrainTimesteps = numTrainTimesteps == null ? 1000 : numTrainTimesteps;
-    betaStart = betaStart == null ? 1e-4 : betaStart;
-    betaEnd = betaEnd == null ? 0.02 : betaEnd;
-    betaSchedule = betaSchedule == null ? BetaSchedule.LINEAR : betaSchedule;
-    trainedBetas = trainedBetas == null ? null : List.copyOf(trainedBetas);
+    schedule = schedule == null ? ScheduleConfig.defaults() : schedule;
     varianceType = varianceType == null ? "fixed_small" : varianceType;
     clipSample = clipSample == null || clipSample;
-    predictionType = predictionType == null ? PredictionType.EPSILON : predictionType;
     thresholding = thresholding != null && thresholding;
     dynamicThresholdingRatio = dynamicThresholdingRatio == null ? 0.995 : dynamicThresholdingRatio;
     clipSampleRange = clipSampleRange == null ? 1.0 : clipSampleRange;
     sampleMaxValue = sampleMaxValue == null ? 1.0 : sampleMaxValue;
     timestepSpacing = timestepSpacing == null ? TimestepSpacing.LEADING : timestepSpacing;
     stepsOffset = stepsOffset == null ? 0 : stepsOffset;
-    rescaleBetasZeroSnr = rescaleBetasZeroSnr != null && rescaleBetasZeroSnr;
-    ConfigFields.checkSchedule(numTrainTimesteps, betaStart, betaEnd, trainedBetas, stepsOffset);
+    ConfigFields.checkStepsOffset(stepsOffset, schedule);
     ConfigFields.oneOf("variance_type", varianceType, "fixed_small", "fixed_small_log", "fixed_large");
     ConfigFields.positive("clip_sample_range", clipSampleRange);
     ConfigFields.openUnit("dynamic_thresholding_ratio", dynamicThresholdingRatio);
@@ -57,13 +44,7 @@ public record DdpmConfig(Integer numTrainTimesteps, Double betaStart, Double bet
 
   /** diffusers' defaults. */
   public static DdpmConfig defaults() {
-    return new DdpmConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-  }
-
-  /** The training noise schedule these fields describe. */
-  public NoiseSchedule noiseSchedule() {
-    return ConfigFields.schedule(numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
-        rescaleBetasZeroSnr);
+    return new DdpmConfig(null, null, null, null, null, null, null, null, null);
   }
 
   SampleClipping clipping() {

@@ -25,7 +25,7 @@ public final class DdpmSampler implements Sampler {
 
   public DdpmSampler(DdpmConfig config) {
     this.config = config;
-    this.schedule = config.noiseSchedule();
+    this.schedule = config.schedule().schedule();
     this.clipping = config.clipping();
   }
 
@@ -40,7 +40,7 @@ public final class DdpmSampler implements Sampler {
 
   /** The integer timesteps the model is called at, descending. */
   public double[] timesteps(int steps) {
-    return config.timestepSpacing().checkedDiscrete("ddpm", config.numTrainTimesteps(), steps, config.stepsOffset());
+    return config.timestepSpacing().checkedDiscrete("ddpm", config.schedule().numTrainTimesteps(), steps, config.stepsOffset());
   }
 
   @Override
@@ -54,7 +54,7 @@ public final class DdpmSampler implements Sampler {
       double abPrev = i + 1 < ts.length ? schedule.alphaCumprod((int) ts[i + 1]) : 1;
       double alpha = ab / abPrev;
       double beta = 1 - alpha;
-      double[] x0 = clipping.apply(Denoised.of(config.predictionType(), run.predict(x, t), x, ab).x0(), run.batch());
+      double[] x0 = clipping.apply(Denoised.of(config.schedule().predictionType(), run.predict(x, t), x, ab).x0(), run.batch());
       double cx0 = Math.sqrt(abPrev) * beta / (1 - ab);
       double cx = Math.sqrt(alpha) * (1 - abPrev) / (1 - ab);
       double[] next = new double[x.length];

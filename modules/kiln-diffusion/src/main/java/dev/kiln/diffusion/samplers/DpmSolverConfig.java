@@ -1,9 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.spi.process.BetaSchedule;
-import dev.kiln.spi.process.NoiseSchedule;
-import dev.kiln.spi.process.PredictionType;
-import java.util.List;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.process.ScheduleConfig;
 
 /**
  * Settings of the {@code "dpmpp-2m"} and {@code "dpmpp-2m-sde"} samplers: the fields of diffusers'
@@ -11,13 +9,10 @@ import java.util.List;
  * {@code scheduler_config.json} loads unchanged. Null means default; {@code algorithm_type} stays null
  * when unset, meaning the algorithm of the sampler it is given to.
  *
- * @param numTrainTimesteps T (1000)
- * @param betaStart β₀ (1e-4)
- * @param betaEnd β_{T−1} (0.02)
- * @param betaSchedule linear, scaled_linear or squaredcos_cap_v2 (linear)
- * @param trainedBetas explicit β_t, overriding the three above (null)
+ * @param schedule the training noise schedule, flat among these fields: num_train_timesteps,
+ *     beta_start, beta_end, beta_schedule, trained_betas, prediction_type and
+ *     rescale_betas_zero_snr, with DDPM's defaults (see {@link ScheduleConfig})
  * @param solverOrder 1 or 2 (2; 3 is not supported)
- * @param predictionType epsilon, sample or v_prediction (epsilon)
  * @param thresholding dynamic thresholding of x̂₀ (false)
  * @param dynamicThresholdingRatio quantile for thresholding (0.995)
  * @param sampleMaxValue largest threshold (1)
@@ -37,27 +32,19 @@ import java.util.List;
  * @param varianceType learned variances are not supported (null)
  * @param timestepSpacing linspace, leading or trailing (linspace)
  * @param stepsOffset added to leading timesteps (0)
- * @param rescaleBetasZeroSnr rescale to zero terminal SNR (false)
  * @param useDynamicShifting not supported (false)
  * @param timeShiftType only exponential (exponential)
  */
-public record DpmSolverConfig(Integer numTrainTimesteps, Double betaStart, Double betaEnd,
-    BetaSchedule betaSchedule, List<Double> trainedBetas, Integer solverOrder, PredictionType predictionType,
+public record DpmSolverConfig(@Configs.Inline ScheduleConfig schedule, Integer solverOrder,
     Boolean thresholding, Double dynamicThresholdingRatio, Double sampleMaxValue, String algorithmType,
     String solverType, Boolean lowerOrderFinal, Boolean eulerAtFinal, Boolean useKarrasSigmas,
     Boolean useExponentialSigmas, Boolean useBetaSigmas, Boolean useLuLambdas, Boolean useFlowSigmas,
     Double flowShift, String finalSigmasType, Double lambdaMinClipped, String varianceType,
-    TimestepSpacing timestepSpacing, Integer stepsOffset, Boolean rescaleBetasZeroSnr, Boolean useDynamicShifting,
-    String timeShiftType) {
+    TimestepSpacing timestepSpacing, Integer stepsOffset, Boolean useDynamicShifting, String timeShiftType) {
 
   public DpmSolverConfig {
-    numTrainTimesteps = numTrainTimesteps == null ? 1000 : numTrainTimesteps;
-    betaStart = betaStart == null ? 1e-4 : betaStart;
-    betaEnd = betaEnd == null ? 0.02 : betaEnd;
-    betaSchedule = betaSchedule == null ? BetaSchedule.LINEAR : betaSchedule;
-    trainedBetas = trainedBetas == null ? null : List.copyOf(trainedBetas);
+    schedule = schedule == null ? ScheduleConfig.defaults() : schedule;
     solverOrder = solverOrder == null ? 2 : solverOrder;
-    predictionType = predictionType == null ? PredictionType.EPSILON : predictionType;
     thresholding = thresholding != null && thresholding;
     dynamicThresholdingRatio = dynamicThresholdingRatio == null ? 0.995 : dynamicThresholdingRatio;
     sampleMaxValue = sampleMaxValue == null ? 1.0 : sampleMaxValue;
@@ -74,10 +61,9 @@ public record DpmSolverConfig(Integer numTrainTimesteps, Double betaStart, Doubl
     lambdaMinClipped = lambdaMinClipped == null ? Double.NEGATIVE_INFINITY : lambdaMinClipped;
     timestepSpacing = timestepSpacing == null ? TimestepSpacing.LINSPACE : timestepSpacing;
     stepsOffset = stepsOffset == null ? 0 : stepsOffset;
-    rescaleBetasZeroSnr = rescaleBetasZeroSnr != null && rescaleBetasZeroSnr;
     useDynamicShifting = useDynamicShifting != null && useDynamicShifting;
     timeShiftType = timeShiftType == null ? "exponential" : timeShiftType;
-    ConfigFields.checkSchedule(numTrainTimesteps, betaStart, betaEnd, trainedBetas, stepsOffset);
+    ConfigFields.checkStepsOffset(stepsOffset, schedule);
     if (solverOrder != 1 && solverOrder != 2) {
       throw new IllegalArgumentException("solver_order must be 1 or 2 (3 is not supported), got " + solverOrder);
     }
@@ -102,14 +88,7 @@ public record DpmSolverConfig(Integer numTrainTimesteps, Double betaStart, Doubl
 
   /** diffusers' defaults. */
   public static DpmSolverConfig defaults() {
-    return new DpmSolverConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-  }
-
-  /** The training noise schedule these fields describe. */
-  public NoiseSchedule noiseSchedule() {
-    return ConfigFields.schedule(numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
-        rescaleBetasZeroSnr);
+    return new DpmSolverConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Heun's second-order rule rather than the midpoint one; UniPC's solver types read as midpoint. */

@@ -48,8 +48,8 @@ public abstract sealed class DpmSolverMultistep implements Sampler permits DpmSo
           + " sampler (" + algorithm + "); use " + (name.equals("dpmpp-2m") ? "dpmpp-2m-sde" : "dpmpp-2m"));
     }
     this.config = config;
-    this.schedule = config.noiseSchedule();
-    this.table = SigmaTable.of(schedule, config.rescaleBetasZeroSnr());
+    this.schedule = config.schedule().schedule();
+    this.table = SigmaTable.of(schedule, config.schedule().rescaleBetasZeroSnr());
     this.clipping = new SampleClipping(false, 1, config.thresholding(), config.dynamicThresholdingRatio(),
         config.sampleMaxValue());
   }
@@ -96,7 +96,7 @@ public abstract sealed class DpmSolverMultistep implements Sampler permits DpmSo
       double alphaNow = alpha(sig[i]);
       double alphaNext = alpha(sig[i + 1]);
       double[] out = run.predict(x, plan.timesteps()[i]);
-      double[] d = clipping.apply(Denoised.of(config.predictionType(), out, x, alphaNow * alphaNow).x0(), run.batch());
+      double[] d = clipping.apply(Denoised.of(config.schedule().predictionType(), out, x, alphaNow * alphaNow).x0(), run.batch());
       double h = Math.log(sig[i]) - Math.log(sig[i + 1]);
       if (h == 0) {
         // a repeated timestep (linspace rounds n + 1 points onto T integers when n ≥ T): the step has
@@ -136,7 +136,7 @@ public abstract sealed class DpmSolverMultistep implements Sampler permits DpmSo
     if (steps < 1) {
       throw new IllegalArgumentException("steps must be >= 1, got " + steps);
     }
-    int trainSteps = config.numTrainTimesteps();
+    int trainSteps = config.schedule().numTrainTimesteps();
     double[] ts = config.timestepSpacing().multistep(trainSteps, trainSteps - clippedTimesteps(), steps,
         config.stepsOffset());
     double[] sig = new double[steps];
@@ -146,7 +146,7 @@ public abstract sealed class DpmSolverMultistep implements Sampler permits DpmSo
         double t = table.timestep(sig[i]);
         // diffusers rounds except for the cosine schedule, whose fractional timestep then truncates
         // when it is stored as an integer
-        ts[i] = config.betaSchedule() == BetaSchedule.SQUAREDCOS_CAP_V2 ? Math.floor(t) : Math.rint(t);
+        ts[i] = config.schedule().betaSchedule() == BetaSchedule.SQUAREDCOS_CAP_V2 ? Math.floor(t) : Math.rint(t);
       }
     } else {
       for (int i = 0; i < steps; i++) {

@@ -26,8 +26,8 @@ public final class EulerAncestralSampler implements Sampler {
 
   public EulerAncestralSampler(EulerAncestralConfig config) {
     this.config = config;
-    this.schedule = config.noiseSchedule();
-    this.table = SigmaTable.of(schedule, config.rescaleBetasZeroSnr());
+    this.schedule = config.schedule().schedule();
+    this.table = SigmaTable.of(schedule, config.schedule().rescaleBetasZeroSnr());
   }
 
   public EulerAncestralConfig config() {
@@ -63,7 +63,7 @@ public final class EulerAncestralSampler implements Sampler {
     for (int i = 0; i < steps; i++) {
       double from = sig[i];
       double to = sig[i + 1];
-      double[] x0 = run.denoiseAtSigma(config.predictionType(), x, from, plan.timesteps()[i]).x0();
+      double[] x0 = run.denoiseAtSigma(config.schedule().predictionType(), x, from, plan.timesteps()[i]).x0();
       double up = Math.sqrt(to * to * (from * from - to * to) / (from * from));
       double down = Math.sqrt(to * to - up * up);
       double[] z = run.gaussian(rng, up);
@@ -75,7 +75,7 @@ public final class EulerAncestralSampler implements Sampler {
   }
 
   private SigmaPlan plan(int steps) {
-    double[] ts = config.timestepSpacing().continuous(config.numTrainTimesteps(), steps, config.stepsOffset());
+    double[] ts = config.timestepSpacing().continuous(config.schedule().numTrainTimesteps(), steps, config.stepsOffset());
     double[] sig = new double[steps];
     for (int i = 0; i < steps; i++) {
       sig[i] = table.at(ts[i]);

@@ -1,9 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.spi.process.BetaSchedule;
-import dev.kiln.spi.process.NoiseSchedule;
-import dev.kiln.spi.process.PredictionType;
-import java.util.List;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.process.ScheduleConfig;
 
 /**
  * Settings of the {@code "euler"} sampler: the fields of diffusers' {@code EulerDiscreteScheduler} config
@@ -11,12 +9,9 @@ import java.util.List;
  * settings (k-diffusion's {@code s_churn}, {@code s_tmin}, {@code s_tmax}, {@code s_noise}, which
  * diffusers passes to {@code step}). Null means default.
  *
- * @param numTrainTimesteps T (1000)
- * @param betaStart β₀ (1e-4)
- * @param betaEnd β_{T−1} (0.02)
- * @param betaSchedule linear, scaled_linear or squaredcos_cap_v2 (linear)
- * @param trainedBetas explicit β_t, overriding the three above (null)
- * @param predictionType epsilon, sample or v_prediction (epsilon)
+ * @param schedule the training noise schedule, flat among these fields: num_train_timesteps,
+ *     beta_start, beta_end, beta_schedule, trained_betas, prediction_type and
+ *     rescale_betas_zero_snr, with DDPM's defaults (see {@link ScheduleConfig})
  * @param interpolationType how σ is read between timesteps; only linear (linear)
  * @param useKarrasSigmas EDM's ρ = 7 spacing of σ between sigma_min and sigma_max (false)
  * @param useExponentialSigmas not supported (false)
@@ -26,26 +21,19 @@ import java.util.List;
  * @param timestepSpacing linspace, leading or trailing (linspace)
  * @param timestepType only discrete (discrete)
  * @param stepsOffset added to leading timesteps (0)
- * @param rescaleBetasZeroSnr rescale to zero terminal SNR (false)
  * @param finalSigmasType the σ after the last step: zero or sigma_min, σ at t = 0 (zero)
  * @param sChurn total churn; each step raises σ by γ = min(s_churn/steps, √2−1) (0: plain Euler)
  * @param sTmin churn only where σ ≥ s_tmin (0)
  * @param sTmax churn only where σ ≤ s_tmax (∞)
  * @param sNoise scale of the churn noise (1)
  */
-public record EulerConfig(Integer numTrainTimesteps, Double betaStart, Double betaEnd, BetaSchedule betaSchedule,
-    List<Double> trainedBetas, PredictionType predictionType, String interpolationType, Boolean useKarrasSigmas,
-    Boolean useExponentialSigmas, Boolean useBetaSigmas, Double sigmaMin, Double sigmaMax,
-    TimestepSpacing timestepSpacing, String timestepType, Integer stepsOffset, Boolean rescaleBetasZeroSnr,
+public record EulerConfig(@Configs.Inline ScheduleConfig schedule, String interpolationType,
+    Boolean useKarrasSigmas, Boolean useExponentialSigmas, Boolean useBetaSigmas, Double sigmaMin,
+    Double sigmaMax, TimestepSpacing timestepSpacing, String timestepType, Integer stepsOffset,
     String finalSigmasType, Double sChurn, Double sTmin, Double sTmax, Double sNoise) {
 
   public EulerConfig {
-    numTrainTimesteps = numTrainTimesteps == null ? 1000 : numTrainTimesteps;
-    betaStart = betaStart == null ? 1e-4 : betaStart;
-    betaEnd = betaEnd == null ? 0.02 : betaEnd;
-    betaSchedule = betaSchedule == null ? BetaSchedule.LINEAR : betaSchedule;
-    trainedBetas = trainedBetas == null ? null : List.copyOf(trainedBetas);
-    predictionType = predictionType == null ? PredictionType.EPSILON : predictionType;
+    schedule = schedule == null ? ScheduleConfig.defaults() : schedule;
     interpolationType = interpolationType == null ? "linear" : interpolationType;
     useKarrasSigmas = useKarrasSigmas != null && useKarrasSigmas;
     useExponentialSigmas = useExponentialSigmas != null && useExponentialSigmas;
@@ -53,13 +41,12 @@ public record EulerConfig(Integer numTrainTimesteps, Double betaStart, Double be
     timestepSpacing = timestepSpacing == null ? TimestepSpacing.LINSPACE : timestepSpacing;
     timestepType = timestepType == null ? "discrete" : timestepType;
     stepsOffset = stepsOffset == null ? 0 : stepsOffset;
-    rescaleBetasZeroSnr = rescaleBetasZeroSnr != null && rescaleBetasZeroSnr;
     finalSigmasType = finalSigmasType == null ? "zero" : finalSigmasType;
     sChurn = sChurn == null ? 0.0 : sChurn;
     sTmin = sTmin == null ? 0.0 : sTmin;
     sTmax = sTmax == null ? Double.POSITIVE_INFINITY : sTmax;
     sNoise = sNoise == null ? 1.0 : sNoise;
-    ConfigFields.checkSchedule(numTrainTimesteps, betaStart, betaEnd, trainedBetas, stepsOffset);
+    ConfigFields.checkStepsOffset(stepsOffset, schedule);
     ConfigFields.onlyDefault("euler", "interpolation_type", interpolationType, "linear");
     ConfigFields.onlyDefault("euler", "use_exponential_sigmas", useExponentialSigmas, false);
     ConfigFields.onlyDefault("euler", "use_beta_sigmas", useBetaSigmas, false);
@@ -83,13 +70,6 @@ public record EulerConfig(Integer numTrainTimesteps, Double betaStart, Double be
 
   /** diffusers' defaults, no churn. */
   public static EulerConfig defaults() {
-    return new EulerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null);
-  }
-
-  /** The training noise schedule these fields describe. */
-  public NoiseSchedule noiseSchedule() {
-    return ConfigFields.schedule(numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
-        rescaleBetasZeroSnr);
+    return new EulerConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -30,8 +30,8 @@ public final class EulerSampler implements Sampler {
 
   public EulerSampler(EulerConfig config) {
     this.config = config;
-    this.schedule = config.noiseSchedule();
-    this.table = SigmaTable.of(schedule, config.rescaleBetasZeroSnr());
+    this.schedule = config.schedule().schedule();
+    this.table = SigmaTable.of(schedule, config.schedule().rescaleBetasZeroSnr());
   }
 
   public EulerConfig config() {
@@ -78,7 +78,7 @@ public final class EulerSampler implements Sampler {
         }
         t = table.timestep(sigmaHat);
       }
-      double[] x0 = run.denoiseAtSigma(config.predictionType(), x, sigmaHat, t).x0();
+      double[] x0 = run.denoiseAtSigma(config.schedule().predictionType(), x, sigmaHat, t).x0();
       double dt = sig[i + 1] - sigmaHat;
       for (int j = 0; j < x.length; j++) {
         x[j] += (x[j] - x0[j]) / sigmaHat * dt;
@@ -88,7 +88,7 @@ public final class EulerSampler implements Sampler {
   }
 
   private SigmaPlan plan(int steps) {
-    double[] ts = config.timestepSpacing().continuous(config.numTrainTimesteps(), steps, config.stepsOffset());
+    double[] ts = config.timestepSpacing().continuous(config.schedule().numTrainTimesteps(), steps, config.stepsOffset());
     double[] sig = new double[steps];
     for (int i = 0; i < steps; i++) {
       sig[i] = table.at(ts[i]);

@@ -1,8 +1,7 @@
 package dev.kiln.diffusion.samplers;
 
-import dev.kiln.spi.process.BetaSchedule;
-import dev.kiln.spi.process.NoiseSchedule;
-import dev.kiln.spi.process.PredictionType;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.process.ScheduleConfig;
 import java.util.List;
 
 /**
@@ -10,13 +9,10 @@ import java.util.List;
  * config with its defaults, so a diffusers {@code scheduler_config.json} loads unchanged. Null means
  * default.
  *
- * @param numTrainTimesteps T (1000)
- * @param betaStart β₀ (1e-4)
- * @param betaEnd β_{T−1} (0.02)
- * @param betaSchedule linear, scaled_linear or squaredcos_cap_v2 (linear)
- * @param trainedBetas explicit β_t, overriding the three above (null)
+ * @param schedule the training noise schedule, flat among these fields: num_train_timesteps,
+ *     beta_start, beta_end, beta_schedule, trained_betas, prediction_type and
+ *     rescale_betas_zero_snr, with DDPM's defaults (see {@link ScheduleConfig})
  * @param solverOrder 1 or 2 (2; 3 is not supported)
- * @param predictionType epsilon, sample or v_prediction (epsilon)
  * @param thresholding dynamic thresholding of x̂₀ (false)
  * @param dynamicThresholdingRatio quantile for thresholding (0.995)
  * @param sampleMaxValue largest threshold (1)
@@ -33,29 +29,22 @@ import java.util.List;
  * @param timestepSpacing linspace, leading or trailing (linspace)
  * @param stepsOffset added to leading timesteps (0)
  * @param finalSigmasType the σ after the last step: zero (the last step returns x̂₀) or sigma_min (zero)
- * @param rescaleBetasZeroSnr rescale to zero terminal SNR (false)
  * @param useDynamicShifting not supported (false)
  * @param timeShiftType only exponential (exponential)
  * @param sigmaMin lowest σ of the Karras schedule (null: the training schedule's)
  * @param sigmaMax highest σ of the Karras schedule (null: the training schedule's)
  * @param shiftTerminal only used with flow sigmas (null)
  */
-public record UniPcConfig(Integer numTrainTimesteps, Double betaStart, Double betaEnd, BetaSchedule betaSchedule,
-    List<Double> trainedBetas, Integer solverOrder, PredictionType predictionType, Boolean thresholding,
+public record UniPcConfig(@Configs.Inline ScheduleConfig schedule, Integer solverOrder, Boolean thresholding,
     Double dynamicThresholdingRatio, Double sampleMaxValue, Boolean predictX0, String solverType,
     Boolean lowerOrderFinal, List<Integer> disableCorrector, Object solverP, Boolean useKarrasSigmas,
     Boolean useExponentialSigmas, Boolean useBetaSigmas, Boolean useFlowSigmas, Double flowShift,
-    TimestepSpacing timestepSpacing, Integer stepsOffset, String finalSigmasType, Boolean rescaleBetasZeroSnr,
-    Boolean useDynamicShifting, String timeShiftType, Double sigmaMin, Double sigmaMax, Double shiftTerminal) {
+    TimestepSpacing timestepSpacing, Integer stepsOffset, String finalSigmasType, Boolean useDynamicShifting,
+    String timeShiftType, Double sigmaMin, Double sigmaMax, Double shiftTerminal) {
 
   public UniPcConfig {
-    numTrainTimesteps = numTrainTimesteps == null ? 1000 : numTrainTimesteps;
-    betaStart = betaStart == null ? 1e-4 : betaStart;
-    betaEnd = betaEnd == null ? 0.02 : betaEnd;
-    betaSchedule = betaSchedule == null ? BetaSchedule.LINEAR : betaSchedule;
-    trainedBetas = trainedBetas == null ? null : List.copyOf(trainedBetas);
+    schedule = schedule == null ? ScheduleConfig.defaults() : schedule;
     solverOrder = solverOrder == null ? 2 : solverOrder;
-    predictionType = predictionType == null ? PredictionType.EPSILON : predictionType;
     thresholding = thresholding != null && thresholding;
     dynamicThresholdingRatio = dynamicThresholdingRatio == null ? 0.995 : dynamicThresholdingRatio;
     sampleMaxValue = sampleMaxValue == null ? 1.0 : sampleMaxValue;
@@ -74,10 +63,9 @@ public record UniPcConfig(Integer numTrainTimesteps, Double betaStart, Double be
     timestepSpacing = timestepSpacing == null ? TimestepSpacing.LINSPACE : timestepSpacing;
     stepsOffset = stepsOffset == null ? 0 : stepsOffset;
     finalSigmasType = finalSigmasType == null ? "zero" : finalSigmasType;
-    rescaleBetasZeroSnr = rescaleBetasZeroSnr != null && rescaleBetasZeroSnr;
     useDynamicShifting = useDynamicShifting != null && useDynamicShifting;
     timeShiftType = timeShiftType == null ? "exponential" : timeShiftType;
-    ConfigFields.checkSchedule(numTrainTimesteps, betaStart, betaEnd, trainedBetas, stepsOffset);
+    ConfigFields.checkStepsOffset(stepsOffset, schedule);
     if (solverOrder != 1 && solverOrder != 2) {
       throw new IllegalArgumentException("solver_order must be 1 or 2 (3 is not supported), got " + solverOrder);
     }
@@ -103,13 +91,6 @@ public record UniPcConfig(Integer numTrainTimesteps, Double betaStart, Double be
 
   /** diffusers' defaults. */
   public static UniPcConfig defaults() {
-    return new UniPcConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-  }
-
-  /** The training noise schedule these fields describe. */
-  public NoiseSchedule noiseSchedule() {
-    return ConfigFields.schedule(numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
-        rescaleBetasZeroSnr);
+    return new UniPcConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

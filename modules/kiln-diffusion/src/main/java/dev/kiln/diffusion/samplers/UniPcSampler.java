@@ -34,8 +34,8 @@ public final class UniPcSampler implements Sampler {
 
   public UniPcSampler(UniPcConfig config) {
     this.config = config;
-    this.schedule = config.noiseSchedule();
-    this.table = SigmaTable.of(schedule, config.rescaleBetasZeroSnr());
+    this.schedule = config.schedule().schedule();
+    this.table = SigmaTable.of(schedule, config.schedule().rescaleBetasZeroSnr());
     this.clipping = new SampleClipping(false, 1, config.thresholding(), config.dynamicThresholdingRatio(),
         config.sampleMaxValue());
   }
@@ -78,7 +78,7 @@ public final class UniPcSampler implements Sampler {
       double alpha = alpha(sig[i]);
       double lamNow = -Math.log(sig[i]);
       double[] out = run.predict(x, plan.timesteps()[i]);
-      double[] d = clipping.apply(Denoised.of(config.predictionType(), out, x, alpha * alpha).x0(), run.batch());
+      double[] d = clipping.apply(Denoised.of(config.schedule().predictionType(), out, x, alpha * alpha).x0(), run.batch());
       if (last != null && !corrected && !config.disableCorrector().contains(i - 1)) {
         x = correct(last, d, d1, d2, lam2, lam1, sig1, lamNow, sig[i], lastOrder);
       }
@@ -173,7 +173,7 @@ public final class UniPcSampler implements Sampler {
   }
 
   private SigmaPlan plan(int steps) {
-    int trainSteps = config.numTrainTimesteps();
+    int trainSteps = config.schedule().numTrainTimesteps();
     double[] ts = config.timestepSpacing().multistep(trainSteps, trainSteps, steps, config.stepsOffset());
     double[] sig = new double[steps];
     if (config.useKarrasSigmas()) {

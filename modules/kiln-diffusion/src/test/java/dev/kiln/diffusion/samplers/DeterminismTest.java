@@ -20,7 +20,7 @@ class DeterminismTest {
   private static final long[] SHAPE = {16, 3};
 
   private static final Denoiser MODEL =
-      new GaussianData(0.5, 0.3, DdpmConfig.defaults().noiseSchedule()).denoiser(PredictionType.EPSILON);
+      new GaussianData(0.5, 0.3, DdpmConfig.defaults().schedule().schedule()).denoiser(PredictionType.EPSILON);
 
   private static Tensor run(Sampler sampler, long seed) {
     return sampler.sample(MODEL, SHAPE, 12, new SplittableRandom(seed));

@@ -3,10 +3,14 @@ package dev.kiln.diffusion.samplers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.spi.process.BetaSchedule;
-import dev.kiln.spi.process.PredictionType;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Configs;
+import dev.kiln.spi.process.BetaSchedule;
+import dev.kiln.spi.process.PredictionType;
+import dev.kiln.spi.process.ScheduleConfig;
+import java.util.List;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** diffusers' {@code scheduler_config.json} files load unchanged; bad fields are named. */
@@ -102,8 +106,8 @@ class DiffusersConfigTest {
   @Test
   void ddimSchedulerConfigLoads() {
     DdimConfig c = read(DDIM, DdimConfig.class);
-    assertThat(c.betaSchedule()).isEqualTo(BetaSchedule.SCALED_LINEAR);
-    assertThat(c.betaStart()).isEqualTo(0.00085);
+    assertThat(c.schedule().betaSchedule()).isEqualTo(BetaSchedule.SCALED_LINEAR);
+    assertThat(c.schedule().betaStart()).isEqualTo(0.00085);
     assertThat(c.clipSample()).isFalse();
     assertThat(c.setAlphaToOne()).isFalse();
     assertThat(c.stepsOffset()).isEqualTo(1);
@@ -125,7 +129,7 @@ class DiffusersConfigTest {
   void eulerAncestralSchedulerConfigLoads() {
     EulerAncestralConfig c = read(EULER_ANCESTRAL, EulerAncestralConfig.class);
     assertThat(c.stepsOffset()).isEqualTo(1);
-    assertThat(c.predictionType()).isEqualTo(PredictionType.EPSILON);
+    assertThat(c.schedule().predictionType()).isEqualTo(PredictionType.EPSILON);
     assertThat(Recipes.sampler("euler-ancestral", EULER_ANCESTRAL)).isInstanceOf(EulerAncestralSampler.class);
   }
 
@@ -157,6 +161,54 @@ class DiffusersConfigTest {
     assertThatThrownBy(() -> Recipes.sampler("ddim", "{\"beta_ennd\": 0.02}"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("`beta_ennd`")
         .hasMessageContaining("beta_end");
+  }
+
+  @Test
+  void flatDiffusersFieldsFillTheInlineSchedule() {
+    ScheduleConfig schedule = new ScheduleConfig(1000, 0.00085, 0.012, BetaSchedule.SCALED_LINEAR, null,
+        PredictionType.EPSILON, false);
+    assertThat(read(DDIM, DdimConfig.class)).isEqualTo(
+        new DdimConfig(schedule, false, false, 1, false, 0.995, 1.0, 1.0, TimestepSpacing.LEADING, 0.0));
+    assertThat(read("{\"eta\": 0.5}", DdimConfig.class).schedule()).isEqualTo(ScheduleConfig.defaults());
+  }
+
+  @Test
+  void unknownFieldListsTheFlatKnownFields() {
+    assertThatThrownBy(() -> read("{\"beta_ennd\": 0.02}", DdimConfig.class))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("scheduler_config.json: unknown field `beta_ennd`; known fields: "
+            + String.join(", ", new TreeSet<>(Configs.fieldNames(DdimConfig.class))));
+    assertThat(Configs.fieldNames(DdimConfig.class)).contains("num_train_timesteps", "beta_end",
+        "rescale_betas_zero_snr", "eta").doesNotContain("schedule");
+  }
+
+  @Test
+  void aNestedScheduleObjectIsAnUnknownField() {
+    assertThatThrownBy(() -> Recipes.sampler("ddim", "{\"schedule\": {\"beta_end\": 0.02}}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown field `schedule`")
+        .hasMessageContaining("beta_end");
+  }
+
+  @Test
+  void badScheduleValuesAreNamedByTheirFlatField() {
+    assertThatThrownBy(() -> Recipes.sampler("ddim", "{\"num_train_timesteps\": \"many\"}"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("field `num_train_timesteps`");
+    assertThatThrownBy(() -> Recipes.sampler("euler", "{\"num_train_timesteps\": 1}"))
+        .hasMessageContaining("num_train_timesteps must be >= 2, got 1");
+  }
+
+  @Test
+  void aWrittenConfigIsFlatAndReadsBackEqual() {
+    for (Object config : List.of(read(DDIM, DdimConfig.class), read(DDPM, DdpmConfig.class),
+        read(EULER, EulerConfig.class), read(EULER_ANCESTRAL, EulerAncestralConfig.class),
+        read(DPM_SOLVER, DpmSolverConfig.class), read(UNIPC, UniPcConfig.class))) {
+      JsonNode tree = Configs.toTree(config);
+      assertThat(tree.has("schedule")).as("%s", tree).isFalse();
+      Iterable<String> written = tree::fieldNames;
+      assertThat(written).as("%s", tree).contains("num_train_timesteps", "beta_start", "prediction_type")
+          .isSubsetOf(Configs.fieldNames(config.getClass()));
+      assertThat(Configs.read(tree, config.getClass(), "round trip")).isEqualTo(config);
+    }
   }
 
   @Test

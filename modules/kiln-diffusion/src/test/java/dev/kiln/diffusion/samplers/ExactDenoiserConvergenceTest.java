@@ -21,7 +21,7 @@ class ExactDenoiserConvergenceTest {
 
   private static final double MU = 0.5;
   private static final double S = 0.3;
-  private static final NoiseSchedule LINEAR = DdpmConfig.defaults().noiseSchedule();
+  private static final NoiseSchedule LINEAR = DdpmConfig.defaults().schedule().schedule();
   private static final GaussianData DATA = new GaussianData(MU, S, LINEAR);
 
   private static OutputLaw law(Sampler sampler, int steps) {
