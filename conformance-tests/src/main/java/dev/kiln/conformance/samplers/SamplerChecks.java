@@ -227,8 +227,8 @@ public final class SamplerChecks {
   public static void convergesAtItsOrder(SamplerProvider<?> provider) {
     Sampler sampler = create(provider);
     Sampler.Promises promises = sampler.promises();
-    Assumptions.assumeTrue(promises.convergence() == Sampler.Convergence.ODE,
-        provider.name() + " is " + promises.convergence() + ": no pathwise order to check");
+    Assumptions.assumeTrue(promises.convergence() == Sampler.Convergence.ODE, provider.name()
+        + (promises.stochastic() ? " is stochastic" : " samples in one step") + ": no pathwise order to check");
     Denoiser exact = exact(provider, promises, 2);
     Assumptions.assumeTrue(exact != null, provider.name() + " names no AGM process: no exact model known");
     long[] shape = {256, 2};
