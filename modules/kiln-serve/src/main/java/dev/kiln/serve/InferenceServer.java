@@ -41,6 +41,7 @@ public final class InferenceServer implements AutoCloseable {
   private final Consumer<String> accessLog;
   private final Server server;
   private volatile boolean draining;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param accessLog where each request's JSON access-log line goes
@@ -114,9 +115,17 @@ public final class InferenceServer implements AutoCloseable {
     close();
   }
 
+  /** Blocks until the server has stopped. */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
   @Override
   public void close() {
     draining = true;
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       server.stop();
     } catch (Exception e) {
