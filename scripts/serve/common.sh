@@ -10,7 +10,8 @@ copy_launcher() {
   cp "$here/modules/kiln-cli/target/kiln-cli.jar" "$work/lib/"
 }
 
-# An infer body for the MNIST UNet: one row of noise at timestep 500, label 3.
+# Request bodies: one MNIST UNet row of noise at timestep 500, label 3; one 8-Gaussians row; generate
+# with DDIM 20 steps, one sample, for both.
 write_bodies() {
   python3 - "$work" <<'PY'
 import json, random, sys
@@ -21,6 +22,10 @@ body = {"inputs": [{"name": "x", "datatype": "FP32", "shape": [1, 1, 28, 28], "d
                    {"name": "label", "datatype": "INT64", "shape": [1], "data": [3]}]}
 open(sys.argv[1] + "/infer-mnist.json", "w").write(json.dumps(body))
 open(sys.argv[1] + "/generate-mnist.json", "w").write(json.dumps({"sampler": "ddim", "steps": 20, "label": 7}))
+small = {"inputs": [{"name": "x", "datatype": "FP32", "shape": [1, 2], "data": [0.5, -0.25]},
+                    {"name": "t", "datatype": "FP32", "shape": [1], "data": [500.0]}]}
+open(sys.argv[1] + "/infer-gaussians.json", "w").write(json.dumps(small))
+open(sys.argv[1] + "/generate-gaussians.json", "w").write(json.dumps({"sampler": "ddim", "steps": 20}))
 PY
 }
 

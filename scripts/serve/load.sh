@@ -49,6 +49,25 @@ overhead_line 8102
 stop_server
 
 echo
+echo "## the same on the 8-Gaussians MLP (a model whose call costs little beyond its overhead)"
+echo "| batching | concurrency | requests/s | p50 ms | p99 ms | status codes |"
+echo "|---|---|---|---|---|---|"
+start_server 8105 --max-batch-size 1
+hey_row off 32 http://127.0.0.1:8105/v2/models/quickstart-8gaussians/infer "$work/infer-gaussians.json"
+stop_server
+start_server 8106
+hey_row on 32 http://127.0.0.1:8106/v2/models/quickstart-8gaussians/infer "$work/infer-gaussians.json"
+stop_server
+start_server 8107 --no-step-batching
+hey_row "generate, step-level off" 16 http://127.0.0.1:8107/v2/models/quickstart-8gaussians/generate \
+  "$work/generate-gaussians.json"
+stop_server
+start_server 8108
+hey_row "generate, step-level on" 16 http://127.0.0.1:8108/v2/models/quickstart-8gaussians/generate \
+  "$work/generate-gaussians.json"
+stop_server
+
+echo
 echo "## generate, MNIST UNet, DDIM 20 steps, one sample per request, 16 concurrent requests (${secs} s per run)"
 echo "| step-level batching | concurrency | samples/s | p50 ms | p99 ms | status codes |"
 echo "|---|---|---|---|---|---|"
