@@ -50,7 +50,7 @@ final class Batcher implements AutoCloseable {
   private final AtomicInteger participants = new AtomicInteger();
   private final Thread worker;
   private volatile boolean closed;
-  private Call carried;
+  private volatile Call carried;
 
   /**
    * @param name the model, for the worker thread's name

@@ -54,13 +54,18 @@ public final class InferenceServer implements AutoCloseable {
     this.generateSlots = new Semaphore(options.maxQueueSize());
     for (ServedModel m : repository.models()) {
       inferBatchers.put(m.name(), new Batcher(m.name(), m.session()::run, m.batchable(), options.maxBatchSize(),
-          options.maxQueueDelayMicros(), options.maxQueueSize(), metrics.listener(m.name(), this::depth)));
+          options.maxQueueDelayMicros(), options.maxQueueSize(), metrics.listener(m.name())));
       if (m.generative() != null && options.stepBatching()) {
         stepBatchers.put(m.name(), new Batcher(m.name() + "-steps", m.session()::run, true,
             Math.max(options.maxBatchSize(), 1), options.maxQueueDelayMicros(), options.maxQueueSize(),
-            metrics.listener(m.name(), this::depth)));
+            metrics.listener(m.name())));
       }
     }
+    metrics.queueDepths(() -> {
+      Map<String, Integer> depths = new LinkedHashMap<>();
+      repository.models().forEach(m -> depths.put(m.name(), depth(m.name())));
+      return depths;
+    });
     QueuedThreadPool threads = new QueuedThreadPool(256, 8);
     threads.setName("kiln-http");
     threads.setDaemon(true);

@@ -1,14 +1,15 @@
 package dev.kiln.serve;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.function.ToIntFunction;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The server's Prometheus metrics, per model, in the spirit of Triton's {@code nv_inference_*}: request
@@ -37,8 +38,6 @@ public final class ServerMetrics {
   private final Histogram latency = Histogram.builder().name("kiln_request_duration_seconds").help(
       "request latency, receipt to response").labelNames("model", "endpoint").classicUpperBounds(0.001, 0.002, 0.005,
       0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30).register(registry);
-  private final Gauge depth = Gauge.builder().name("kiln_queue_depth").help("calls waiting to run").labelNames(
-      "model").register(registry);
 
   /** Records a finished request. */
   public void request(String model, String endpoint, int status, long nanos) {
@@ -51,8 +50,14 @@ public final class ServerMetrics {
     latency.labelValues(m, endpoint).observe(nanos / 1e9);
   }
 
+  /** Reports {@code depths} (calls waiting per model) as the gauge {@code kiln_queue_depth} at each scrape. */
+  void queueDepths(Supplier<Map<String, Integer>> depths) {
+    GaugeWithCallback.builder().name("kiln_queue_depth").help("calls waiting to run").labelNames("model")
+        .callback(cb -> depths.get().forEach((model, n) -> cb.call(n, model))).register(registry);
+  }
+
   /** The listener a model's batcher reports to. */
-  Batcher.Listener listener(String model, ToIntFunction<String> queueDepth) {
+  Batcher.Listener listener(String model) {
     return new Batcher.Listener() {
       @Override
       public void executed(int calls, long n, long queueNanos, long computeNanos) {
@@ -61,7 +66,6 @@ public final class ServerMetrics {
         executions.labelValues(model).inc();
         queueSeconds.labelValues(model).inc(queueNanos / 1e9);
         computeSeconds.labelValues(model).inc(computeNanos / 1e9);
-        depth.labelValues(model).set(queueDepth.applyAsInt(model));
       }
 
       @Override

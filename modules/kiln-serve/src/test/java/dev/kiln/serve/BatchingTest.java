@@ -111,7 +111,7 @@ class BatchingTest {
       running.countDown();
       await(release);
       return Map.of("out", in.get("x"));
-    }, true, 1, 0, 2, server.metrics().listener("full", m -> 0));
+    }, true, 1, 0, 2, server.metrics().listener("full"));
     try {
       Map<String, Tensor> in = Map.of("x", Tensor.of(new float[] {1}, 1));
       b.submit(in, Set.of("out"), () -> true);
@@ -139,7 +139,7 @@ class BatchingTest {
       running.countDown();
       await(release);
       return Map.of("out", in.get("x"));
-    }, true, 8, 0, 8, server.metrics().listener("gone", m -> 0));
+    }, true, 8, 0, 8, server.metrics().listener("gone"));
     try {
       Map<String, Tensor> in = Map.of("x", Tensor.of(new float[] {1}, 1));
       CompletableFuture<Map<String, Tensor>> first = b.submit(in, Set.of("out"), () -> true);
