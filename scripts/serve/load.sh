@@ -43,9 +43,14 @@ hey_row off 1 http://127.0.0.1:8101/v2/models/mnist-unet/infer "$work/infer-mnis
 overhead_line 8101
 for c in 8 32 64; do hey_row off "$c" http://127.0.0.1:8101/v2/models/mnist-unet/infer "$work/infer-mnist.json"; done
 stop_server
-start_server 8102 --max-batch-size 32 --max-queue-delay-us 2000
-for c in 1 8 32 64; do hey_row on "$c" http://127.0.0.1:8102/v2/models/mnist-unet/infer "$work/infer-mnist.json"; done
+start_server 8102 --max-batch-size 32
+for c in 1 8 32 64; do hey_row "on" "$c" http://127.0.0.1:8102/v2/models/mnist-unet/infer "$work/infer-mnist.json"; done
 overhead_line 8102
+stop_server
+start_server 8109 --max-batch-size 32 --max-queue-delay-us 2000
+for c in 1 32; do
+  hey_row "on, 2 ms delay" "$c" http://127.0.0.1:8109/v2/models/mnist-unet/infer "$work/infer-mnist.json"
+done
 stop_server
 
 echo
@@ -74,7 +79,7 @@ echo "|---|---|---|---|---|---|"
 start_server 8103 --no-step-batching
 hey_row off 16 http://127.0.0.1:8103/v2/models/mnist-unet/generate "$work/generate-mnist.json"
 stop_server
-start_server 8104 --max-queue-delay-us 5000
+start_server 8104
 hey_row on 16 http://127.0.0.1:8104/v2/models/mnist-unet/generate "$work/generate-mnist.json"
 curl -s http://127.0.0.1:8104/metrics | grep -E '^kiln_inference_(count|exec_count)_total\{model="mnist-unet"' || true
 stop_server

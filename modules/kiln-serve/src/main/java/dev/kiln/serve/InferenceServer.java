@@ -57,7 +57,8 @@ public final class InferenceServer implements AutoCloseable {
           options.maxQueueDelayMicros(), options.maxQueueSize(), metrics.listener(m.name())));
       if (m.generative() != null && options.stepBatching()) {
         stepBatchers.put(m.name(), new Batcher(m.name() + "-steps", m.session()::run, true,
-            Math.max(options.maxBatchSize(), 1), options.maxQueueDelayMicros(), options.maxQueueSize(),
+            options.maxBatchSize(), Math.max(options.maxQueueDelayMicros(), ServeOptions.STEP_ROUND_WAIT_MICROS),
+            options.maxQueueSize(),
             metrics.listener(m.name())));
       }
     }

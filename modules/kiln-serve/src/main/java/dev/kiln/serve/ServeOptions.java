@@ -8,7 +8,9 @@ import java.time.Duration;
  * @param host address to bind (127.0.0.1 unless told otherwise)
  * @param port TCP port (0: any free port)
  * @param maxBatchSize rows merged into one ONNX Runtime call (1: no batching)
- * @param maxQueueDelayMicros the longest a request waits for others to join its batch
+ * @param maxQueueDelayMicros the longest a request waits for others to join its batch (a step round of
+ *     generate requests waits for every running sampler loop, at most the larger of this and
+ *     {@link #STEP_ROUND_WAIT_MICROS})
  * @param maxQueueSize requests waiting per model before new ones get 429
  * @param requestTimeout the longest a request may take, queue included (504 after)
  * @param stepBatching whether concurrent generate requests share each denoiser call
@@ -23,6 +25,9 @@ public record ServeOptions(String host, int port, int maxBatchSize, long maxQueu
     Duration requestTimeout, boolean stepBatching, long maxBodyBytes, long maxTensorElements, int maxGenerateCount,
     int maxSteps, String token, Duration gracePeriod) {
 
+  /** The least a step round waits for the sampler loops that have joined it. */
+  public static final long STEP_ROUND_WAIT_MICROS = 10_000;
+
   public ServeOptions {
     require(port >= 0 && port <= 65535, "port must be in 0..65535, got " + port);
     require(maxBatchSize >= 1, "max_batch_size must be >= 1, got " + maxBatchSize);
@@ -34,9 +39,13 @@ public record ServeOptions(String host, int port, int maxBatchSize, long maxQueu
     require(token == null || !token.isBlank(), "the token must not be blank");
   }
 
-  /** Loopback, port 8000, batches of up to 32 waiting at most 2 ms, 256 queued, 30 s timeout, 10 s grace. */
+  /**
+   * Loopback, port 8000, batches of up to 32 rows with no queue delay (as Triton's default: a batch takes
+   * what queued while the previous one ran, so a lone request never waits), 256 queued, 30 s timeout,
+   * 10 s grace.
+   */
   public static ServeOptions defaults() {
-    return new ServeOptions("127.0.0.1", 8000, 32, 2000, 256, Duration.ofSeconds(30), true, 64L << 20, 1L << 24, 64,
+    return new ServeOptions("127.0.0.1", 8000, 32, 0, 256, Duration.ofSeconds(30), true, 64L << 20, 1L << 24, 64,
         1000, null, Duration.ofSeconds(10));
   }
 
