@@ -93,7 +93,10 @@ public final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     InferenceServer server = new InferenceServer(repository, options, log::println).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "kiln-serve-drain"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.printf("kiln serve: shutting down; in-flight requests have %d s to finish%n", graceSeconds);
+      server.shutdown();
+    }, "kiln-serve-drain"));
     System.err.printf("kiln serve: %d models from %s (%s) on %s; batching up to %d rows within %d us, step-level "
         + "batching %s%n", repository.models().size(), root, repository.models().stream().map(ServedModel::name)
         .collect(Collectors.joining(", ")), server.url(), maxBatchSize, maxQueueDelayUs, noStepBatching ? "off" : "on");

@@ -24,12 +24,14 @@ final class Exchange {
   String endpoint = "other";
   int status;
   long bytes;
+  private volatile boolean gone;
 
   Exchange(Request request, Response response, Callback callback, Consumer<Exchange> done) {
     this.request = request;
     this.response = response;
     this.callback = callback;
     this.done = done;
+    request.addFailureListener(t -> gone = true);
   }
 
   String method() {
@@ -47,7 +49,7 @@ final class Exchange {
   /** Whether the client is still connected. */
   boolean clientConnected() {
     EndPoint e = request.getConnectionMetaData().getConnection().getEndPoint();
-    return e.isOpen();
+    return !gone && e.isOpen();
   }
 
   /** The body, at most {@code limit} bytes (413 above). */
