@@ -5,6 +5,7 @@ module dev.kiln.cli {
   requires dev.kiln.diffusion;
   requires dev.kiln.vision;
   requires dev.kiln.viz;
+  requires dev.kiln.serve;
   requires info.picocli;
 
   uses dev.kiln.spi.Experiment;

@@ -1,0 +1,148 @@
+package dev.kiln.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.inference.GenerativeModel;
+import dev.kiln.inference.ModelDenoiser;
+import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.ConfigException;
+import dev.kiln.spi.Denoiser;
+import dev.kiln.spi.Providers;
+import dev.kiln.spi.Sampler;
+import dev.kiln.spi.SamplerProvider;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * One generate request: the sampler loop of {@code kiln sample} (same field names: sampler, steps, seed,
+ * count, label, guidance) over a denoiser whose calls go through the model's step batcher, so loops of
+ * concurrent requests share each ONNX Runtime call. The sampler arithmetic and all noise stay in this
+ * request's thread and generator; only the model rows are batched, and ONNX Runtime gives a row the same
+ * bits in any batch ({@code RowIndependenceTest}), so a request's samples are bit-identical alone and in
+ * a batch.
+ *
+ * @param sampler the sampler's name
+ * @param steps sampler steps
+ * @param seed the seed of every draw
+ * @param labels one label per sample (null: unconditional)
+ * @param guidance classifier-free guidance scale
+ * @param png whether the client wants a PNG grid rather than tensors
+ */
+record Generation(GenerativeModel model, Sampler built, String sampler, int steps, long seed, int count,
+    long[] labels, double guidance, boolean png) {
+
+  /** A step of a running generation, for {@code generate_stream}. */
+  interface Progress {
+    void step(int done, int total);
+  }
+
+  /** Reads a generate request; each bad field is a 400 naming it. */
+  static Generation parse(JsonNode req, ServedModel served, Map<String, SamplerProvider<?>> samplers,
+      ServeOptions limits) {
+    GenerativeModel model = served.generative();
+    if (model == null) {
+      throw ApiException.badRequest("model `" + served.name() + "` is not generative; use infer");
+    }
+    String name = req.hasNonNull("sampler") ? textField(req, "sampler") : model.defaultSampler();
+    Sampler sampler;
+    try {
+      SamplerProvider<?> provider = Providers.named(samplers, name, "sampler");
+      sampler = model.sampler(provider, req.get("sampler_config"), "sampler_config");
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    int steps = req.hasNonNull("steps") ? intField(req, "steps", 1, limits.maxSteps()) : model.defaultSteps(sampler);
+    long seed = req.hasNonNull("seed") ? longField(req, "seed") : 0;
+    int count = req.hasNonNull("count") ? intField(req, "count", 1, limits.maxGenerateCount()) : 1;
+    double guidance = 1;
+    if (req.hasNonNull("guidance")) {
+      if (!req.get("guidance").isNumber()) {
+        throw ApiException.badRequest("guidance must be a number, got " + req.get("guidance"));
+      }
+      guidance = req.get("guidance").asDouble();
+    }
+    long[] labels = null;
+    int classes = model.numClasses();
+    if (classes > 0) {
+      Integer label = req.hasNonNull("label") ? intField(req, "label", 0, classes - 1) : null;
+      labels = new long[count];
+      for (int i = 0; i < count; i++) {
+        labels[i] = label != null ? label : i % classes;
+      }
+    } else if (req.hasNonNull("label") || guidance != 1) {
+      throw ApiException.badRequest((req.hasNonNull("label") ? "label" : "guidance") + ": model `" + served.name()
+          + "` is unconditional");
+    }
+    String format = req.hasNonNull("format") ? textField(req, "format") : "tensor";
+    if (!format.equals("tensor") && !format.equals("png")) {
+      throw ApiException.badRequest("format must be `tensor` or `png`, got `" + format + "`");
+    }
+    if (format.equals("png") && model.sampleShape().length != 3) {
+      throw ApiException.badRequest("format: samples of shape " + java.util.Arrays.toString(model.sampleShape())
+          + " are not images; ask for `tensor`");
+    }
+    return new Generation(model, sampler, name, steps, seed, count, labels, guidance, format.equals("png"));
+  }
+
+  /** Model calls one sample draws (two per step under guidance other than 0 and 1). */
+  int evaluations() {
+    return built.evaluations(steps) * (labels != null && guidance != 1 && guidance != 0 ? 2 : 1);
+  }
+
+  /**
+   * Runs the sampler loop; {@code batcher} null runs every call alone on the session.
+   *
+   * @param wanted false once the client is gone: the loop stops at its next model call
+   */
+  Tensor run(Batcher batcher, BooleanSupplier wanted, long deadlineNanos, Progress progress) {
+    int total = evaluations();
+    int[] done = {0};
+    Function<Map<String, Tensor>, Map<String, Tensor>> call = in -> {
+      if (!wanted.getAsBoolean()) {
+        throw new ApiException(499, "the client went away");
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new ApiException(504, "the request ran past the server's timeout");
+      }
+      Map<String, Tensor> out = batcher == null ? model.session().run(in, Set.of("out"))
+          : batcher.submit(in, Set.of("out"), wanted).join();
+      progress.step(++done[0], total);
+      return out;
+    };
+    Denoiser d = labels == null ? ModelDenoiser.unconditional(call)
+        : ModelDenoiser.conditional(call, labels, model.numClasses(), guidance);
+    if (batcher == null) {
+      return model.sample(built, d, count, steps, seed);
+    }
+    batcher.join();
+    try {
+      return model.sample(built, d, count, steps, seed);
+    } finally {
+      batcher.leave();
+    }
+  }
+
+  private static String textField(JsonNode req, String key) {
+    if (!req.get(key).isTextual()) {
+      throw ApiException.badRequest(key + " must be a string, got " + req.get(key));
+    }
+    return req.get(key).asText();
+  }
+
+  private static long longField(JsonNode req, String key) {
+    JsonNode v = req.get(key);
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw ApiException.badRequest(key + " must be an integer, got " + v);
+    }
+    return v.asLong();
+  }
+
+  private static int intField(JsonNode req, String key, int min, int max) {
+    long v = longField(req, key);
+    if (v < min || v > max) {
+      throw ApiException.badRequest(key + " must be in " + min + ".." + max + ", got " + v);
+    }
+    return (int) v;
+  }
+}
