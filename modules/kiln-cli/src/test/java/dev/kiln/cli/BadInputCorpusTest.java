@@ -152,6 +152,8 @@ class BadInputCorpusTest {
         "\"steps\": 20, \"checkpoint_seconds\": NaN"), "`checkpoint_seconds` must be a finite number"));
     c.add(usage("train", "`\"lr\": NaN`", d -> recipeArgs(d, "\"trainer\"",
         "\"optimizer\": {\"type\": \"adam\", \"lr\": NaN}, \"trainer\""), "optimizer field `lr`"));
+    c.add(usage("train", "a section that is not an object (found by fuzzing)", d -> recipeArgs(d, "\"trainer\"",
+        "\"optimizer\": \"adam\", \"trainer\""), "optimizer: expected a JSON object of fields, got string \"adam\""));
     c.add(usage("train", "misspelt field", d -> recipeArgs(d, "\"hidden\"", "\"hiden\""),
         "unknown field `hiden`", "hidden"));
     c.add(usage("train", "unknown architecture", d -> recipeArgs(d, "mlp-denoiser", "transformer-xxl"),

@@ -119,6 +119,11 @@ public final class Configs {
    * @param where how errors name the place, e.g. {@code "recipes/ddpm.json: sampler"}
    */
   public static <C> C read(JsonNode node, Class<C> type, String where) {
+    if (node != null && !node.isNull() && !node.isObject()) {
+      // found by fuzzing: "optimizer": "adam" once reached a ClassCastException here
+      throw new ConfigException(where + ": expected a JSON object of fields, got " + node.getNodeType().name()
+          .toLowerCase(Locale.ROOT) + " " + abbreviated(node));
+    }
     ObjectNode copy = node == null || node.isNull() ? MAPPER.createObjectNode() : ((ObjectNode) node).deepCopy();
     copy.properties().removeIf(e -> e.getKey().startsWith("_"));
     try {
@@ -143,6 +148,11 @@ public final class Configs {
     } catch (JsonProcessingException e) {
       throw new ConfigException(where + ": " + e.getOriginalMessage(), e);
     }
+  }
+
+  private static String abbreviated(JsonNode node) {
+    String text = node.toString();
+    return text.length() > 60 ? text.substring(0, 60) + "…" : text;
   }
 
   /** Writes a config as a JSON tree with snake_case names, {@link Inline} components flat. */

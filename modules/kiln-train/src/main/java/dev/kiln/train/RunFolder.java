@@ -60,7 +60,8 @@ public final class RunFolder implements AutoCloseable {
       String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
       ch.close();
       throw new ConfigException("run folder " + dir + " is in use by another kiln process"
-          + (holder.isEmpty() ? "" : " (" + holder + ")") + "; wait for it to finish, or train into another folder (-o)");
+          + (holder.isEmpty() ? "" : " (" + holder + ")")
+          + "; wait for it to finish, or train into another folder (-o)");
     }
     ch.truncate(0);
     ch.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", since " + Instant.now())

@@ -188,13 +188,18 @@ public final class SafeTensors {
     if (size > Integer.MAX_VALUE - 16) {
       throw new IOException(path + ": " + size + " bytes is more than Kiln reads from one safetensors file (2 GiB)");
     }
-    byte[] all = Files.readAllBytes(path);
+    return read(Files.readAllBytes(path), path);
+  }
+
+  /** Reads the bytes of a safetensors file that came from {@code path}, checked as {@link #read(Path)} checks. */
+  public static Contents read(byte[] all, Path path) throws IOException {
     Header h = header(all, path);
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<String, Entry> e : h.entries().entrySet()) {
       Entry en = e.getValue();
       Tensor t = Tensor.zeros(en.dtype(), en.shape());
-      t.buffer().put(ByteBuffer.wrap(all, Math.toIntExact(h.base() + en.start()), Math.toIntExact(en.end() - en.start())));
+      t.buffer().put(ByteBuffer.wrap(all, Math.toIntExact(h.base() + en.start()),
+          Math.toIntExact(en.end() - en.start())));
       tensors.put(e.getKey(), t);
     }
     return new Contents(tensors, h.metadata());

@@ -29,8 +29,8 @@ public record TrainerConfig(Long steps, Integer logEvery, Integer evalEvery, Int
     emaDecay = emaDecay == null ? 0.0 : emaDecay;
     checkpointSeconds = checkpointSeconds == null ? DEFAULT_CHECKPOINT_SECONDS : checkpointSeconds;
     if (!(checkpointSeconds >= 0) || checkpointSeconds.isInfinite()) {
-      throw new IllegalArgumentException("trainer field `checkpoint_seconds` must be a finite number >= 0 (0: off), got "
-          + checkpointSeconds);
+      throw new IllegalArgumentException("trainer field `checkpoint_seconds` must be a finite number >= 0 (0: off),"
+          + " got " + checkpointSeconds);
     }
     if (!Double.isFinite(clipGradNorm) || !Double.isFinite(emaDecay)) {
       throw new IllegalArgumentException("trainer fields `clip_grad_norm` and `ema_decay` must be finite numbers, got "

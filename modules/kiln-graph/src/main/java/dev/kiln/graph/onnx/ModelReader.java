@@ -62,8 +62,8 @@ public final class ModelReader {
     return read(bytes, path);
   }
 
-  /** Reads model bytes that came from {@code path} (external data is looked up beside it). */
-  static LoadedModel read(byte[] bytes, Path path) throws IOException {
+  /** Reads model bytes that came from {@code path} (external data is looked up beside it), as hostile input. */
+  public static LoadedModel read(byte[] bytes, Path path) throws IOException {
     ModelProto proto;
     try {
       proto = ModelProto.parseFrom(bytes);
