@@ -20,10 +20,10 @@ JSON
 bad=0 kills=0
 run="$work/run"
 for i in $(seq 1 "$n"); do
-  # train: resume the same run folder each time, killed after a random 0.5-4 s
+  # train: resume the same run folder each time, killed after a random 3-12 s (the JVM takes 2-3 s to start)
   "$kiln" train "$work/recipe.json" -o "$run" --threads 1 >"$work/train.log" 2>&1 &
   pid=$!
-  sleep "$(awk -v s="$RANDOM" 'BEGIN{srand(s); printf "%.2f", 0.5 + 3.5 * rand()}')"
+  sleep "$(awk -v s="$RANDOM" 'BEGIN{srand(s); printf "%.2f", 3 + 9 * rand()}')"
   kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
   wait "$pid" 2>/dev/null
   if [ -f "$run/checkpoint.safetensors" ]; then
@@ -35,11 +35,11 @@ for i in $(seq 1 "$n"); do
   else
     state="no checkpoint yet"
   fi
-  # export: killed after a random 0.3-2.5 s; the model file, if there, must load
+  # export: killed after a random 1.5-5 s; the model file, if there, must load
   rm -f "$work/model.onnx"
   "$kiln" export "$run" -o "$work/model.onnx" >/dev/null 2>&1 &
   pid=$!
-  sleep "$(awk -v s="$RANDOM" 'BEGIN{srand(s); printf "%.2f", 0.3 + 2.2 * rand()}')"
+  sleep "$(awk -v s="$RANDOM" 'BEGIN{srand(s); printf "%.2f", 1.5 + 3.5 * rand()}')"
   kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
   wait "$pid" 2>/dev/null
   if [ -f "$work/model.onnx" ]; then
