@@ -28,8 +28,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--sampler", description = "sampler (default: the model's, from its metadata: ddim, agm-gddim, boot)")
   String sampler;
 
-  @Option(names = "--steps", description = "sampling steps; several: --steps 5,10,20 (default: the model's, 50; 1 for one-step samplers)",
-      split = ",")
+  @Option(names = "--steps", split = ",", description = {"sampling steps, 1.." + Sampling.MAX_STEPS
+      + "; several: --steps 5,10,20", "(default: the model's, 50; 1 for one-step samplers)"})
   List<Integer> steps;
 
   /** The most samples an evaluation measures (its metrics hold them all). */
