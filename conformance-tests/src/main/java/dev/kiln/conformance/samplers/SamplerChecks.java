@@ -57,6 +57,10 @@ public final class SamplerChecks {
     checks.put("seeded runs are bit-identical", () -> seededRunsAreBitIdentical(provider));
     checks.put("reaches the data distribution", () -> reachesTheDataDistribution(provider));
     checks.put("converges at its order", () -> convergesAtItsOrder(provider));
+    checks.put("same results from several threads", () -> sameResultsFromSeveralThreads(provider));
+    checks.put("leaves what it is handed unchanged", () -> leavesWhatItIsHandedUnchanged(provider));
+    checks.put("finite output for every step count", () -> finiteOutputForEveryStepCount(provider));
+    checks.put("ends at the data with no noise left", () -> endsAtTheDataWithNoNoiseLeft(provider));
     return checks;
   }
 
@@ -247,6 +251,127 @@ public final class SamplerChecks {
     double want = 0.6 * Math.pow(2, order);
     assertThat(e25 / e50).as(String.format(Locale.ROOT, "%s (order %d): error 25 steps %.3g, 50 steps %.3g",
         sampler, order, e25, e50)).isGreaterThanOrEqualTo(want);
+  }
+
+  /** The step counts a user can ask for ({@code kiln sample --steps} takes 1..10,000), a few of each size. */
+  static final int[] USER_STEP_COUNTS = {1, 2, 3, 7, 49, 999, 1000, 1001, 10_000};
+
+  /**
+   * One sampler instance called from four threads at once gives each call exactly what the same call gives
+   * alone: a server calls one provider's sampler for many users concurrently.
+   */
+  public static void sameResultsFromSeveralThreads(SamplerProvider<?> provider) {
+    Sampler sampler = create(provider);
+    Sampler.Promises promises = sampler.promises();
+    Denoiser model = anyModel(provider, promises, 2);
+    int steps = promises.oneStep() ? 1 : 20;
+    long[] shape = {32, 2};
+    int calls = 8;
+    Tensor[] alone = new Tensor[calls];
+    for (int i = 0; i < calls; i++) {
+      alone[i] = sampler.sample(model, shape.clone(), steps, new SplittableRandom(100 + i));
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Tensor>> together = new java.util.ArrayList<>();
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < calls; i++) {
+        long seed = 100 + i;
+        together.add(pool.submit(() -> {
+          start.await();
+          return sampler.sample(model, shape.clone(), steps, new SplittableRandom(seed));
+        }));
+      }
+      start.countDown();
+      for (int i = 0; i < calls; i++) {
+        Tensor t;
+        try {
+          t = together.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          throw new AssertionError(provider.name() + ": call " + i + " of " + calls + " on four threads failed: " + e,
+              e);
+        }
+        assertThat(t.contentEquals(alone[i])).as("%s: call %d from four threads at once equals the same call"
+            + " alone", provider.name(), i).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The sampler changes neither the shape array it is handed nor any tensor its model returns (a model
+   * runner may hand out buffers it reuses); it works on its own copies.
+   */
+  public static void leavesWhatItIsHandedUnchanged(SamplerProvider<?> provider) {
+    Sampler sampler = create(provider);
+    Sampler.Promises promises = sampler.promises();
+    Denoiser inner = anyModel(provider, promises, 2);
+    java.util.List<Tensor[]> returned = new java.util.ArrayList<>();
+    Denoiser recording = (state, t) -> {
+      Tensor out = inner.predict(state, t);
+      returned.add(new Tensor[] {out, out.copy()});
+      return out;
+    };
+    long[] shape = {16, 2};
+    sampler.sample(recording, shape, promises.oneStep() ? 1 : 12, new SplittableRandom(4));
+    assertThat(shape).as("%s: the shape array it was handed", provider.name()).containsExactly(16, 2);
+    for (int i = 0; i < returned.size(); i++) {
+      assertThat(returned.get(i)[0].contentEquals(returned.get(i)[1])).as("%s: the tensor the model returned at"
+          + " call %d is unchanged after sampling", provider.name(), i + 1).isTrue();
+    }
+  }
+
+  /**
+   * Every step count a user can ask for gives finite float32 output of the requested shape, or is refused
+   * up front with an {@link IllegalArgumentException} (a one-step sampler is asked for one step only).
+   */
+  public static void finiteOutputForEveryStepCount(SamplerProvider<?> provider) {
+    Sampler sampler = create(provider);
+    Sampler.Promises promises = sampler.promises();
+    Denoiser model = anyModel(provider, promises, 2);
+    long[] shape = {2, 2};
+    for (int steps : promises.oneStep() ? new int[] {1} : USER_STEP_COUNTS) {
+      Tensor out;
+      try {
+        out = sampler.sample(model, shape, steps, new SplittableRandom(steps));
+      } catch (IllegalArgumentException refused) {
+        assertThat(refused.getMessage()).as("%s: refusal of %d steps says why", provider.name(), steps)
+            .isNotBlank();
+        continue;
+      }
+      outputIsFiniteFloat(provider.name() + " with " + steps + " steps", out, shape);
+    }
+  }
+
+  /**
+   * Where the exact denoiser fixes the answer, the sampler ends exactly there: for data that is a single
+   * point (s = 0) the exact model's prediction is that point at every step, so every sample must end within
+   * 1e-3 of it, with no noise left (position samplers and one-step samplers, 50 steps).
+   */
+  public static void endsAtTheDataWithNoNoiseLeft(SamplerProvider<?> provider) {
+    Sampler sampler = create(provider);
+    Sampler.Promises promises = sampler.promises();
+    Assumptions.assumeTrue(promises.oneStep() || promises.stateSpace() == StateSpace.POSITION, provider.name()
+        + " samples phase space: the exact model of a point mass is singular there");
+    double point = 0.5;
+    Denoiser exact = promises.oneStep()
+        ? (state, t) -> Tensor.of(filled(state.x().size(), point), state.x().shape())
+        : new GaussianTarget(point, 0).denoiser();
+    int steps = promises.oneStep() ? 1 : 50;
+    Tensor out = sampler.sample(exact, new long[] {256, 2}, steps, new SplittableRandom(8));
+    double worst = 0;
+    for (int i = 0; i < out.size(); i++) {
+      worst = Math.max(worst, Math.abs(out.get(i) - point));
+    }
+    assertThat(worst).as("%s: largest distance of a sample from the data point %s after %d steps", provider.name(),
+        point, steps).isLessThan(1e-3);
+  }
+
+  private static float[] filled(int n, double v) {
+    float[] f = new float[n];
+    Arrays.fill(f, (float) v);
+    return f;
   }
 
   private static double rms(Tensor a, Tensor b) {

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The sampler contract for one provider: implement {@link #provider()} in a test class and JUnit
  * checks the denoiser-call contract, seeded determinism, convergence to Gaussian data driven by the
- * exact model, and (for ODE samplers) the declared order of convergence: each check follows what the
- * sampler promises ({@link SamplerChecks}).
+ * exact model, (for ODE samplers) the declared order of convergence, and what a server needs: the same
+ * results from several threads, inputs left unchanged, finite output for every step count, and no noise
+ * left where the exact model fixes the answer. Each check follows what the sampler promises
+ * ({@link SamplerChecks}).
  */
 public interface SamplerContract {
 
@@ -31,5 +33,25 @@ public interface SamplerContract {
   @Test
   default void convergesAtItsOrder() {
     SamplerChecks.convergesAtItsOrder(provider());
+  }
+
+  @Test
+  default void sameResultsFromSeveralThreads() {
+    SamplerChecks.sameResultsFromSeveralThreads(provider());
+  }
+
+  @Test
+  default void leavesWhatItIsHandedUnchanged() {
+    SamplerChecks.leavesWhatItIsHandedUnchanged(provider());
+  }
+
+  @Test
+  default void finiteOutputForEveryStepCount() {
+    SamplerChecks.finiteOutputForEveryStepCount(provider());
+  }
+
+  @Test
+  default void endsAtTheDataWithNoNoiseLeft() {
+    SamplerChecks.endsAtTheDataWithNoNoiseLeft(provider());
   }
 }

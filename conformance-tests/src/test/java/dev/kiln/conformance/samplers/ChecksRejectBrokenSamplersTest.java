@@ -21,7 +21,12 @@ class ChecksRejectBrokenSamplersTest {
   /** gDDIM with one fault added by {@code breaker}. */
   private static SamplerProvider<AgmSamplerConfig> broken(String name,
       UnaryOperator<Sampler> breaker) {
-    GddimProvider good = new GddimProvider();
+    return broken(new GddimProvider(), name, breaker);
+  }
+
+  /** {@code good}'s sampler with one fault added by {@code breaker}. */
+  private static <C> SamplerProvider<C> broken(SamplerProvider<C> good, String name,
+      UnaryOperator<Sampler> breaker) {
     return new SamplerProvider<>() {
       @Override
       public String name() {
@@ -29,12 +34,17 @@ class ChecksRejectBrokenSamplersTest {
       }
 
       @Override
-      public Class<AgmSamplerConfig> configType() {
-        return AgmSamplerConfig.class;
+      public Class<C> configType() {
+        return good.configType();
       }
 
       @Override
-      public Sampler create(AgmSamplerConfig config) {
+      public C exampleConfig() {
+        return good.exampleConfig();
+      }
+
+      @Override
+      public Sampler create(C config) {
         return breaker.apply(good.create(config));
       }
     };
@@ -164,5 +174,76 @@ class ChecksRejectBrokenSamplersTest {
       }
     };
     assertThatThrownBy(() -> SamplerChecks.reachesTheDataDistribution(p)).hasMessageContaining("scaled-noise noise");
+  }
+
+  @Test
+  void sharedStateBetweenCallsIsReported() {
+    var p = broken("shared-state", s -> new Wrapped(s) {
+      private Tensor last;
+
+      @Override
+      public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+        // keeps the previous call's output in a field and hands it out: right alone, wrong under threads
+        Tensor mine = s.sample(d, shape, steps, rng);
+        last = mine;
+        Thread.yield();
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return last;
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.sameResultsFromSeveralThreads(p))
+        .hasMessageContaining("shared-state: call").hasMessageContaining("from four threads at once");
+  }
+
+  @Test
+  void writingIntoTheModelsOutputIsReported() {
+    var p = broken("scribbler", s -> new Wrapped(s) {
+      @Override
+      public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+        return s.sample((state, t) -> {
+          Tensor out = d.predict(state, t);
+          out.set(0, out.get(0) * 0.5);
+          return out.copy();
+        }, shape, steps, rng);
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.leavesWhatItIsHandedUnchanged(p))
+        .hasMessageContaining("scribbler: the tensor the model returned at call 1 is unchanged");
+  }
+
+  @Test
+  void aNanAtLargeStepCountsIsReported() {
+    var p = broken("nan-past-1000", s -> new Wrapped(s) {
+      @Override
+      public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+        Tensor out = s.sample(d, shape, steps, rng);
+        if (steps > 1000) {
+          out.set(0, Double.NaN);
+        }
+        return out;
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.finiteOutputForEveryStepCount(p))
+        .hasMessageContaining("nan-past-1000 with 1001 steps: output element 0 is finite");
+  }
+
+  @Test
+  void noiseLeftAtTheEndIsReported() {
+    var p = broken(new dev.kiln.diffusion.samplers.DdimProvider(), "noisy-end", s -> new Wrapped(s) {
+      @Override
+      public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+        Tensor out = s.sample(d, shape, steps, rng);
+        for (int i = 0; i < out.size(); i++) {
+          out.set(i, out.get(i) + 0.01 * rng.nextGaussian());
+        }
+        return out;
+      }
+    });
+    assertThatThrownBy(() -> SamplerChecks.endsAtTheDataWithNoNoiseLeft(p))
+        .hasMessageContaining("noisy-end: largest distance of a sample from the data point 0.5 after 50 steps");
   }
 }

@@ -28,17 +28,20 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--sampler", description = "sampler (default: the model's, from its metadata: ddim, agm-gddim, boot)")
   String sampler;
 
-  @Option(names = "--steps", description = "sampling steps; several: --steps 5,10,20 (default: the model's, 50; 1 for one-step samplers)",
-      split = ",")
+  @Option(names = "--steps", split = ",", description = {"sampling steps, 1.." + Sampling.MAX_STEPS
+      + "; several: --steps 5,10,20", "(default: the model's, 50; 1 for one-step samplers)"})
   List<Integer> steps;
 
-  @Option(names = {"-n", "--count"}, description = "number of samples (default: ${DEFAULT-VALUE})")
+  /** The most samples an evaluation measures (its metrics hold them all). */
+  static final int MAX_COUNT = 100_000;
+
+  @Option(names = {"-n", "--count"}, description = "number of samples, 1..100000 (default: ${DEFAULT-VALUE})")
   int count = 2000;
 
   @Option(names = "--seed", description = "noise seed (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--guidance", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
+  @Option(names = "--guidance", description = "classifier-free guidance scale, finite (default: ${DEFAULT-VALUE})")
   double guidance = 1.0;
 
   @Mixin
@@ -49,13 +52,17 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (count < 1 || count > MAX_COUNT) {
+      throw new IllegalArgumentException("-n must be in 1.." + MAX_COUNT + ", got " + count);
+    }
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
     try (GenerativeModel m = GenerativeModel.load(model, backend)) {
       DiffusionTask task = Sampling.task(m);
       // no --steps: one pass at the model's default
       for (Integer s : steps != null ? steps : Collections.<Integer>singletonList(null)) {
-        Sampling.Drawn d = Sampling.draw(injector, m, samplerSettings, sampler, s, count, seed, null, guidance);
+        Sampling.Drawn d = Sampling.plan(injector, m, samplerSettings, sampler, s, count, seed, null, guidance)
+            .draw(count, null, System.err);
         Map<String, Double> q = Sampling.quality(task, backend, d, seed);
         System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples: %s%n", d.sampler(), d.steps(),
             d.evaluations(), count, Sampling.line(q));

@@ -39,6 +39,7 @@ public final class ExportCommand implements Callable<Integer> {
       throw new java.nio.file.NoSuchFileException(runDir.toString(), null, "run folder does not exist");
     }
     Path out = output != null ? output : runDir.resolve("model.onnx");
+    Outputs.requireWritableFile(out, "-o", "model.onnx");
     TrainingRun run = runtime.injector().getInstance(TrainingRun.class);
     run.export(runDir, out, !noEma);
     System.out.println("exported " + out + " (" + Files.size(out) / 1024 + " KiB)");

@@ -2,9 +2,10 @@ package dev.kiln.cli;
 
 import dev.kiln.cli.bench.BenchCommand;
 import dev.kiln.graph.Kiln;
-import dev.kiln.spi.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code kiln}: train, export, sample and evaluate Kiln models. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class,
@@ -22,8 +23,12 @@ public final class KilnCommand {
     }
   }
 
-  /** Exit code for a user mistake (bad recipe, missing file). */
-  public static final int USAGE_ERROR = 2;
+  /** Exit code for a user mistake (bad recipe, missing or corrupt file, bad value, unwritable output). */
+  public static final int USAGE_ERROR = ErrorBoundary.USAGE_ERROR;
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "print the stack trace of a failure (also: environment variable KILN_DEBUG=1)")
+  boolean debug;
 
   private KilnCommand() {}
 
@@ -31,24 +36,17 @@ public final class KilnCommand {
     System.exit(run(args));
   }
 
-  /** Runs the command line; returns the exit code. */
+  /** Runs the command line; returns the exit code. Every failure passes through {@link ErrorBoundary}. */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new KilnCommand());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigException || e instanceof java.nio.file.NoSuchFileException
-          || e instanceof IllegalArgumentException) {
-        cmd.getErr().println("kiln " + cmd.getCommandName() + ": " + message(e));
-        return USAGE_ERROR;
-      }
-      throw e;
-    });
-    return cl.execute(args);
-  }
-
-  private static String message(Exception e) {
-    if (e instanceof java.nio.file.NoSuchFileException nsf) {
-      return nsf.getFile() + (nsf.getReason() == null ? " does not exist" : ": " + nsf.getReason());
+    // --debug may stand before or after the subcommand; the arguments say which was asked for.
+    boolean debug = java.util.Arrays.asList(args).contains("--debug") || "1".equals(System.getenv("KILN_DEBUG"));
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> ErrorBoundary.report(e, "kiln " + cmd.getCommandName(),
+        cmd.getErr(), debug));
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      return ErrorBoundary.report(e, "kiln", cl.getErr(), debug);
     }
-    return e.getMessage();
   }
 }

@@ -3,13 +3,16 @@ package dev.kiln.cli;
 import com.google.inject.Injector;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.spi.ConfigException;
 import dev.kiln.train.Recipe;
+import dev.kiln.train.RunFolder;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +39,18 @@ public final class QuickstartCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long start = System.nanoTime();
     Recipe recipe = Recipe.parse(embedded(), "quickstart recipe (model-zoo/quickstart-8gaussians/recipe.json)");
-    // The quickstart always trains from scratch; its run folder is its own.
+    // The quickstart always trains from scratch; its run folder is its own, never another run's.
+    var before = RunFolder.trainedRecipe(runDir);
+    if (before != null) {
+      List<String> diff = RunFolder.differences(before, recipe.json());
+      if (!diff.isEmpty()) {
+        throw new ConfigException("run folder " + runDir + " holds another run (" + diff.get(0) + (diff.size() > 1
+            ? ", and " + (diff.size() - 1) + " more" : "") + "); the quickstart trains from scratch and would replace"
+            + " its checkpoint: choose another folder (-o) or delete that one");
+      }
+      System.err.println("quickstart: replacing the earlier quickstart run in " + runDir);
+    }
+    Outputs.requireWritableFolder(runDir, "-o " + runDir);
     java.nio.file.Files.deleteIfExists(runDir.resolve(Trainer.CHECKPOINT));
     java.nio.file.Files.deleteIfExists(runDir.resolve(Trainer.METRICS));
     Injector injector = runtime.injector();
@@ -51,9 +65,10 @@ public final class QuickstartCommand implements Callable<Integer> {
     int count = sample.path("count").asInt(2000);
     long seed = recipe.seed();
     try (GenerativeModel m = GenerativeModel.load(model, backend)) {
-      Sampling.Drawn d = Sampling.draw(injector, m, samplerName, samplerSection, steps, count, seed, null, 1.0);
+      Sampling.Plan plan = Sampling.plan(injector, m, samplerName, samplerSection, steps, count, seed, null, 1.0);
       Path png = runDir.resolve("samples.png");
-      Sampling.write(d, Sampling.task(m), png, runDir.resolve("samples.safetensors"), seed);
+      Sampling.Drawn d = Sampling.drawAndWrite(plan, Sampling.task(m), png, runDir.resolve("samples.safetensors"),
+          System.err);
       Map<String, Double> q = Sampling.quality(Sampling.task(m), backend, d, seed);
       double secs = (System.nanoTime() - start) / 1e9;
       System.out.printf(Locale.ROOT, "quickstart: trained %d steps (final loss %.4f), exported %s, sampled %d points"

@@ -26,11 +26,17 @@ public final class SampleCommand implements Callable<Integer> {
       "(default: the model's, from its metadata: ddim, agm-gddim, boot)"})
   String sampler;
 
-  @Option(names = "--steps", description = "sampling steps (default: the model's, 50; 1 for one-step samplers)")
+  /** The most samples one command draws. */
+  static final long MAX_COUNT = 100_000_000;
+
+  @Option(names = "--steps", description = "sampling steps, 1.." + Sampling.MAX_STEPS
+      + " (default: the model's, 50; 1 for one-step samplers)")
   Integer steps;
 
-  @Option(names = {"-n", "--count"}, description = "number of samples (default: ${DEFAULT-VALUE})")
-  int count = 64;
+  @Option(names = {"-n", "--count"}, description = {"number of samples, 1..100000000 (default: ${DEFAULT-VALUE});",
+      "drawn in batches of " + Sampling.BATCH + " in constant memory, with progress; the PNG shows the first "
+          + Sampling.MAX_SHOWN})
+  long count = 64;
 
   @Option(names = "--seed", description = "noise seed (default: ${DEFAULT-VALUE})")
   long seed;
@@ -38,7 +44,7 @@ public final class SampleCommand implements Callable<Integer> {
   @Option(names = "--label", description = "class to sample (class-conditional models; default: every class in turn)")
   Integer label;
 
-  @Option(names = "--guidance", description = "classifier-free guidance scale (default: ${DEFAULT-VALUE})")
+  @Option(names = "--guidance", description = "classifier-free guidance scale, finite (default: ${DEFAULT-VALUE})")
   double guidance = 1.0;
 
   @Mixin
@@ -55,11 +61,21 @@ public final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (count < 1 || count > MAX_COUNT) {
+      throw new IllegalArgumentException("-n must be in 1.." + MAX_COUNT + ", got " + count);
+    }
+    Outputs.requireWritableFile(output, "-o", "samples.png");
+    if (raw != null) {
+      Outputs.requireWritableFile(raw, "--raw", "samples.safetensors");
+      if (raw.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("--raw and -o both name " + raw + "; give them different files");
+      }
+    }
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
     try (GenerativeModel m = GenerativeModel.load(model, backend)) {
-      Sampling.Drawn d = Sampling.draw(injector, m, samplerSettings, sampler, steps, count, seed, label, guidance);
-      Sampling.write(d, Sampling.task(m), output, raw, seed);
+      Sampling.Plan plan = Sampling.plan(injector, m, samplerSettings, sampler, steps, count, seed, label, guidance);
+      Sampling.Drawn d = Sampling.drawAndWrite(plan, Sampling.task(m), output, raw, System.err);
       System.out.printf(Locale.ROOT, "%d samples, %s %d steps (%d model calls) in %.2f s on %s -> %s%n", count,
           d.sampler(), d.steps(), d.evaluations(), d.seconds(), m.device(), output);
     }

@@ -6,7 +6,6 @@ import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.SamplerProvider;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,15 +69,7 @@ final class SamplerSettings {
     if (schedulerConfig == null) {
       return Configs.mapper().createObjectNode();
     }
-    if (!Files.isRegularFile(schedulerConfig)) {
-      throw new ConfigException("--scheduler-config " + schedulerConfig + ": no such file");
-    }
-    JsonNode n;
-    try {
-      n = Configs.mapper().readTree(schedulerConfig.toFile());
-    } catch (IOException e) {
-      throw new ConfigException(schedulerConfig + ": not JSON: " + e.getMessage().split("\n")[0]);
-    }
+    JsonNode n = Configs.readFile(schedulerConfig, "--scheduler-config");
     if (!(n instanceof ObjectNode o)) {
       throw new ConfigException(schedulerConfig + ": expected a JSON object of scheduler fields");
     }

@@ -8,72 +8,169 @@ import dev.kiln.inference.GenerativeModel;
 import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.diffusion.task.DiffusionTaskConfig;
+import dev.kiln.graph.DType;
+import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.runtime.Seeds;
 import dev.kiln.runtime.Tensor;
-import dev.kiln.spi.Denoiser;
 import dev.kiln.spi.Providers;
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import dev.kiln.train.Progress;
 import dev.kiln.train.SafeTensors;
 import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.ScatterPlot;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Sampling an exported diffusion model and writing what came out: the shared part of sample, eval, quickstart. */
+/**
+ * Sampling an exported diffusion model and writing what came out: the shared part of sample, eval,
+ * quickstart. Samples are drawn in batches of at most {@link #BATCH}, so memory stays bounded whatever the
+ * count; batch {@code k} draws its noise from {@code (seed, k)} (batch 0 from the seed itself, so up to
+ * {@link #BATCH} samples are what one unbatched call gives).
+ */
 final class Sampling {
+
+  /** Samples per sampler call. */
+  static final int BATCH = 4096;
+  /** The most sampling steps a user may ask for. */
+  static final int MAX_STEPS = 10_000;
+  /** The most samples a PNG shows (the first ones). */
+  static final int MAX_SHOWN = 4096;
 
   private Sampling() {}
 
-  /** Samples and their provenance. */
-  record Drawn(Tensor samples, long[] labels, String sampler, int steps, int evaluations, double seconds) {}
+  /** Samples and their provenance: {@code samples} holds the first of {@code count} drawn. */
+  record Drawn(Tensor samples, long[] labels, String sampler, int steps, int evaluations, double seconds,
+      long count) {}
+
+  /** Receives each batch as it is drawn: samples {@code [offset, offset + batch.dim(0))}. */
+  @FunctionalInterface
+  interface Sink {
+    void accept(long offset, Tensor batch) throws IOException;
+  }
+
+  /** A sampling job, checked and resolved before any sampling: sampler, steps, count, labels, guidance. */
+  record Plan(GenerativeModel model, Sampler sampler, String name, int steps, long count, long seed, Integer label,
+      double guidance) {
+
+    Plan {
+      if (count < 1) {
+        throw new IllegalArgumentException("-n must be at least 1, got " + count);
+      }
+      if (steps < 1 || steps > MAX_STEPS) {
+        throw new IllegalArgumentException("--steps must be in 1.." + MAX_STEPS + ", got " + steps);
+      }
+      if (!Double.isFinite(guidance)) {
+        throw new IllegalArgumentException("--guidance must be a finite number, got " + guidance);
+      }
+      if (model.numClasses() > 0) {
+        if (label != null && (label < 0 || label >= model.numClasses())) {
+          throw new IllegalArgumentException("--label must be in 0.." + (model.numClasses() - 1) + " for "
+              + model.path() + ", got " + label);
+        }
+      } else if (label != null || guidance != 1.0) {
+        throw new IllegalArgumentException("--label and --guidance: " + model.path() + " is an unconditional model");
+      }
+    }
+
+    /** Labels of samples {@code [offset, offset + n)} (null for an unconditional model). */
+    long[] labels(long offset, int n) {
+      if (model.numClasses() == 0) {
+        return null;
+      }
+      long[] labels = new long[n];
+      for (int i = 0; i < n; i++) {
+        labels[i] = label != null ? label : (offset + i) % model.numClasses();
+      }
+      return labels;
+    }
+
+    /** Model evaluations for the whole job's each sample row. */
+    int evaluations() {
+      return sampler.evaluations(steps) * (model.numClasses() > 0 && guidance != 1 && guidance != 0 ? 2 : 1);
+    }
+
+    /**
+     * Draws every sample batch by batch, hands each to {@code sink} (null: none) and keeps the first
+     * {@code keep}; progress goes to {@code progress} (null: none) when there is more than one batch.
+     */
+    Drawn draw(long keep, Sink sink, PrintStream progress) throws IOException {
+      long[] shape = model.sampleShape();
+      long kept = Math.min(keep, count);
+      Tensor first = null;
+      long start = System.nanoTime();
+      long lastReport = start;
+      int batches = (int) ((count + BATCH - 1) / BATCH);
+      for (int k = 0; k < batches; k++) {
+        long offset = (long) k * BATCH;
+        int n = (int) Math.min(BATCH, count - offset);
+        Tensor batch = model.sample(sampler, model.denoiser(labels(offset, n), guidance), n, steps,
+            k == 0 ? seed : Seeds.mix(seed, "sample-batch", k));
+        if (offset < kept) {
+          if (first == null) {
+            long[] all = new long[shape.length + 1];
+            all[0] = kept;
+            System.arraycopy(shape, 0, all, 1, shape.length);
+            first = Tensor.zeros(batch.dtype(), all);
+          }
+          long rowBytes = batch.buffer().remaining() / n;
+          ByteBuffer src = batch.buffer();
+          src.limit((int) (Math.min(n, kept - offset) * rowBytes));
+          first.buffer().position((int) (offset * rowBytes)).put(src);
+        }
+        if (sink != null) {
+          sink.accept(offset, batch);
+        }
+        long now = System.nanoTime();
+        if (progress != null && batches > 1 && (now - lastReport > 2e9 || k == batches - 1)) {
+          lastReport = now;
+          double secs = (now - start) / 1e9;
+          long done = offset + n;
+          double rate = done / Math.max(secs, 1e-9);
+          progress.printf(Locale.ROOT, "%s: %d/%d samples  %.0f samples/s  elapsed %s  left %s%n", name, done, count,
+              rate, Progress.clock((long) secs), Progress.clock((long) ((count - done) / rate)));
+        }
+      }
+      double secs = (System.nanoTime() - start) / 1e9;
+      return new Drawn(first, labels(0, (int) kept), name, steps, evaluations(), secs, count);
+    }
+  }
 
   /**
-   * Draws {@code count} samples from {@code model} with the named sampler (null: the model's default), its
+   * Plans {@code count} samples from {@code model} with the named sampler (null: the model's default), its
    * settings and {@code steps} steps (null: the model's default for that sampler).
    */
-  static Drawn draw(Injector injector, GenerativeModel model, String samplerName, JsonNode overrides, Integer steps,
-      int count, long seed, Integer label, double guidance) {
+  static Plan plan(Injector injector, GenerativeModel model, String samplerName, JsonNode overrides, Integer steps,
+      long count, long seed, Integer label, double guidance) {
     String name = samplerName != null ? samplerName : model.defaultSampler();
-    return draw(model, Providers.named(providers(injector), name, "--sampler"), overrides, "sampler " + name, steps,
+    return plan(model, Providers.named(providers(injector), name, "--sampler"), overrides, "sampler " + name, steps,
         count, seed, label, guidance);
   }
 
-  /** As {@link #draw(Injector, GenerativeModel, String, JsonNode, Integer, int, long, Integer, double)}, with the
+  /** As {@link #plan(Injector, GenerativeModel, String, JsonNode, Integer, long, long, Integer, double)}, with the
    * settings of {@code kiln sample} and {@code kiln eval}. */
-  static Drawn draw(Injector injector, GenerativeModel model, SamplerSettings settings, String samplerName,
-      Integer steps, int count, long seed, Integer label, double guidance) throws IOException {
+  static Plan plan(Injector injector, GenerativeModel model, SamplerSettings settings, String samplerName,
+      Integer steps, long count, long seed, Integer label, double guidance) throws IOException {
     Map<String, SamplerProvider<?>> samplers = providers(injector);
     String requested = settings.sampler(samplerName, samplers);
     String name = requested != null ? requested : model.defaultSampler();
-    return draw(model, Providers.named(samplers, name, "--sampler"), settings.overrides(), settings.where(name), steps,
+    return plan(model, Providers.named(samplers, name, "--sampler"), settings.overrides(), settings.where(name), steps,
         count, seed, label, guidance);
   }
 
-  private static Drawn draw(GenerativeModel model, SamplerProvider<?> provider, JsonNode overrides, String where,
-      Integer steps, int count, long seed, Integer label, double guidance) {
-    String name = provider.name();
+  private static Plan plan(GenerativeModel model, SamplerProvider<?> provider, JsonNode overrides, String where,
+      Integer steps, long count, long seed, Integer label, double guidance) {
     Sampler sampler = model.sampler(provider, overrides, where);
     int n = steps != null ? steps : model.defaultSteps(sampler);
-    long[] labels = null;
-    if (model.numClasses() > 0) {
-      labels = new long[count];
-      for (int i = 0; i < count; i++) {
-        labels[i] = label != null ? label : i % model.numClasses();
-      }
-    } else if (label != null || guidance != 1.0) {
-      throw new IllegalArgumentException("--label and --guidance: " + model.path() + " is an unconditional model");
-    }
-    Denoiser d = model.denoiser(labels, guidance);
-    long start = System.nanoTime();
-    Tensor samples = model.sample(sampler, d, count, n, seed);
-    double secs = (System.nanoTime() - start) / 1e9;
-    int evals = sampler.evaluations(n) * (labels != null && guidance != 1 && guidance != 0 ? 2 : 1);
-    return new Drawn(samples, labels, name, n, evals, secs);
+    return new Plan(model, sampler, provider.name(), n, count, seed, label, guidance);
   }
 
   /** The data the model was trained on, as a diffusion task (for held-out data and metrics). */
@@ -85,25 +182,88 @@ final class Sampling {
     return new DiffusionTask(new DiffusionTaskConfig(data, null, null, model.numClasses() > 0, null));
   }
 
-  /** Writes a PNG (scatter against held-out data for 2-D, a grid for images) and the raw tensors. */
-  static void write(Drawn drawn, DiffusionTask task, Path png, Path raw, long seed) throws IOException {
+  /** Writes a PNG of the samples kept: a scatter against held-out data for 2-D, a grid for images. */
+  static void writePng(Drawn drawn, DiffusionTask task, Path png, long seed) throws IOException {
     if (task.sampleShape().length == 1) {
       int n = (int) drawn.samples().dim(0);
+      String shown = n < drawn.count() ? " (first " + n + " of " + drawn.count() + ")" : "";
       ScatterPlot.defaults().withBounds(ScatterPlot.Bounds.square(bound(task))).write(png,
           ScatterPlot.Panel.of("data (" + n + " held-out)", task.referenceSamples(seed, n, true)),
-          ScatterPlot.Panel.of(drawn.sampler() + ", " + drawn.steps() + " steps", drawn.samples()));
+          ScatterPlot.Panel.of(drawn.sampler() + ", " + drawn.steps() + " steps" + shown, drawn.samples()));
     } else {
       int columns = drawn.labels() != null ? 10 : (int) Math.ceil(Math.sqrt(drawn.samples().dim(0)));
       ImageGrid.forRange(-1, 1).withColumns(columns).withScale(2).write(drawn.samples(), png);
     }
-    if (raw != null) {
-      Map<String, Tensor> tensors = new LinkedHashMap<>();
-      tensors.put("samples", drawn.samples());
-      if (drawn.labels() != null) {
-        tensors.put("labels", Tensor.ofLongs(drawn.labels(), drawn.labels().length));
+  }
+
+  /**
+   * Writes the PNG and (unless null) the raw samples of {@code plan} together: both are made in temporary
+   * files beside their targets while sampling, and moved into place only once both are complete.
+   */
+  static Drawn drawAndWrite(Plan plan, DiffusionTask task, Path png, Path raw, PrintStream progress)
+      throws IOException {
+    try (RawSamples out = raw == null ? null : new RawSamples(plan, raw)) {
+      Drawn d = plan.draw(MAX_SHOWN, out, progress);
+      Path tmp = AtomicFiles.temporaryBeside(png, ".png.tmp");
+      try {
+        writePng(d, task, tmp, plan.seed());
+        if (out != null) {
+          out.commit();
+        }
+        AtomicFiles.move(tmp, png);
+      } finally {
+        Files.deleteIfExists(tmp);
       }
-      SafeTensors.write(raw, tensors, Map.of("sampler", drawn.sampler(), "steps", Integer.toString(drawn.steps()),
-          "seed", Long.toString(seed)));
+      return d;
+    }
+  }
+
+  /**
+   * The samples (and labels) of a plan as safetensors, streamed batch by batch; the metadata (sampler, steps,
+   * seed, count) is written in a fixed order, so the same plan gives the same bytes.
+   */
+  private static final class RawSamples implements Sink, AutoCloseable {
+    private final Plan plan;
+    private final Path path;
+    private SafeTensors.Writer writer;
+
+    RawSamples(Plan plan, Path path) {
+      this.plan = plan;
+      this.path = path;
+    }
+
+    @Override
+    public void accept(long offset, Tensor batch) throws IOException {
+      if (writer == null) {
+        long[] shape = new long[batch.rank()];
+        shape[0] = plan.count();
+        System.arraycopy(batch.shape(), 1, shape, 1, shape.length - 1);
+        Map<String, SafeTensors.Layout> layout = new LinkedHashMap<>();
+        layout.put("samples", new SafeTensors.Layout(batch.dtype(), shape));
+        if (plan.model().numClasses() > 0) {
+          layout.put("labels", new SafeTensors.Layout(DType.INT64, new long[] {plan.count()}));
+        }
+        writer = SafeTensors.Writer.open(path, layout, Map.of("sampler", plan.name(), "steps",
+            Integer.toString(plan.steps()), "seed", Long.toString(plan.seed())));
+      }
+      writer.append(batch);
+    }
+
+    void commit() throws IOException {
+      if (plan.model().numClasses() > 0) {
+        for (long off = 0; off < plan.count(); off += BATCH) {
+          int n = (int) Math.min(BATCH, plan.count() - off);
+          writer.append(Tensor.ofLongs(plan.labels(off, n), n));
+        }
+      }
+      writer.commit();
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (writer != null) {
+        writer.close();
+      }
     }
   }
 
@@ -114,6 +274,9 @@ final class Sampling {
 
   /** Sample-quality metrics as one line. */
   static Map<String, Double> quality(DiffusionTask task, OrtBackend backend, Drawn drawn, long seed) {
+    if (drawn.samples().dim(0) != drawn.count()) {
+      throw new IllegalStateException("quality of " + drawn.samples().dim(0) + " kept of " + drawn.count() + " drawn");
+    }
     try (SampleQuality q = new SampleQuality(task, backend)) {
       return q.measure(drawn.samples(), drawn.labels(), seed);
     }

@@ -38,7 +38,10 @@ public final class TckCommand implements Callable<Integer> {
   Path report = Path.of("tck-report");
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    for (Path p : modulePath) {
+      requireJarOrFolder(p);
+    }
     ToolProvider tck = ToolProvider.findFirst(TOOL).orElseThrow(() -> new IllegalStateException(
         "the conformance suite (module dev.kiln.conformance, tool " + TOOL + ") is not on the module path"));
     List<String> args = new ArrayList<>(List.of("-p", modulePath.stream().map(Path::toString)
@@ -49,5 +52,24 @@ public final class TckCommand implements Callable<Integer> {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     return tck.run(out, err, args.toArray(String[]::new));
+  }
+
+  /** A module path entry is a folder or a jar that opens as a zip file; anything else is named and refused. */
+  static void requireJarOrFolder(Path p) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(p)) {
+      throw new java.nio.file.NoSuchFileException(p.toString(), null, "does not exist (-p names jars or folders)");
+    }
+    if (java.nio.file.Files.isDirectory(p)) {
+      return;
+    }
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(p.toFile())) {
+      if (zip.getEntry("module-info.class") == null && zip.getEntry("META-INF/MANIFEST.MF") == null) {
+        throw new dev.kiln.spi.ConfigException("-p " + p + ": a jar without module-info.class or a manifest;"
+            + " build the provider as a modular jar");
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw new dev.kiln.spi.ConfigException("-p " + p + " is not a jar (not a zip file: " + e.getMessage()
+          + "); give the provider's jar or a folder of jars", e);
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Configs;
 import dev.kiln.train.Recipe;
+import dev.kiln.train.RunFolder;
 import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;
 import java.nio.file.Path;
@@ -33,6 +34,11 @@ public final class TrainCommand implements Callable<Integer> {
       description = "override a recipe field, e.g. --set trainer.steps=500 --set seed=3")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--allow-recipe-change",
+      description = {"resume a run with a recipe that differs from the one it was trained with (the change is",
+          "recorded in the run folder's " + RunFolder.RECIPE_CHANGES + "); without it such a resume is refused"})
+  boolean allowRecipeChange;
+
   @Mixin
   RuntimeOptions runtime;
 
@@ -42,8 +48,17 @@ public final class TrainCommand implements Callable<Integer> {
     Path dir = runDir != null ? runDir : Path.of("runs", r.name());
     TrainingRun run = runtime.injector().getInstance(TrainingRun.class);
     long start = System.nanoTime();
-    Trainer.Result result = run.train(r, dir, System.err);
+    Trainer.Result result = run.train(r, dir, System.err, allowRecipeChange);
     double secs = (System.nanoTime() - start) / 1e9;
+    if (result.alreadyFinished()) {
+      System.out.printf(Locale.ROOT, "%s: run folder %s already holds the finished run (%d steps); nothing to train."
+          + " Export it with `kiln export %s`, or train on with --set trainer.steps=N --allow-recipe-change%n",
+          r.name(), dir, result.steps(), dir);
+      return 0;
+    }
+    if (result.startStep() > 0) {
+      System.out.printf(Locale.ROOT, "%s: resumed after step %d of %s%n", r.name(), result.startStep(), dir);
+    }
     System.out.printf(Locale.ROOT, "%s: %d steps in %.1f s (%.1f it/s), final loss %.5g%s; run folder %s%n", r.name(),
         result.steps(), secs, result.stepsPerSecond(), result.finalLoss(), evals(result), dir);
     if (result.diverged()) {

@@ -60,7 +60,7 @@ class KillAndResumeTest {
   }
 
   /** The kiln command in a separate JVM on this test's module path. */
-  private static Process launch(Path log, String... args) throws Exception {
+  static Process launch(Path log, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Dguice_bytecode_gen_option=DISABLED");

@@ -67,7 +67,12 @@ public final class GenerativeModel implements AutoCloseable {
   /** Loads an exported model. */
   public static GenerativeModel load(Path path, OrtBackend backend) throws IOException {
     Map<String, String> meta = ModelReader.read(path).metadata();
-    Session s = backend.load(path);
+    Session s;
+    try {
+      s = backend.load(path);
+    } catch (dev.kiln.runtime.KilnRuntimeException e) {
+      throw new IOException(e.getMessage() + "; the file is not a model ONNX Runtime runs", e);
+    }
     try {
       return new GenerativeModel(path, s, meta);
     } catch (RuntimeException e) {

@@ -41,14 +41,71 @@ public final class Configs {
   @Target(ElementType.RECORD_COMPONENT)
   public @interface Inline {}
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  /** The largest config or recipe file read, in bytes. */
+  public static final long MAX_FILE_BYTES = 1 << 20;
+  /** The deepest nesting of JSON objects and arrays a config may have. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+          .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+              .maxNestingDepth(MAX_DEPTH).maxStringLength((int) MAX_FILE_BYTES).build())
+          .build())
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // "steps": 1.5 is a mistake to report, not a 1 to run.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       // diffusers writes -Infinity (e.g. DPM-Solver's lambda_min_clipped) in its scheduler configs.
       .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
 
   private Configs() {}
+
+  /**
+   * Reads a config file as hostile input: a regular file of at most {@link #MAX_FILE_BYTES} bytes of
+   * UTF-8 JSON nested at most {@link #MAX_DEPTH} deep; errors name the file and say what is wrong.
+   *
+   * @param what what the file is, for messages ("recipe", "--scheduler-config")
+   */
+  public static JsonNode readFile(java.nio.file.Path path, String what) {
+    if (java.nio.file.Files.isDirectory(path)) {
+      throw new ConfigException(what + " " + path + " is a folder; give the JSON file inside it");
+    }
+    if (!java.nio.file.Files.isRegularFile(path)) {
+      throw new ConfigException(what + " " + path + " does not exist");
+    }
+    String text;
+    try {
+      long size = java.nio.file.Files.size(path);
+      if (size > MAX_FILE_BYTES) {
+        throw new ConfigException(what + " " + path + " is " + size + " bytes; a config is at most " + MAX_FILE_BYTES
+            + " bytes of JSON");
+      }
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(path))).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException(what + " " + path + " is not UTF-8 text; a config is a JSON file");
+    } catch (java.io.IOException e) {
+      throw new ConfigException(what + " " + path + " cannot be read: " + e.getMessage(), e);
+    }
+    return parse(text, what + " " + path);
+  }
+
+  /** Parses JSON text from {@code origin}; errors say where in it the text stops being JSON. */
+  public static JsonNode parse(String text, String origin) {
+    try {
+      JsonNode n = MAPPER.readTree(text);
+      if (n == null || n.isMissingNode()) {
+        throw new ConfigException(origin + " is empty; expected a JSON object");
+      }
+      return n;
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw new ConfigException(origin + ": nested deeper than " + MAX_DEPTH + " levels or too long; not a config", e);
+    } catch (JsonProcessingException e) {
+      var at = e.getLocation();
+      throw new ConfigException(origin + ": not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()
+          + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage(), e);
+    }
+  }
 
   /** The shared mapper (snake_case, strict). */
   public static ObjectMapper mapper() {
@@ -62,6 +119,11 @@ public final class Configs {
    * @param where how errors name the place, e.g. {@code "recipes/ddpm.json: sampler"}
    */
   public static <C> C read(JsonNode node, Class<C> type, String where) {
+    if (node != null && !node.isNull() && !node.isObject()) {
+      // found by fuzzing: "optimizer": "adam" once reached a ClassCastException here
+      throw new ConfigException(where + ": expected a JSON object of fields, got " + node.getNodeType().name()
+          .toLowerCase(Locale.ROOT) + " " + abbreviated(node));
+    }
     ObjectNode copy = node == null || node.isNull() ? MAPPER.createObjectNode() : ((ObjectNode) node).deepCopy();
     copy.properties().removeIf(e -> e.getKey().startsWith("_"));
     try {
@@ -72,7 +134,11 @@ public final class Configs {
       var ids = owner != null && owner.isRecord() ? fieldNames(owner) : e.getKnownPropertyIds();
       throw unknownField(where, e.getPropertyName(), ids, e);
     } catch (InvalidFormatException e) {
-      throw new ConfigException(where + ": field `" + path(e) + "` has invalid value " + e.getValue(), e);
+      Class<?> target = e.getTargetType();
+      boolean integral = target == Integer.class || target == Long.class || target == int.class
+          || target == long.class || target == Short.class || target == short.class;
+      throw new ConfigException(where + ": field `" + path(e) + "` " + (integral ? "must be an integer, got "
+          : "has invalid value ") + e.getValue(), e);
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new ConfigException(where + ": " + cause.getMessage(), e);
@@ -82,6 +148,11 @@ public final class Configs {
     } catch (JsonProcessingException e) {
       throw new ConfigException(where + ": " + e.getOriginalMessage(), e);
     }
+  }
+
+  private static String abbreviated(JsonNode node) {
+    String text = node.toString();
+    return text.length() > 60 ? text.substring(0, 60) + "…" : text;
   }
 
   /** Writes a config as a JSON tree with snake_case names, {@link Inline} components flat. */

@@ -1,13 +1,9 @@
 package dev.kiln.train;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Configs;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -38,28 +34,20 @@ public record Recipe(String origin, ObjectNode json) {
     }
   }
 
-  /** Reads a recipe file. */
-  public static Recipe read(Path path) throws IOException {
-    String text;
-    try {
-      text = Files.readString(path);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("recipe " + path + " does not exist");
-    }
-    return parse(text, path.toString());
+  /** Reads a recipe file, treating it as hostile (see {@link Configs#readFile}). */
+  public static Recipe read(Path path) {
+    return of(Configs.readFile(path, "recipe"), "recipe " + path, path.toString());
   }
 
   /** Parses recipe JSON. */
   public static Recipe parse(String text, String origin) {
-    JsonNode n;
-    try {
-      n = Configs.mapper().readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(origin + ": not valid JSON at line " + e.getLocation().getLineNr() + ": "
-          + e.getOriginalMessage());
-    }
-    if (n == null || !n.isObject()) {
-      throw new ConfigException(origin + ": a recipe is a JSON object");
+    return of(Configs.parse(text, origin), origin, origin);
+  }
+
+  private static Recipe of(JsonNode n, String described, String origin) {
+    if (!n.isObject()) {
+      throw new ConfigException(described + ": a recipe is a JSON object, got " + n.getNodeType().name()
+          .toLowerCase(java.util.Locale.ROOT));
     }
     return new Recipe(origin, (ObjectNode) n);
   }

@@ -41,9 +41,17 @@ public final class Trainer {
    * @param weights final weights
    * @param ema averaged weights, or null
    * @param lastEval metrics of the last evaluation
+   * @param startStep the step this process resumed after (0: a fresh run; {@code steps}: nothing was left to do)
+   * @param stopped whether {@link #requestStop} ended the run early (its checkpoint is saved)
    */
   public record Result(long steps, double finalLoss, double stepsPerSecond, boolean diverged, Weights weights,
-      Weights ema, Map<String, Double> lastEval) {}
+      Weights ema, Map<String, Double> lastEval, long startStep, boolean stopped) {
+
+    /** Whether this process trained no step because the run folder held the finished run. */
+    public boolean alreadyFinished() {
+      return startStep == steps && !stopped && !diverged;
+    }
+  }
 
   public static final String CHECKPOINT = "checkpoint.safetensors";
   public static final String METRICS = "metrics.jsonl";
@@ -59,6 +67,8 @@ public final class Trainer {
   private final List<EvalHook> hooks = new ArrayList<>();
   private PrintStream progressOut = System.err;
   private String label = "train";
+  private volatile boolean stopRequested;
+  private StartHook onStart = startStep -> { };
 
   public Trainer(TrainStep step, OptimizerConfig optimizer, LrSchedule schedule, TrainerConfig config,
       BatchSource data, Path runDir, long seed, Map<String, String> metadata) {
@@ -77,6 +87,18 @@ public final class Trainer {
     this.optimizer = Optimizer.create(optimizer, slots);
   }
 
+  /** Runs once the checkpoint (if any) is loaded and checked, before the first step. */
+  @FunctionalInterface
+  public interface StartHook {
+    void started(long startStep) throws IOException;
+  }
+
+  /** Sets what runs once the checkpoint (if any) is loaded and checked, before the first step. */
+  public Trainer onStart(StartHook hook) {
+    this.onStart = hook;
+    return this;
+  }
+
   /** Adds an evaluation hook. */
   public Trainer onEval(EvalHook hook) {
     hooks.add(hook);
@@ -90,6 +112,14 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Asks the loop to stop after the step it is running: it saves a checkpoint and returns (safe to call
+   * from another thread, such as a shutdown hook on SIGTERM).
+   */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
   /** Runs to {@code steps}, resuming from the run folder's checkpoint if there is one. */
   public Result fit() throws IOException {
     Files.createDirectories(runDir);
@@ -100,8 +130,13 @@ public final class Trainer {
     if (Files.exists(ckptPath)) {
       Checkpoint ckpt = Checkpoint.read(ckptPath);
       if (ckpt.seed() != seed) {
-        throw new IllegalStateException(ckptPath + " was written by a run with seed " + ckpt.seed()
-            + ", this run has seed " + seed + "; use another run folder or the same seed");
+        throw new dev.kiln.spi.ConfigException(ckptPath + " was written by a run with seed " + ckpt.seed()
+            + ", this run has seed " + seed + "; use another run folder (-o) or the same seed");
+      }
+      requireSameTensors(ckptPath, "parameter", live.asMap(), ckpt.weights().asMap());
+      requireSameTensors(ckptPath, "optimizer state", optimizer.state(), ckpt.optimizerState());
+      if (ema != null && ckpt.ema() != null) {
+        requireSameTensors(ckptPath, "EMA parameter", ema.weights().asMap(), ckpt.ema().asMap());
       }
       live.asMap().forEach((k, v) -> v.copyFrom(ckpt.weights().get(k)));
       optimizer.load(ckpt.optimizerState());
@@ -110,6 +145,7 @@ public final class Trainer {
       }
       start = ckpt.step();
     }
+    onStart.started(start);
     Progress progress = new Progress(label, start, config.steps(), progressOut);
     double windowLoss = 0;
     int windowCount = 0;
@@ -118,8 +154,14 @@ public final class Trainer {
     boolean diverged = false;
     Map<String, Double> lastEval = Map.of();
     long s = start;
+    boolean stopped = false;
+    long lastSave = System.nanoTime();
     try (MetricsLog log = new MetricsLog(runDir.resolve(METRICS), start)) {
       while (s < config.steps()) {
+        if (stopRequested) {
+          stopped = true;
+          break;
+        }
         s++;
         data.fill(s, step.feeds());
         double loss = step.run();
@@ -177,12 +219,37 @@ public final class Trainer {
           }
           lastEval = evals;
         }
-        if ((config.checkpointEvery() > 0 && s % config.checkpointEvery() == 0) || last) {
+        boolean timeUp = config.checkpointSeconds() > 0
+            && System.nanoTime() - lastSave >= config.checkpointSeconds() * 1e9;
+        if ((config.checkpointEvery() > 0 && s % config.checkpointEvery() == 0) || last || timeUp
+            || stopRequested) {
           new Checkpoint(s, seed, live, optimizer.state(), ema == null ? null : ema.weights(), metadata)
               .write(ckptPath);
+          lastSave = System.nanoTime();
         }
       }
     }
-    return new Result(s, lastLoss, progress.rate(s), diverged, live, ema == null ? null : ema.weights(), lastEval);
+    if (stopped && progressOut != null) {
+      progressOut.println(label + " stopped at step " + s + "/" + config.steps() + "; checkpoint saved in " + ckptPath
+          + "; run the same command to resume");
+    }
+    return new Result(s, lastLoss, progress.rate(s), diverged, live, ema == null ? null : ema.weights(), lastEval,
+        start, stopped);
+  }
+
+  /** A checkpoint resumes only into the tensors it was written from: same names, dtypes and shapes. */
+  private static void requireSameTensors(Path ckptPath, String kind, Map<String, Tensor> live,
+      Map<String, Tensor> saved) {
+    for (Map.Entry<String, Tensor> e : live.entrySet()) {
+      Tensor t = saved.get(e.getKey());
+      if (t == null || t.dtype() != e.getValue().dtype()
+          || !java.util.Arrays.equals(t.shape(), e.getValue().shape())) {
+        throw new dev.kiln.spi.ConfigException(ckptPath + " holds " + kind + " `" + e.getKey() + "` "
+            + (t == null ? "not at all" : "as " + t.dtype() + java.util.Arrays.toString(t.shape()))
+            + " but this recipe's model has it as " + e.getValue().dtype()
+            + java.util.Arrays.toString(e.getValue().shape()) + "; it was written by a different model: use another"
+            + " run folder (-o)");
+      }
+    }
   }
 }

@@ -65,21 +65,44 @@ public final class TrainingRun {
 
   /** Trains the recipe in {@code runDir}; progress lines go to {@code progress} (null: none). */
   public Trainer.Result train(Recipe recipe, Path runDir, PrintStream progress) throws IOException {
+    return train(recipe, runDir, progress, false);
+  }
+
+  /**
+   * Trains the recipe in {@code runDir}, which it locks for the whole run. Resuming checks the recipe
+   * against the one the checkpoint was trained with and refuses a difference unless {@code allowChange}
+   * (then the change is recorded in {@link RunFolder#RECIPE_CHANGES}). {@code recipe.json} is written once
+   * the checkpoint (if any) has been loaded, so a refused resume leaves the folder as it was. SIGTERM stops
+   * the loop after its current step with a checkpoint saved.
+   */
+  public Trainer.Result train(Recipe recipe, Path runDir, PrintStream progress, boolean allowChange)
+      throws IOException {
     Built b = build(recipe);
     long seed = recipe.seed();
     TrainerConfig trainer = recipe.trainer();
-    Files.createDirectories(runDir);
-    AtomicFiles.write(runDir.resolve(RECIPE), recipe.toJson().getBytes(StandardCharsets.UTF_8));
-    Weights weights = Weights.initialize(b.graph(), seed);
-    TrainGraph tg = new TrainGraph(b.graph(), b.objective().loss(), b.objective().metrics(),
-        b.objective().trainable());
-    String[] outputs = b.task().exportOutputs(b.architecture()).toArray(new String[0]);
-    try (TrainStep step = TrainStep.compile(tg, backend, Map.of("N", (long) b.task().batchSize()), weights);
-        ForwardSession live = ForwardSession.compile(b.graph(), backend, weights, outputs)) {
-      Trainer t = new Trainer(step, recipe.optimizer(), recipe.schedule(), trainer,
-          (s, feeds) -> b.task().fill(seed, s, feeds), runDir, seed, Map.of("recipe", recipe.toJson()));
-      t.onEval((s, w, ema) -> b.task().evaluate(seed, live::run));
-      return t.progress(progress, recipe.name()).fit();
+    try (RunFolder folder = RunFolder.lock(runDir)) {
+      List<String> changes = folder.checkResume(recipe, allowChange);
+      if (!changes.isEmpty() && progress != null) {
+        progress.println(recipe.name() + ": resuming with a changed recipe (--allow-recipe-change): "
+            + String.join("; ", changes) + "; recorded in " + runDir.resolve(RunFolder.RECIPE_CHANGES));
+      }
+      Weights weights = Weights.initialize(b.graph(), seed);
+      TrainGraph tg = new TrainGraph(b.graph(), b.objective().loss(), b.objective().metrics(),
+          b.objective().trainable());
+      String[] outputs = b.task().exportOutputs(b.architecture()).toArray(new String[0]);
+      try (TrainStep step = TrainStep.compile(tg, backend, Map.of("N", (long) b.task().batchSize()), weights);
+          ForwardSession live = ForwardSession.compile(b.graph(), backend, weights, outputs)) {
+        Trainer t = new Trainer(step, recipe.optimizer(), recipe.schedule(), trainer,
+            (s, feeds) -> b.task().fill(seed, s, feeds), runDir, seed, Map.of("recipe", recipe.toJson()));
+        t.onEval((s, w, ema) -> b.task().evaluate(seed, live::run));
+        t.onStart(startStep -> {
+          if (!changes.isEmpty()) {
+            folder.recordChanges(startStep, changes);
+          }
+          AtomicFiles.write(runDir.resolve(RECIPE), recipe.toJson().getBytes(StandardCharsets.UTF_8));
+        });
+        return StopOnSignal.during(t::requestStop, () -> t.progress(progress, recipe.name()).fit());
+      }
     }
   }
 
@@ -127,9 +150,26 @@ public final class TrainingRun {
   private record Trained(Recipe recipe, Built built, Weights weights, Map<String, String> metadata) {}
 
   private Trained trained(Path runDir, boolean useEma) throws IOException {
-    Recipe recipe = Recipe.read(runDir.resolve(RECIPE));
+    if (!Files.isDirectory(runDir)) {
+      throw new java.nio.file.NoSuchFileException(runDir.toString(), null, "run folder does not exist");
+    }
+    Path ckptPath = runDir.resolve(Trainer.CHECKPOINT);
+    if (!Files.exists(ckptPath)) {
+      throw new java.nio.file.NoSuchFileException(ckptPath.toString(), null, "no checkpoint: the run never"
+          + " reached its first checkpoint; train it first (kiln train RECIPE -o " + runDir + ")");
+    }
+    Checkpoint ckpt;
+    try {
+      ckpt = Checkpoint.read(ckptPath);
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "; this command needs the checkpoint `kiln train` wrote: restore it, or"
+          + " train the run again", e);
+    }
+    // The recipe the weights were trained with is the checkpoint's; recipe.json is its readable copy.
+    String trainedWith = ckpt.metadata().get("recipe");
+    Recipe recipe = trainedWith != null ? Recipe.parse(trainedWith, ckptPath + " (its recipe)")
+        : Recipe.read(runDir.resolve(RECIPE));
     Built b = build(recipe);
-    Checkpoint ckpt = Checkpoint.read(runDir.resolve(Trainer.CHECKPOINT));
     boolean ema = useEma && ckpt.ema() != null;
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("recipe", recipe.toJson());

@@ -44,21 +44,45 @@ public final class ModelReader {
 
   private ModelReader() {}
 
-  /** Reads {@code path}; errors name the file and what is wrong. */
+  /**
+   * Reads {@code path} as hostile input; every way the file can be wrong (not protobuf, a graph that does
+   * not hold together, external data outside the model's folder or past the end of its file) is an
+   * {@link IOException} naming the file and what is wrong.
+   */
   public static LoadedModel read(Path path) throws IOException {
+    if (Files.isDirectory(path)) {
+      throw new IOException(path + " is a folder; give the .onnx file inside it");
+    }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(path.toString(), null, "model file does not exist");
     }
+    return read(bytes, path);
+  }
+
+  /** Reads model bytes that came from {@code path} (external data is looked up beside it), as hostile input. */
+  public static LoadedModel read(byte[] bytes, Path path) throws IOException {
     ModelProto proto;
     try {
       proto = ModelProto.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new IOException(path + ": not an ONNX model (" + e.getMessage() + ")", e);
     }
-    return fromProto(inlineExternalData(proto, path.toAbsolutePath().getParent(), path), path.toString());
+    if (!proto.hasGraph()) {
+      throw new IOException(path + ": not an ONNX model (it has no graph)");
+    }
+    try {
+      return fromProto(inlineExternalData(proto, path.toAbsolutePath().getParent(), path), path.toString());
+    } catch (GraphException e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (RuntimeException | StackOverflowError e) {
+      // Protobuf accepts many byte strings; a graph built from one that is not a model fails in any of the
+      // graph's own checks, and all of them mean the same thing here.
+      throw new IOException(path + ": not a usable ONNX model (" + (e.getMessage() != null ? e.getMessage()
+          : e.getClass().getSimpleName()) + ")", e);
+    }
   }
 
   /** Builds a graph from an in-memory model whose tensors are all inline. */
@@ -182,14 +206,27 @@ public final class ModelReader {
       Map<String, String> ext = new HashMap<>();
       t.getExternalDataList().forEach(e -> ext.put(e.getKey(), e.getValue()));
       String location = ext.get("location");
-      Path file = dir.resolve(location).normalize();
-      if (location == null || !file.startsWith(dir)) {
-        throw new IOException(modelPath + ": initializer `" + t.getName() + "` has external location `" + location
-            + "` outside the model's folder");
+      String where = modelPath + ": initializer `" + t.getName() + "` has external location `" + location + "`";
+      Path file = location == null || location.indexOf('\0') >= 0 ? null : dir.resolve(location).normalize();
+      if (file == null || !file.startsWith(dir)) {
+        throw new IOException(where + " outside the model's folder; Kiln reads external data only from files beside"
+            + " the model");
       }
-      long offset = Long.parseLong(ext.getOrDefault("offset", "0"));
-      long length = Long.parseLong(ext.getOrDefault("length", Long.toString(Files.size(file) - offset)));
-      byte[] data = new byte[Math.toIntExact(length)];
+      if (!Files.isRegularFile(file)) {
+        throw new IOException(where + ", which is not a file beside the model; copy the model with its data files");
+      }
+      // A link inside the folder may still point out of it.
+      if (!file.toRealPath().startsWith(dir.toRealPath())) {
+        throw new IOException(where + ", a link that leads outside the model's folder; Kiln does not follow it");
+      }
+      long size = Files.size(file);
+      long offset = number(ext.getOrDefault("offset", "0"), where, "offset");
+      long length = number(ext.getOrDefault("length", Long.toString(size - offset)), where, "length");
+      if (offset > size || length > size - offset || length > Integer.MAX_VALUE - 16) {
+        throw new IOException(where + ": offset " + offset + " and length " + length + " do not fit its " + size
+            + " bytes; the data file is truncated or belongs to another model");
+      }
+      byte[] data = new byte[(int) length];
       try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
         raf.seek(offset);
         raf.readFully(data);
@@ -201,5 +238,17 @@ public final class ModelReader {
           .setRawData(ByteString.copyFrom(data)).build());
     }
     return proto.toBuilder().setGraph(g).build();
+  }
+
+  private static long number(String text, String where, String field) throws IOException {
+    try {
+      long v = Long.parseLong(text.trim());
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IOException(where + ": its `" + field + "` must be a non-negative integer, got `" + text + "`");
+    }
   }
 }
