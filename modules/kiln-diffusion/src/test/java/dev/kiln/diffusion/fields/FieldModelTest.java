@@ -39,7 +39,7 @@ class FieldModelTest {
 
   static final String RECIPE = """
       {"name": "dpf-tiny", "seed": 3,
-       "task": {"type": "dpf", "data": "mnist", "batch_size": 16, "context_size": 64, "query_size": 64,
+       "task": {"type": "dpf", "data": "mnist", "batch_size": 8, "context_size": 64, "query_size": 64,
                 "schedule": {"num_train_timesteps": 100, "beta_schedule": "squaredcos_cap_v2"}},
        "architecture": {"type": "perceiver-io", "domain": "plane", "frequencies": 4, "width": 32, "latents": 8,
                         "heads": 2, "blocks": 1},
