@@ -171,7 +171,7 @@ public final class DpfExperiment implements Experiment {
           Trained t = train(r, "dpf-mnist-context-" + c);
           try (GenerativeModel m = GenerativeModel.load(t.model(), ctx.backend())) {
             Map<String, Double> q = quality.measure(asImages(sample(m, 28, s.samples()), 28), null, seed);
-            row(rows, "context ablation", "|C| = " + c, "fd", q.get("fd"));
+            row(rows, "context ablation", "context size " + c, "fd", q.get("fd"));
           }
         }
       }

@@ -33,7 +33,7 @@ class DpfExperimentTest {
       seen.add(row.path("part").asText() + "/" + row.path("method").asText() + "/" + row.path("metric").asText());
     }
     assertThat(seen).contains("mnist/DPF/fd", "mnist/grid UNet/fd", "mnist/DPF/params", "mnist/grid UNet/params",
-        "context ablation/|C| = 16/fd", "context ablation/|C| = 32/fd", "resolution/DPF at 56² → 28²/fd",
+        "context ablation/context size 16/fd", "context ablation/context size 32/fd", "resolution/DPF at 56² → 28²/fd",
 "shapes/DPF/coverage_iou", "shapes/DPF/mmd_iou", "sphere/DPF (cap → plane)/fd");
     JsonNode parity = results.path("parity").path("dpf-mnist");
     assertThat(parity.path("max_abs_difference").asDouble(1)).isLessThan(1e-5);
