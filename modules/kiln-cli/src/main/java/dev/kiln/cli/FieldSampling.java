@@ -79,7 +79,8 @@ record FieldSampling(GenerativeModel model, Domain domain, int resolution, doubl
       Tensor images = FieldRenders.grid(domain, samples, resolution, 96);
       boolean volume = domain instanceof Domain.Volume;
       int columns = volume ? FieldRenders.VIEWS : (int) Math.ceil(Math.sqrt(n));
-      int scale = volume ? 1 : Math.max(1, 112 / Math.max(resolution, 1) / (domain instanceof Domain.Sphere ? 2 : 1));
+      // about 112 pixels per image side (192 across a sphere map)
+      int scale = volume ? 1 : Math.max(1, domain instanceof Domain.Sphere ? 96 / resolution : 112 / resolution);
       ImageGrid.forRange(volume ? 0 : -1, 1).withColumns(columns).withScale(scale).write(images, png);
       if (volume) {
         float[] values = samples.toFloatArray();
