@@ -1,6 +1,7 @@
 /**
  * Diffusion models in Kiln: noise schedules, samplers found through
- * {@link dev.kiln.spi.SamplerProvider}, denoiser architectures, the diffusion task and metrics.
+ * {@link dev.kiln.spi.SamplerProvider}, denoiser architectures, the diffusion task and metrics;
+ * diffusion probabilistic fields ({@code dev.kiln.diffusion.fields}, DPF).
  */
 module dev.kiln.diffusion {
   requires transitive dev.kiln.spi;
@@ -17,12 +18,14 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.arch.UNetProvider,
       dev.kiln.diffusion.arch.MlpImageDenoiserProvider,
       dev.kiln.diffusion.agm.AgmMlpProvider,
-      dev.kiln.diffusion.agm.FlatMlpDenoiserProvider;
+      dev.kiln.diffusion.agm.FlatMlpDenoiserProvider,
+      dev.kiln.diffusion.fields.PerceiverIoProvider;
   exports dev.kiln.diffusion.task;
   opens dev.kiln.diffusion.task to com.fasterxml.jackson.databind;
   provides dev.kiln.spi.TaskProvider with dev.kiln.diffusion.task.DiffusionTaskProvider,
       dev.kiln.diffusion.boot.BootTaskProvider,
-      dev.kiln.diffusion.agm.AgmTaskProvider;
+      dev.kiln.diffusion.agm.AgmTaskProvider,
+      dev.kiln.diffusion.fields.FieldTaskProvider;
   exports dev.kiln.diffusion.eval;
   exports dev.kiln.diffusion.metrics;
   exports dev.kiln.diffusion.samplers;
@@ -41,6 +44,8 @@ module dev.kiln.diffusion {
       dev.kiln.diffusion.agm.GddimProvider;
   exports dev.kiln.diffusion.boot;
   opens dev.kiln.diffusion.boot to com.fasterxml.jackson.databind;
+  exports dev.kiln.diffusion.fields;
+  opens dev.kiln.diffusion.fields to com.fasterxml.jackson.databind;
   exports dev.kiln.diffusion.agm;
   opens dev.kiln.diffusion.agm to com.fasterxml.jackson.databind;
 }

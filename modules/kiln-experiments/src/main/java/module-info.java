@@ -19,6 +19,7 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.ssdnerf;
   exports dev.kiln.experiments.sigmareparam;
   exports dev.kiln.experiments.hyperut;
+  exports dev.kiln.experiments.dpf;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
@@ -33,5 +34,6 @@ module dev.kiln.experiments {
       dev.kiln.experiments.ssdnerf.SsdNerfLossBalance,
       dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,
       dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
-      dev.kiln.experiments.hyperut.HyperUVitMnistExperiment;
+      dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
+      dev.kiln.experiments.dpf.DpfExperiment;
 }

@@ -85,7 +85,10 @@ public final class ArchitectureChecks {
     assertThat(r.passed()).as("%s: %s", provider.name(), r.report()).isTrue();
   }
 
-  /** The exported model (parameters folded to initializers) computes what the training graph computes, to 1e-5. */
+  /**
+   * The exported model (parameters folded to initializers) computes what the training graph computes, to
+   * 1e-5, at batch sizes 1 and 3 (and at two sizes of every other symbolic dimension).
+   */
   public static void exportMatchesTrainingGraph(ArchitectureProvider<?> provider, Object config, OrtBackend backend)
       throws IOException {
     Built b = build(provider, config, DType.FLOAT);
@@ -162,11 +165,30 @@ public final class ArchitectureChecks {
     }
   }
 
+  /**
+   * Sizes of the inputs' symbols: the batch {@code N} is {@code batch}; every other symbol (a set's
+   * number of pairs, say) gets {@code batch + 1}, {@code batch + 2}, … in order of appearance, so the
+   * two parity runs also differ in those sizes and the sizes differ from each other.
+   */
+  static Map<String, Long> symbolSizes(Architecture a, long batch) {
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    sizes.put("N", batch);
+    for (ModelInput in : a.inputs()) {
+      for (Dim d : in.shape().dims()) {
+        if (!d.isStatic() && !sizes.containsKey(d.symbol())) {
+          sizes.put(d.symbol(), batch + sizes.size());
+        }
+      }
+    }
+    return sizes;
+  }
+
   static Map<String, Tensor> sampleInputs(Architecture a, long batch, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     Map<String, Tensor> m = new LinkedHashMap<>();
+    Map<String, Long> sizes = symbolSizes(a, batch);
     for (ModelInput in : a.inputs()) {
-      long[] shape = in.shape().resolve(Map.of("N", batch));
+      long[] shape = in.shape().resolve(sizes);
       Tensor t = Tensor.zeros(in.dtype(), shape);
       for (int i = 0; i < t.size(); i++) {
         t.set(i, in.dtype().isFloating() ? in.low() + (in.high() - in.low()) * rng.nextDouble()

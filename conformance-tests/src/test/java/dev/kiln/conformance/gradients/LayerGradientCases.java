@@ -5,6 +5,7 @@ import dev.kiln.nn.Activation;
 import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.GroupNorm;
 import dev.kiln.nn.Linear;
+import dev.kiln.nn.MultiHeadAttention;
 import dev.kiln.nn.SigmaReparam;
 import dev.kiln.nn.TransformerBlock;
 import dev.kiln.nn.TransformerOptions;
@@ -41,6 +42,9 @@ public final class LayerGradientCases {
         new GradientCase("σReparam post-LN transformer block (speech init)", Set.of("Softmax", "LayerNormalization"),
             DType.FLOAT, in -> new TransformerBlock("blk", 8, 2, 2, false, Activation.GELU).apply(in.g(),
                 in.normal("x", 2, 3, 8), TransformerOptions.parse("post", "speech")).output()),
+        new GradientCase("cross-attention: 3 queries shared by the batch attend to 5 keys", Set.of("MatMul", "Softmax"),
+            DType.DOUBLE, in -> new MultiHeadAttention("xattn", 4, 2).declare(in.g(), TransformerOptions.preNorm())
+                .apply(in.g(), in.normal("latents", 3, 4), in.normal("pairs", 2, 5, 4)).output()),
         new GradientCase("σReparam pre-LN transformer block shared by two steps (float64 LayerNorm, vision init)",
             Set.of("Softmax", "ReduceMean", "Sqrt"), DType.DOUBLE, in -> {
               TransformerBlock.Declared block = new TransformerBlock("blk", 8, 2, 2, true, Activation.TANH)

@@ -1,5 +1,6 @@
 package dev.kiln.autodiff;
 
+import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
 import java.util.Arrays;
@@ -57,7 +58,9 @@ final class ElementwiseGradients {
         c.g().mul(c.g().exp(c.g().neg(c.g().square(c.in(0)))), 2 / Math.sqrt(Math.PI)))));
     // softplus' = σ(x)
     r.put("Softplus", c -> grads(c.g().mul(c.dy(), c.g().sigmoid(c.in(0)))));
-    r.put("Sin", c -> grads(c.g().mul(c.dy(), c.g().cos(c.in(0)))));
+    // sin' = cos; in float64 as sin(x + π/2), since ONNX Runtime has a float64 Sin kernel but no float64 Cos
+    r.put("Sin", c -> grads(c.g().mul(c.dy(), c.in(0).dtype() == DType.DOUBLE
+        ? c.g().sin(c.g().add(c.in(0), Math.PI / 2)) : c.g().cos(c.in(0)))));
     r.put("Cos", c -> grads(c.g().neg(c.g().mul(c.dy(), c.g().sin(c.in(0))))));
     // atan' = 1/(1+x²)
     r.put("Atan", c -> grads(c.g().div(c.dy(), c.g().add(c.g().square(c.in(0)), 1.0))));

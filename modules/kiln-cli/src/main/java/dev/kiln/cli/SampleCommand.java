@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sample", mixinStandardHelpOptions = true,
     description = {"Sample an exported generative model (diffusion, AGM, BOOT student) through ONNX Runtime.",
         "Writes a PNG (images as a grid; 2-D points next to held-out data) and, with --raw, the sample tensors",
-        "as safetensors. The sampler uses the noise schedule or process stored in the model."})
+        "as safetensors. The sampler uses the noise schedule or process stored in the model.",
+        "Field models (DPF) are sampled at any coordinates: --resolution R (the domain's grid at R) or --coords FILE."})
 public final class SampleCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "MODEL", description = "an exported model (kiln export)")
@@ -56,6 +57,14 @@ public final class SampleCommand implements Callable<Integer> {
   @Option(names = "--raw", paramLabel = "FILE", description = "also write the samples as safetensors")
   Path raw;
 
+  @Option(names = "--resolution", paramLabel = "R", description = {"field models: query the domain's grid at this",
+      "resolution (R×R plane, R³ volume, R×2R sphere; default: the training grid)"})
+  Integer resolution;
+
+  @Option(names = "--coords", paramLabel = "FILE", description = {"field models: query these coordinates, one point",
+      "per line (2 or 3 numbers); writes the samples as <output>.csv and a splat PNG"})
+  Path coords;
+
   @Mixin
   RuntimeOptions runtime;
 
@@ -74,6 +83,18 @@ public final class SampleCommand implements Callable<Integer> {
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
     try (GenerativeModel m = GenerativeModel.load(model, backend)) {
+      if (m.isField()) {
+        FieldSampling field = FieldSampling.of(m, resolution, coords, seed);
+        Sampling.Plan plan = Sampling.plan(injector, field.model(), samplerSettings, sampler, steps, count, seed, label,
+            guidance);
+        Sampling.Drawn d = plan.draw(count, null, System.err);
+        var files = field.write(d, output, raw, seed);
+        System.out.printf(Locale.ROOT, "%d samples on the %s, %s %d steps (%d model calls) in %.2f s on %s -> %s%n",
+            count, field.where(), d.sampler(), d.steps(), d.evaluations(), d.seconds(), m.device(),
+            files.size() == 1 ? output : output + " (+" + (files.size() - 1) + " files)");
+        return 0;
+      }
+      FieldSampling.refuse(m, resolution, coords);
       Sampling.Plan plan = Sampling.plan(injector, m, samplerSettings, sampler, steps, count, seed, label, guidance);
       Sampling.Drawn d = Sampling.drawAndWrite(plan, Sampling.task(m), output, raw, System.err);
       System.out.printf(Locale.ROOT, "%d samples, %s %d steps (%d model calls) in %.2f s on %s -> %s%n", count,

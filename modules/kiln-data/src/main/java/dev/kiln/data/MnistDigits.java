@@ -1,5 +1,6 @@
 package dev.kiln.data;
 
+import dev.kiln.runtime.Seeds;
 import dev.kiln.runtime.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -159,6 +161,29 @@ public final class MnistDigits {
         out[i] = label(i);
       }
       return out;
+    }
+
+    /**
+     * {@code n} distinct examples drawn by the seed (the first n of a seeded shuffle): reference sets for
+     * metrics, since the split is stored class by class and a prefix would be biased. Every model
+     * trained on these digits is measured against the same subset for the same seed.
+     */
+    public int[] seededSubset(long seed, int n) {
+      if (n > digits.length) {
+        throw new IllegalArgumentException("asked for " + n + " reference digits, the split has " + digits.length);
+      }
+      int[] all = new int[digits.length];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = i;
+      }
+      SplittableRandom rng = Seeds.rng(seed, "reference-subset", 0);
+      for (int i = all.length - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        int tmp = all[i];
+        all[i] = all[j];
+        all[j] = tmp;
+      }
+      return Arrays.copyOf(all, n);
     }
 
     /** Writes the 784 pixels of example {@code i}, row-major and in [0, 1], at {@code dst[offset]}. */

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * An exported generative model served by ONNX Runtime, whatever it was trained as: a diffusion
@@ -30,10 +31,15 @@ import java.util.SplittableRandom;
  * sampler and steps it is drawn with by default. A sampler is built from those settings plus the
  * caller's overrides, so a model is always sampled with the process it was trained on.
  *
+ * <p>A field model (DPF) reads {@code coords}: its state is the signals at query coordinates the
+ * caller chooses, so it is sampled through a view {@link #at(FieldQuery)} whose sample shape is
+ * [P, C] for those P queries; the samplers are the ordinary ones.
+ *
  * <p>Metadata keys: {@code sample_shape}, {@code num_classes}, {@code data}; the sampler settings as
  * {@code scheduler_config} (diffusers field names) or {@code agm_process} (the {@code process} field of
  * the phase-space samplers); {@code one_step} for one-step generators; {@code default_sampler} and
- * {@code default_steps}.
+ * {@code default_steps}; for field models {@code field_domain}, {@code field_resolution} and
+ * {@code context_size}.
  */
 public final class GenerativeModel implements AutoCloseable {
 
@@ -48,11 +54,15 @@ public final class GenerativeModel implements AutoCloseable {
   private final long[] sampleShape;
   private final int numClasses;
   private final ObjectNode samplerSettings;
+  private final FieldQuery query;
+  private final boolean ownsSession;
 
   private GenerativeModel(Path path, Session session, Map<String, String> metadata) {
     this.path = path;
     this.session = session;
     this.metadata = Map.copyOf(metadata);
+    this.query = null;
+    this.ownsSession = true;
     this.stateSpace = session.inputNames().contains("v") ? StateSpace.PHASE_SPACE : StateSpace.POSITION;
     this.oneStep = Boolean.parseBoolean(metadata.get("one_step"));
     String shape = metadata.get("sample_shape");
@@ -62,6 +72,20 @@ public final class GenerativeModel implements AutoCloseable {
     this.sampleShape = parseShape(shape);
     this.numClasses = integer("num_classes", 0);
     this.samplerSettings = samplerSettings();
+  }
+
+  /** A view of {@code model} at {@code query}, sharing its session. */
+  private GenerativeModel(GenerativeModel model, FieldQuery query) {
+    this.path = model.path;
+    this.session = model.session;
+    this.metadata = model.metadata;
+    this.stateSpace = model.stateSpace;
+    this.oneStep = model.oneStep;
+    this.sampleShape = new long[] {query.pairs(), model.sampleShape[model.sampleShape.length - 1]};
+    this.numClasses = model.numClasses;
+    this.samplerSettings = model.samplerSettings;
+    this.query = query;
+    this.ownsSession = false;
   }
 
   /** Loads an exported model. */
@@ -116,6 +140,53 @@ public final class GenerativeModel implements AutoCloseable {
   /** Number of classes for conditioning (0: unconditional). */
   public int numClasses() {
     return numClasses;
+  }
+
+  /** Whether the model is a field model (DPF): it reads query coordinates {@code coords}. */
+  public boolean isField() {
+    return session.inputNames().contains("coords");
+  }
+
+  /** A field model's domain ({@code plane}, {@code volume}, {@code sphere}); an error for other models. */
+  public String fieldDomain() {
+    requireField("has no field domain");
+    String d = metadata.get("field_domain");
+    if (d == null) {
+      throw new ConfigException(path + ": a field model without metadata `field_domain`");
+    }
+    return d;
+  }
+
+  /** The resolution of the grid a field model was trained on. */
+  public int fieldResolution() {
+    requireField("has no field resolution");
+    return integer("field_resolution", 0);
+  }
+
+  /** The context size |C| a field model was trained with. */
+  public int contextSize() {
+    requireField("has no context");
+    return integer("context_size", (int) sampleShape[0]);
+  }
+
+  /**
+   * This field model evaluated at {@code query}: a view sharing the session (close the model, not the
+   * view) whose samples are the signals at the query coordinates, {@code [N, P, C]}.
+   */
+  public GenerativeModel at(FieldQuery query) {
+    requireField("takes no query coordinates");
+    return new GenerativeModel(this, query);
+  }
+
+  /** The query of a view made by {@link #at}, or null. */
+  public FieldQuery query() {
+    return query;
+  }
+
+  private void requireField(String what) {
+    if (!isField()) {
+      throw new ConfigException(path + " is not a field model (it reads no `coords`); it " + what);
+    }
   }
 
   /** The data set the model was trained on ({@code 8gaussians}, {@code mnist}, …), or null if unrecorded. */
@@ -181,8 +252,16 @@ public final class GenerativeModel implements AutoCloseable {
 
   /** The denoiser: unconditional, or for these labels with guidance scale {@code guidance}. */
   public Denoiser denoiser(long[] labels, double guidance) {
+    Function<Map<String, Tensor>, Map<String, Tensor>> run = session::run;
+    if (isField()) {
+      if (query == null) {
+        throw new ConfigException(path + " is a field model: choose its query coordinates first (GenerativeModel.at,"
+            + " or kiln sample --resolution / --coords)");
+      }
+      run = query.feeding(run);
+    }
     if (labels == null) {
-      return ModelDenoiser.unconditional(session::run);
+      return ModelDenoiser.unconditional(run);
     }
     if (numClasses == 0) {
       throw new ConfigException(path + ": the model is unconditional; it takes no labels");
@@ -192,7 +271,7 @@ public final class GenerativeModel implements AutoCloseable {
         throw new ConfigException("label " + l + " is outside the model's classes 0.." + (numClasses - 1));
       }
     }
-    return ModelDenoiser.conditional(session::run, labels, numClasses, guidance);
+    return ModelDenoiser.conditional(run, labels, numClasses, guidance);
   }
 
   /** The unconditional denoiser. */
@@ -208,9 +287,12 @@ public final class GenerativeModel implements AutoCloseable {
     return sampler.sample(denoiser, shape, steps, new SplittableRandom(seed));
   }
 
+  /** Closes the session; a view made by {@link #at} leaves it to the model it came from. */
   @Override
   public void close() {
-    session.close();
+    if (ownsSession) {
+      session.close();
+    }
   }
 
   private static String kind(StateSpace space, boolean oneStep) {

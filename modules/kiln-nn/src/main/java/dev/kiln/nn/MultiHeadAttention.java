@@ -5,8 +5,11 @@ import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
 
 /**
- * Multi-head scaled dot-product self-attention over {@code x [N, T, dim]}:
- * {@code softmax(Q Kᵀ / √d_head) V} per head, then an output projection.
+ * Multi-head scaled dot-product attention: {@code softmax(Q Kᵀ / √d_head) V} per head, then an output
+ * projection. Self-attention reads queries, keys and values from one {@code x [N, T, dim]};
+ * cross-attention ({@link Declared#apply(Graph, Value, Value)}) reads queries from {@code q [N, S, dim]}
+ * and keys and values from {@code kv [N, T, dim]} of another length (a PerceiverIO's latents reading a
+ * set of inputs). Queries shared by the whole batch ({@code [S, dim]}, learned latents) broadcast.
  *
  * @param name scope ({@code <name>.q}, {@code .k}, {@code .v}, {@code .out})
  * @param dim model width
@@ -26,8 +29,8 @@ public record MultiHeadAttention(String name, long dim, long heads) {
   /**
    * The attention output and the attention probabilities (kept so callers can log their entropy).
    *
-   * @param output [N, T, dim]
-   * @param probabilities [N, heads, T, T]
+   * @param output [N, S, dim], one row per query
+   * @param probabilities [N, heads, S, T], queries by keys
    */
   public record Result(Value output, Value probabilities) {}
 
@@ -46,15 +49,29 @@ public record MultiHeadAttention(String name, long dim, long heads) {
   public record Declared(String name, Linear.Declared q, Linear.Declared k, Linear.Declared v, Linear.Declared out,
       long dim, long heads, boolean causal) {
 
-    /** x [N, T, dim] → the output [N, T, dim] and the probabilities [N, heads, T, T]. */
+    /** Self-attention: x [N, T, dim] → the output [N, T, dim] and the probabilities [N, heads, T, T]. */
     public Result apply(Graph g, Value x) {
+      return attend(g, x, x, causal);
+    }
+
+    /**
+     * Cross-attention: queries {@code queries [N, S, dim]} (or {@code [S, dim]}, shared by the batch)
+     * attend to keys and values projected from {@code keysValues [N, T, dim]}; → the output
+     * [N, S, dim] and the probabilities [N, heads, S, T]. Never causal: S and T index different sets.
+     */
+    public Result apply(Graph g, Value queries, Value keysValues) {
+      Value q3 = queries.rank() == 2 ? g.unsqueeze(queries, 0) : queries;
+      return attend(g, q3, keysValues, false);
+    }
+
+    private Result attend(Graph g, Value queries, Value x, boolean masked) {
       long head = dim / heads;
       try (var s = g.scope(name)) {
-        Value qh = split(g, q.apply(g, x), head);
+        Value qh = split(g, q.apply(g, queries), head);
         Value kh = split(g, k.apply(g, x), head);
         Value vh = split(g, v.apply(g, x), head);
         Value scores = g.mul(g.matMul(qh, g.transpose(kh, 0, 1, 3, 2)), 1 / Math.sqrt(head));
-        if (causal) {
+        if (masked) {
           scores = g.add(scores, causalMask(g, x));
         }
         Value probs = g.softmax(scores, -1);

@@ -1,5 +1,6 @@
 package dev.kiln.runtime;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -23,6 +24,24 @@ public final class Seeds {
   /** A generator for (seed, purpose, positions). */
   public static SplittableRandom rng(long seed, String purpose, long... positions) {
     return new SplittableRandom(mix(seed, purpose, positions));
+  }
+
+  /** {@code k} distinct indices of [0, n) from {@code rng}, in draw order (a partial Fisher–Yates shuffle). */
+  public static int[] distinct(SplittableRandom rng, int n, int k) {
+    if (k < 0 || k > n) {
+      throw new IllegalArgumentException("cannot draw " + k + " distinct indices out of " + n);
+    }
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(n - i);
+      int tmp = all[i];
+      all[i] = all[j];
+      all[j] = tmp;
+    }
+    return Arrays.copyOf(all, k);
   }
 
   private static long finish(long z) {

@@ -15,6 +15,14 @@ public interface Task {
   /** Examples per step. */
   int batchSize();
 
+  /**
+   * Sizes of the symbolic dimensions of the training graph's inputs: the batch {@code N}, and for a task
+   * whose inputs have other run-time sizes (the pairs of a field) those too.
+   */
+  default Map<String, Long> dimensionSizes() {
+    return Map.of("N", (long) batchSize());
+  }
+
   /** Builds the architecture into {@code g} with the task's inputs and returns the objective. */
   Objective objective(Graph g, Architecture architecture);
 

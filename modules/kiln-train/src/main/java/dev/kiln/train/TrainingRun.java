@@ -90,7 +90,7 @@ public final class TrainingRun {
       TrainGraph tg = new TrainGraph(b.graph(), b.objective().loss(), b.objective().metrics(),
           b.objective().trainable());
       String[] outputs = b.task().exportOutputs(b.architecture()).toArray(new String[0]);
-      try (TrainStep step = TrainStep.compile(tg, backend, Map.of("N", (long) b.task().batchSize()), weights);
+      try (TrainStep step = TrainStep.compile(tg, backend, b.task().dimensionSizes(), weights);
           ForwardSession live = ForwardSession.compile(b.graph(), backend, weights, outputs)) {
         Trainer t = new Trainer(step, recipe.optimizer(), recipe.schedule(), trainer,
             (s, feeds) -> b.task().fill(seed, s, feeds), runDir, seed, Map.of("recipe", recipe.toJson()));

@@ -246,19 +246,7 @@ public final class DiffusionTask implements Task {
       if (n > split.size()) {
         throw new ConfigException("asked for " + n + " reference digits, the split has " + split.size());
       }
-      // A seeded random subset: the split is stored class by class, so a prefix would be biased.
-      int[] all = new int[split.size()];
-      for (int i = 0; i < all.length; i++) {
-        all[i] = i;
-      }
-      SplittableRandom rng = Seeds.rng(seed, "reference-subset", 0);
-      for (int i = all.length - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int tmp = all[i];
-        all[i] = all[j];
-        all[j] = tmp;
-      }
-      copy(split, Arrays.copyOf(all, n), out);
+      copy(split, split.seededSubset(seed, n), out);
     }
 
     private static void copy(MnistDigits.Split split, int[] idx, double[] out) {

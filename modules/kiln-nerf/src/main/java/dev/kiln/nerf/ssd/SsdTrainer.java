@@ -108,7 +108,7 @@ public final class SsdTrainer {
       long priorSteps = 0;
       double diffLoss = Double.NaN;
       for (int it = 0; it < tc.iterations(); it++) {
-        int[] scenes = pick(bank.scenes(), batch, Seeds.rng(seed, "batch", it));
+        int[] scenes = Seeds.distinct(Seeds.rng(seed, "batch", it), bank.scenes(), batch);
         List<float[]> codes = codesOf(bank, scenes);
         if (withPrior) {
           Arrays.fill(priorGrad, 0f);
@@ -163,7 +163,7 @@ public final class SsdTrainer {
           diffusion));
       long steps = 0;
       for (int it = 0; it < tc.iterations(); it++) {
-        int[] scenes = pick(bank.scenes(), batch, Seeds.rng(seed, "batch2", it));
+        int[] scenes = Seeds.distinct(Seeds.rng(seed, "batch2", it), bank.scenes(), batch);
         List<float[]> codes = codesOf(bank, scenes);
         RayBatch.copyCodes(codes, diffusion.in("code"));
         for (int j = 0; j < tc.priorSteps(); j++) {
@@ -189,21 +189,6 @@ public final class SsdTrainer {
     List<Optimizer.Slot> slots = new ArrayList<>();
     weights.forEach((name, w) -> slots.add(new Optimizer.Slot(name, w, program.out("grad:" + name), false)));
     return slots;
-  }
-
-  /** {@code k} distinct scene indices out of {@code n}. */
-  static int[] pick(int n, int k, SplittableRandom rng) {
-    int[] all = new int[n];
-    for (int i = 0; i < n; i++) {
-      all[i] = i;
-    }
-    for (int i = 0; i < k; i++) {
-      int j = i + rng.nextInt(n - i);
-      int tmp = all[i];
-      all[i] = all[j];
-      all[j] = tmp;
-    }
-    return Arrays.copyOf(all, k);
   }
 
   private static List<float[]> codesOf(CodeBank bank, int[] scenes) {
