@@ -134,12 +134,31 @@ final class Chromium implements AutoCloseable {
   @Override
   public void close() throws Exception {
     socket.abort();
+    // Chromium's helper processes outlive the browser process unless ended too, and keep writing its profile
+    java.util.List<ProcessHandle> helpers = process.descendants().toList();
     process.destroy();
+    helpers.forEach(ProcessHandle::destroy);
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
-    try (var files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    for (ProcessHandle h : helpers) {
+      h.onExit().completeOnTimeout(h, 5, TimeUnit.SECONDS).join();
+      h.destroyForcibly();
+    }
+    deleteProfile();
+  }
+
+  /** Removes the temporary profile; a file a dying helper removes first is not an error. */
+  private void deleteProfile() throws java.io.IOException {
+    for (int attempt = 0; ; attempt++) {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        return;
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 4) {
+          throw e;
+        }
+      }
     }
   }
 }
