@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes Kiln's readers of user files and the server's request parsing with Jazzer, one target after another,
-# each for 3 minutes (FUZZ_TIME): safetensors, onnx, recipe, config (ReaderFuzzTest) and infer, binaryInfer,
-# generate (RequestFuzzTest, whose corpus is fuzz/src/test/resources/dev/kiln/serve/RequestFuzzTestInputs). The normal build only replays the committed corpus in
+# each for its FUZZ_TIME (3 minutes for safetensors, onnx, recipe, config in ReaderFuzzTest; 1 minute for infer, binaryInfer,
+# generate in RequestFuzzTest, whose corpus is fuzz/src/test/resources/dev/kiln/serve/RequestFuzzTestInputs). The normal build only replays the committed corpus in
 # fuzz/src/test/resources/dev/kiln/fuzz/ReaderFuzzTestInputs; a finding is written there as crash-* and fails
 # this script. Inputs the fuzzer found interesting are kept in fuzz/.cifuzz-corpus (not committed).
 #

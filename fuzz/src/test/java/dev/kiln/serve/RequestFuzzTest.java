@@ -19,8 +19,8 @@ import java.util.Map;
  */
 class RequestFuzzTest {
 
-  /** How long {@code scripts/fuzz.sh} fuzzes each target (as for the readers). */
-  static final String FUZZ_TIME = "3m";
+  /** How long {@code scripts/fuzz.sh} fuzzes each request target. */
+  static final String FUZZ_TIME = "1m";
 
   private static final ServedModel MODEL = open();
   private static final Map<String, SamplerProvider<?>> SAMPLERS = Providers.load(SamplerProvider.class);

@@ -42,15 +42,25 @@ final class InferCodec {
 
   private InferCodec() {}
 
-  /** Reads a JSON object; a 400 if it is not one. */
+  /**
+   * Reads a JSON object; a 400 if it is not one. The body is decoded strictly as UTF-8 (the protocol's
+   * encoding), so bytes that would make the parser guess another encoding are a bad request, not a failure.
+   */
   static JsonNode object(byte[] body, String what) {
+    String text;
+    try {
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw ApiException.badRequest(what + " is not UTF-8 text");
+    }
     JsonNode n;
     try {
-      n = JSON.readTree(body);
+      n = JSON.readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw ApiException.badRequest(what + " is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     if (n == null || !n.isObject()) {
       throw ApiException.badRequest(what + " must be a JSON object");
