@@ -27,6 +27,8 @@ final class SamplerSettings {
       description = "sampler setting with diffusers' names, e.g. --set eta=0.5 --set timestep_spacing=trailing")
   List<String> settings = new ArrayList<>();
 
+  private ObjectNode read;
+
   /** The overrides: the scheduler config's fields, then the {@code --set} pairs. */
   ObjectNode overrides() throws IOException {
     ObjectNode o = file();
@@ -65,14 +67,19 @@ final class SamplerSettings {
     return schedulerConfig != null ? schedulerConfig + " (sampler " + sampler + ")" : "sampler " + sampler;
   }
 
+  /** The scheduler config's fields (a copy), read once however often the settings are asked for. */
   private ObjectNode file() throws IOException {
-    if (schedulerConfig == null) {
-      return Configs.mapper().createObjectNode();
+    if (read == null) {
+      if (schedulerConfig == null) {
+        read = Configs.mapper().createObjectNode();
+      } else {
+        JsonNode n = Configs.readFile(schedulerConfig, "--scheduler-config");
+        if (!(n instanceof ObjectNode o)) {
+          throw new ConfigException(schedulerConfig + ": expected a JSON object of scheduler fields");
+        }
+        read = o;
+      }
     }
-    JsonNode n = Configs.readFile(schedulerConfig, "--scheduler-config");
-    if (!(n instanceof ObjectNode o)) {
-      throw new ConfigException(schedulerConfig + ": expected a JSON object of scheduler fields");
-    }
-    return o;
+    return read.deepCopy();
   }
 }

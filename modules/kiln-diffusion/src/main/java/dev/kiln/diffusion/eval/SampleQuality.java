@@ -48,14 +48,15 @@ public final class SampleQuality implements AutoCloseable {
     if (classifier == null) {
       classifier = DigitClassifier.load(backend);
     }
-    Tensor fs = classifier.features(clamp(samples));
+    Tensor shown = clipped(samples);
+    Tensor fs = classifier.features(shown);
     Tensor fr = classifier.features(ref);
     m.put("fd", FrechetDistance.between(fs, fr));
     PrecisionRecall pr = PrecisionRecall.of(fr, fs);
     m.put("precision", pr.precision());
     m.put("recall", pr.recall());
     if (labels != null) {
-      long[] predicted = classifier.predict(clamp(samples));
+      long[] predicted = classifier.predict(shown);
       int agree = 0;
       for (int i = 0; i < n; i++) {
         agree += predicted[i] == labels[i] ? 1 : 0;
@@ -65,8 +66,8 @@ public final class SampleQuality implements AutoCloseable {
     return m;
   }
 
-  /** Samples clipped to the data range [-1, 1], as they would be shown. */
-  private static Tensor clamp(Tensor samples) {
+  /** Samples clipped to the data range [-1, 1], as they would be shown (a copy). */
+  public static Tensor clipped(Tensor samples) {
     Tensor c = samples.copy();
     for (int i = 0; i < c.size(); i++) {
       c.set(i, Math.max(-1, Math.min(1, c.get(i))));

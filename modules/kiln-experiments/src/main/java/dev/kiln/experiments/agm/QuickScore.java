@@ -1,6 +1,7 @@
 package dev.kiln.experiments.agm;
 
 import dev.kiln.diffusion.metrics.FrechetDistance;
+import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.metrics.SlicedWasserstein;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.runtime.OrtBackend;
@@ -37,16 +38,9 @@ final class QuickScore implements AutoCloseable {
       classifier = DigitClassifier.load(backend);
     }
     Tensor ref = references.computeIfAbsent(seed, s -> classifier.features(data.referenceSamples(s, n, true)));
-    return FrechetDistance.between(classifier.features(clamp(samples)), ref);
+    return FrechetDistance.between(classifier.features(SampleQuality.clipped(samples)), ref);
   }
 
-  private static Tensor clamp(Tensor samples) {
-    Tensor c = samples.copy();
-    for (int i = 0; i < c.size(); i++) {
-      c.set(i, Math.max(-1, Math.min(1, c.get(i))));
-    }
-    return c;
-  }
 
   @Override
   public void close() {
