@@ -27,6 +27,7 @@ public final class Session implements AutoCloseable {
   private final OrtEnvironment env;
   private final OrtSession session;
   private final OrtSession.SessionOptions options;
+  private boolean closed;
   private final Device device;
   private final Map<String, DType> inputTypes = new LinkedHashMap<>();
   private final Map<String, long[]> inputShapes = new LinkedHashMap<>();
@@ -58,6 +59,15 @@ public final class Session implements AutoCloseable {
 
   public List<String> outputNames() {
     return outputNames;
+  }
+
+  /** The element type of an input. */
+  public DType inputType(String name) {
+    DType t = inputTypes.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("model has no input `" + name + "`; inputs are " + inputNames());
+    }
+    return t;
   }
 
   /** The declared shape of an input; -1 marks a symbolic dimension. */
@@ -221,8 +231,13 @@ public final class Session implements AutoCloseable {
     };
   }
 
+  /** Frees the native session; closing again does nothing. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       session.close();
     } catch (OrtException e) {

@@ -1,6 +1,7 @@
 package dev.kiln.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.graph.Graph;
@@ -79,6 +80,16 @@ class SessionTest {
         assertThat(OrtBackend.cudaFailure()).isNotBlank();
       }
     }
+  }
+
+  @Test
+  void declaredInputTypesAreReportedAndClosingTwiceIsHarmless() {
+    Graph g = MlpForwardTest.mlp();
+    Session s = CPU.load(ModelWriter.of(g).weights(Weights.initialize(g, 1).toProtos()).toBytes());
+    assertThat(s.inputType("x")).isEqualTo(dev.kiln.graph.DType.FLOAT);
+    assertThatThrownBy(() -> s.inputType("y")).hasMessageContaining("no input `y`");
+    s.close();
+    assertThatCode(s::close).doesNotThrowAnyException();
   }
 
   @Test

@@ -11,8 +11,10 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,6 +25,11 @@ import java.util.function.BooleanSupplier;
  * {@linkplain #join participant} is waiting (a sampler loop that joined the batch calls once per step,
  * so once each has called nobody else is coming). Calls whose inputs differ in their trailing dims run
  * in separate groups; a call whose caller is gone, or that timed out, is dropped before it runs.
+ *
+ * <p>A call that finds the model idle (nothing queued or running, no sampler loop joined) runs at once on
+ * the caller's thread: a lone request then costs no hand-off to the worker and back. Calls that arrive
+ * while it runs queue as usual and are merged by the worker once it is done, so under load batching is
+ * what it was; runs of one model never overlap.
  */
 final class Batcher implements AutoCloseable {
 
@@ -47,7 +54,14 @@ final class Batcher implements AutoCloseable {
   private final long maxDelayNanos;
   private final Listener listener;
   private final BlockingQueue<Call> queue;
+  /** One permit per place in the queue; a call gives its permit back when its run starts. */
+  private final Semaphore places;
+  private final int maxQueue;
   private final AtomicInteger participants = new AtomicInteger();
+  /** Calls submitted and not yet finished, queued or running. */
+  private final AtomicInteger unfinished = new AtomicInteger();
+  /** Held by whichever thread runs the model: the worker or an idle-path caller. */
+  private final ReentrantLock running = new ReentrantLock();
   private final Thread worker;
   private volatile boolean closed;
   private volatile Call carried;
@@ -65,6 +79,8 @@ final class Batcher implements AutoCloseable {
     this.maxDelayNanos = maxDelayMicros * 1000;
     this.listener = listener;
     this.queue = new ArrayBlockingQueue<>(maxQueue);
+    this.places = new Semaphore(maxQueue);
+    this.maxQueue = maxQueue;
     this.worker = new Thread(this::work, "kiln-batcher-" + name);
     worker.setDaemon(true);
     worker.start();
@@ -82,15 +98,28 @@ final class Batcher implements AutoCloseable {
     }
     long rows = inputs.values().iterator().next().dim(0);
     Call c = new Call(inputs, outputs, rows, signature(inputs), new CompletableFuture<>(), wanted, System.nanoTime());
-    if (!queue.offer(c)) {
-      throw ApiException.tooBusy("the queue of this model is full (" + queue.size() + " waiting); retry later", 1);
+    if (participants.get() == 0 && unfinished.compareAndSet(0, 1)) {
+      c.result.whenComplete((r, e) -> unfinished.decrementAndGet());
+      running.lock();
+      try {
+        run(List.of(c));
+      } finally {
+        running.unlock();
+      }
+      return c.result;
     }
+    if (!places.tryAcquire()) {
+      throw ApiException.tooBusy("the queue of this model is full (" + depth() + " waiting); retry later", 1);
+    }
+    unfinished.incrementAndGet();
+    queue.add(c);
+    c.result.whenComplete((r, e) -> unfinished.decrementAndGet());
     return c.result;
   }
 
   /** Calls waiting to run. */
   int depth() {
-    return queue.size() + (carried != null ? 1 : 0);
+    return maxQueue - places.availablePermits();
   }
 
   /** A caller that will call once per round (a sampler loop) joins the rounds; see {@link #leave}. */
@@ -108,7 +137,13 @@ final class Batcher implements AutoCloseable {
       try {
         List<Call> batch = next();
         if (!batch.isEmpty()) {
-          run(batch);
+          running.lock();
+          try {
+            places.release(batch.size());
+            run(batch);
+          } finally {
+            running.unlock();
+          }
         }
       } catch (InterruptedException e) {
         // closing

@@ -8,6 +8,7 @@ import dev.kiln.runtime.Tensor;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,7 +115,7 @@ class BatchingTest {
     }, true, 1, 0, 2, server.metrics().listener("full"));
     try {
       Map<String, Tensor> in = Map.of("x", Tensor.of(new float[] {1}, 1));
-      b.submit(in, Set.of("out"), () -> true);
+      inBackground(() -> b.submit(in, Set.of("out"), () -> true));
       running.await();
       b.submit(in, Set.of("out"), () -> true);
       b.submit(in, Set.of("out"), () -> true);
@@ -142,17 +143,68 @@ class BatchingTest {
     }, true, 8, 0, 8, server.metrics().listener("gone"));
     try {
       Map<String, Tensor> in = Map.of("x", Tensor.of(new float[] {1}, 1));
-      CompletableFuture<Map<String, Tensor>> first = b.submit(in, Set.of("out"), () -> true);
+      CompletableFuture<CompletableFuture<Map<String, Tensor>>> first =
+          inBackground(() -> b.submit(in, Set.of("out"), () -> true));
       running.await();
       CompletableFuture<Map<String, Tensor>> gone = b.submit(in, Set.of("out"), () -> false);
       release.countDown();
-      first.get();
+      first.get().get();
       assertThat(gone).failsWithin(java.time.Duration.ofSeconds(5));
       assertThat(gone.isCancelled()).isTrue();
       assertThat(runs.get()).isEqualTo(1);
     } finally {
       b.close();
     }
+  }
+
+  @Test
+  void aLoneCallOnAnIdleModelRunsOnTheCallersThreadAndLaterArrivalsAreMerged() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch firstRunning = new CountDownLatch(1);
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    List<Long> rowsPerRun = Collections.synchronizedList(new ArrayList<>());
+    Batcher b = new Batcher("idle", (in, out) -> {
+      threads.add(Thread.currentThread().getName());
+      rowsPerRun.add(in.get("x").dim(0));
+      firstRunning.countDown();
+      await(release);
+      return Map.of("out", in.get("x"));
+    }, true, 8, 100_000, 8, server.metrics().listener("idle"));
+    try {
+      Map<String, Tensor> in = Map.of("x", Tensor.of(new float[] {1}, 1));
+      CompletableFuture<CompletableFuture<Map<String, Tensor>>> lone =
+          inBackground(() -> b.submit(in, Set.of("out"), () -> true));
+      firstRunning.await();
+      List<CompletableFuture<Map<String, Tensor>>> later = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        later.add(b.submit(in, Set.of("out"), () -> true));
+      }
+      assertThat(later).as("calls that arrive while the model runs wait for it").noneMatch(CompletableFuture::isDone);
+      release.countDown();
+      lone.get().get();
+      for (CompletableFuture<Map<String, Tensor>> f : later) {
+        f.get();
+      }
+      assertThat(threads.get(0)).startsWith("idle-caller");
+      assertThat(threads.subList(1, threads.size())).allMatch(t -> t.equals("kiln-batcher-idle"));
+      assertThat(rowsPerRun).containsExactly(1L, 3L);
+    } finally {
+      b.close();
+    }
+  }
+
+  private static <T> CompletableFuture<T> inBackground(java.util.function.Supplier<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(work.get());
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    }, "idle-caller");
+    t.setDaemon(true);
+    t.start();
+    return f;
   }
 
   @Test

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * windows, and prints the median steps/s of each and their ratio. PyTorch gets its best settings:
  * {@code OMP_WAIT_POLICY=PASSIVE} and the faster of 1 or 2 threads, chosen per round.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = ServeBench.class,
     description = {"Benchmark Kiln's training step against PyTorch on the same models.",
         "Needs /usr/bin/python3 with torch for the baseline (skipped with a note if absent)."})
 public final class BenchCommand implements Callable<Integer> {
