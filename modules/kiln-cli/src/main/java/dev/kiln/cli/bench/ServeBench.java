@@ -88,6 +88,9 @@ public final class ServeBench implements Callable<Integer> {
             }
           }
         }
+        String metrics = client.get("/metrics");
+        double serverMs = 1000 * metric(metrics, "kiln_compute_duration_seconds_total")
+            / metric(metrics, "kiln_inference_exec_count_total");
         double base = BenchCommand.median(ms.get("direct"));
         System.out.printf(Locale.ROOT, "%s, batch %d, %d threads, %d rounds x %d calls per way%n", model, batch,
             threads, rounds, calls);
@@ -98,6 +101,8 @@ public final class ServeBench implements Callable<Integer> {
           System.out.printf(Locale.ROOT, "%-12s %12.3f %12.3f %9.1f%%%n", w, med, quantile(xs, 0.9),
               100 * (med - base) / base);
         }
+        System.out.printf(Locale.ROOT, "ONNX Runtime inside the server: %.3f ms per run (mean, from /metrics)%n",
+            serverMs);
       }
     } finally {
       Files.deleteIfExists(copy);
@@ -124,6 +129,15 @@ public final class ServeBench implements Callable<Integer> {
       in.put(name, t);
     }
     return in;
+  }
+
+  private static double metric(String text, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "\\{model=\"bench\"} (\\S+)$")
+        .matcher(text);
+    if (!m.find()) {
+      throw new IllegalStateException("the server's /metrics has no " + name);
+    }
+    return Double.parseDouble(m.group(1));
   }
 
   private static double quantile(List<Double> xs, double q) {
@@ -199,7 +213,16 @@ public final class ServeBench implements Callable<Integer> {
       in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
     }
 
+    String get(String path) throws IOException {
+      return new String(exchange(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII), "GET " + path), StandardCharsets.UTF_8);
+    }
+
     void post(byte[] request, boolean binary) throws IOException {
+      exchange(request, (binary ? "binary" : "json") + " infer");
+    }
+
+    private byte[] exchange(byte[] request, String what) throws IOException {
       out.write(request);
       out.flush();
       String status = line();
@@ -215,9 +238,9 @@ public final class ServeBench implements Callable<Integer> {
       }
       byte[] body = in.readNBytes((int) length);
       if (!status.contains(" 200 ")) {
-        throw new IOException((binary ? "binary" : "json") + " infer failed: " + status + " "
-            + new String(body, StandardCharsets.UTF_8));
+        throw new IOException(what + " failed: " + status + " " + new String(body, StandardCharsets.UTF_8));
       }
+      return body;
     }
 
     private String line() throws IOException {
