@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The sampler TCK's power: PIT mutates Kiln's position samplers (DDIM, DDPM, Euler, DPM-Solver++ and what they
-# share) and runs the TCK against each mutant (mutation/…/PositionSamplersTckTest). Run with `original` for the
-# TCK's four checks before issue 21, with `all` (default) for every check; the score is in the last lines and
-# the report in mutation/target/pit-CHECKS/.
+# share) and runs the TCK against each mutant (mutation/…/PositionSamplersTckTest). `original`: the TCK's first
+# four checks on each sampler's example config; `example`: all eight checks on the example config; `all`
+# (default): all eight on the example and on every conformance setting the providers list. The score is in the
+# last lines and the report in mutation/target/pit-CHECKS/.
 #
-#   scripts/mutation.sh [all|original]
+#   scripts/mutation.sh [all|example|original]
 # Needs org.pitest:pitest-command-line:1.30.2 (with commons-text 1.14.0) and org.pitest:pitest-junit5-plugin:1.2.3
 # in ~/.m2
 # (./mvnw dependency:get -Dartifact=…).

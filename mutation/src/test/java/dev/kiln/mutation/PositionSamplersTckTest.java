@@ -13,8 +13,9 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * The sampler TCK against four of Kiln's position samplers, one test per sampler, so PIT runs only the
- * sampler a mutant lives in. {@code -Dkiln.tck.checks=original} runs only the four checks the TCK had before
- * issue 21 (the "before" of the mutation score in docs/reliability.md).
+ * sampler a mutant lives in. {@code -Dkiln.tck.checks=original} runs only the TCK's first four checks on the
+ * example config, {@code -Dkiln.tck.checks=example} all eight on the example config, and the default all
+ * eight on the example and every conformance setting (the rows of the mutation score in docs/reliability.md).
  */
 class PositionSamplersTckTest {
 
@@ -43,16 +44,23 @@ class PositionSamplersTckTest {
   }
 
   private static void conforms(SamplerProvider<?> provider) {
-    boolean original = "original".equals(System.getProperty("kiln.tck.checks"));
-    for (Map.Entry<String, Runnable> check : SamplerChecks.all(provider).entrySet()) {
-      if (original && !ORIGINAL.contains(check.getKey())) {
-        continue;
-      }
-      try {
-        check.getValue().run();
-      } catch (TestAbortedException skipped) {
-        // a check that does not apply to this sampler (no pathwise order for a stochastic one)
+    String mode = System.getProperty("kiln.tck.checks", "all");
+    for (SamplerProvider<?> setting : settings(provider, !mode.equals("all"))) {
+      for (Map.Entry<String, Runnable> check : SamplerChecks.all(setting).entrySet()) {
+        if (mode.equals("original") && !ORIGINAL.contains(check.getKey())) {
+          continue;
+        }
+        try {
+          check.getValue().run();
+        } catch (TestAbortedException skipped) {
+          // a check that does not apply to this sampler (no pathwise order for a stochastic one)
+        }
       }
     }
+  }
+
+  /** The example config alone ({@code exampleOnly}), or with every conformance setting of the provider. */
+  private static List<? extends SamplerProvider<?>> settings(SamplerProvider<?> provider, boolean exampleOnly) {
+    return exampleOnly ? List.of(provider) : List.copyOf(SamplerChecks.settings(provider).values());
   }
 }

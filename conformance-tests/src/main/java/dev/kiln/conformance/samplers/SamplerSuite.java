@@ -15,7 +15,8 @@ public final class SamplerSuite {
   public static Stream<DynamicContainer> forAllProviders() {
     Map<String, SamplerProvider<?>> found = Providers.load(SamplerProvider.class);
     return found.values().stream().map(p -> DynamicContainer.dynamicContainer(p.name() + " (" + p.getClass().getName()
-        + ")", SamplerChecks.all(p).entrySet().stream()
-            .map(e -> DynamicTest.dynamicTest(e.getKey(), e.getValue()::run))));
+        + ")", SamplerChecks.settings(p).entrySet().stream().map(setting -> DynamicContainer.dynamicContainer(
+            setting.getKey(), SamplerChecks.all(setting.getValue()).entrySet().stream()
+                .map(e -> DynamicTest.dynamicTest(e.getKey(), e.getValue()::run))))));
   }
 }

@@ -55,7 +55,8 @@ public final class Tck {
     List<TckReport.Suite> suites = new ArrayList<>();
     for (SamplerProvider<?> p : found(layer, SamplerProvider.class)) {
       TckReport.Suite s = new TckReport.Suite("sampler " + p.name(), p.getClass().getName());
-      SamplerChecks.all(p).forEach((name, check) -> s.run(name, check::run));
+      SamplerChecks.settings(p).forEach((setting, view) -> SamplerChecks.all(view).forEach((name, check) -> s.run(
+          setting.equals("example config") ? name : name + " [" + setting + "]", check::run)));
       suites.add(s);
     }
     for (ArchitectureProvider<?> p : found(layer, ArchitectureProvider.class)) {

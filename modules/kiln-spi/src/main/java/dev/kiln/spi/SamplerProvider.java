@@ -1,5 +1,7 @@
 package dev.kiln.spi;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Provides a {@link Sampler} by name ({@code "ddim"}, {@code "dpmpp-2m"}, {@code "agm-gddim"}, …). */
@@ -11,5 +13,16 @@ public interface SamplerProvider<C> extends Provider<C, Sampler> {
    */
   default Set<String> diffusersSchedulers() {
     return Set.of();
+  }
+
+  /**
+   * Settings the conformance suite runs the whole sampler contract under besides the example config,
+   * each a few config fields (by their JSON names, as a {@code scheduler_config.json} spells them) laid
+   * over the example. List the choices a user can make that take another code path (timestep spacing,
+   * η, solver order and type, final-step options, sigma spacings) so that a fault in any of them fails
+   * the contract; none by default.
+   */
+  default List<Map<String, Object>> conformanceSettings() {
+    return List.of();
   }
 }

@@ -2,6 +2,9 @@ package dev.kiln.diffusion.samplers;
 
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code "ddim"}: {@link DdimSampler}. */
 public final class DdimProvider implements SamplerProvider<DdimConfig> {
@@ -27,7 +30,14 @@ public final class DdimProvider implements SamplerProvider<DdimConfig> {
   }
 
   @Override
-  public java.util.Set<String> diffusersSchedulers() {
-    return java.util.Set.of("DDIMScheduler");
+  public Set<String> diffusersSchedulers() {
+    return Set.of("DDIMScheduler");
+  }
+
+  @Override
+  public List<Map<String, Object>> conformanceSettings() {
+    return List.of(Map.of("eta", 1.0), Map.of("timestep_spacing", "trailing"),
+        Map.of("timestep_spacing", "linspace"),
+        Map.of("steps_offset", 1), Map.of("clip_sample", true, "clip_sample_range", 3.0));
   }
 }

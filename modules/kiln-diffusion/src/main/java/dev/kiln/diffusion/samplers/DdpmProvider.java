@@ -2,6 +2,9 @@ package dev.kiln.diffusion.samplers;
 
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code "ddpm"}: {@link DdpmSampler}. */
 public final class DdpmProvider implements SamplerProvider<DdpmConfig> {
@@ -27,7 +30,14 @@ public final class DdpmProvider implements SamplerProvider<DdpmConfig> {
   }
 
   @Override
-  public java.util.Set<String> diffusersSchedulers() {
-    return java.util.Set.of("DDPMScheduler");
+  public Set<String> diffusersSchedulers() {
+    return Set.of("DDPMScheduler");
+  }
+
+  @Override
+  public List<Map<String, Object>> conformanceSettings() {
+    return List.of(Map.of("variance_type", "fixed_large"), Map.of("variance_type", "fixed_small_log"),
+        Map.of("timestep_spacing", "trailing"), Map.of("timestep_spacing", "linspace"),
+        Map.of("clip_sample", true, "clip_sample_range", 3.0));
   }
 }

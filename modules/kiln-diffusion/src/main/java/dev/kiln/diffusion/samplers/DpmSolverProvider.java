@@ -2,6 +2,9 @@ package dev.kiln.diffusion.samplers;
 
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code "dpmpp-2m"}: {@link DpmSolverSampler}. */
 public final class DpmSolverProvider implements SamplerProvider<DpmSolverConfig> {
@@ -27,7 +30,17 @@ public final class DpmSolverProvider implements SamplerProvider<DpmSolverConfig>
   }
 
   @Override
-  public java.util.Set<String> diffusersSchedulers() {
-    return java.util.Set.of("DPMSolverMultistepScheduler");
+  public Set<String> diffusersSchedulers() {
+    return Set.of("DPMSolverMultistepScheduler");
+  }
+
+  /**
+   * Not the leading spacing: there the first timestep moves with the step count (950 at 25 steps, 500 at
+   * 500), so solutions at different step counts start from different times and no order can be measured.
+   */
+  @Override
+  public List<Map<String, Object>> conformanceSettings() {
+    return List.of(Map.of("solver_order", 1), Map.of("solver_type", "heun"), Map.of("lower_order_final", false),
+        Map.of("euler_at_final", true), Map.of("use_karras_sigmas", true), Map.of("timestep_spacing", "trailing"));
   }
 }

@@ -2,6 +2,8 @@ package dev.kiln.diffusion.samplers;
 
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import java.util.List;
+import java.util.Map;
 
 /** {@code "dpmpp-2m-sde"}: {@link DpmSolverSdeSampler}. */
 public final class DpmSolverSdeProvider implements SamplerProvider<DpmSolverConfig> {
@@ -24,5 +26,11 @@ public final class DpmSolverSdeProvider implements SamplerProvider<DpmSolverConf
   @Override
   public String description() {
     return "SDE-DPM-Solver++(2M) (diffusers DPMSolverMultistepScheduler, sde-dpmsolver++)";
+  }
+
+  @Override
+  public List<Map<String, Object>> conformanceSettings() {
+    return List.of(Map.of("solver_order", 1), Map.of("use_karras_sigmas", true),
+        Map.of("timestep_spacing", "trailing"));
   }
 }

@@ -2,6 +2,9 @@ package dev.kiln.diffusion.samplers;
 
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code "euler-ancestral"}: {@link EulerAncestralSampler}. */
 public final class EulerAncestralProvider implements SamplerProvider<EulerAncestralConfig> {
@@ -27,7 +30,12 @@ public final class EulerAncestralProvider implements SamplerProvider<EulerAncest
   }
 
   @Override
-  public java.util.Set<String> diffusersSchedulers() {
-    return java.util.Set.of("EulerAncestralDiscreteScheduler");
+  public Set<String> diffusersSchedulers() {
+    return Set.of("EulerAncestralDiscreteScheduler");
+  }
+
+  @Override
+  public List<Map<String, Object>> conformanceSettings() {
+    return List.of(Map.of("timestep_spacing", "leading"), Map.of("timestep_spacing", "trailing"));
   }
 }

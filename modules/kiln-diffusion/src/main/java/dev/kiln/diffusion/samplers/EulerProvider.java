@@ -2,6 +2,9 @@ package dev.kiln.diffusion.samplers;
 
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code "euler"}: {@link EulerSampler}. */
 public final class EulerProvider implements SamplerProvider<EulerConfig> {
@@ -27,7 +30,13 @@ public final class EulerProvider implements SamplerProvider<EulerConfig> {
   }
 
   @Override
-  public java.util.Set<String> diffusersSchedulers() {
-    return java.util.Set.of("EulerDiscreteScheduler");
+  public Set<String> diffusersSchedulers() {
+    return Set.of("EulerDiscreteScheduler");
+  }
+
+  @Override
+  public List<Map<String, Object>> conformanceSettings() {
+    return List.of(Map.of("use_karras_sigmas", true), Map.of("timestep_spacing", "leading"),
+        Map.of("timestep_spacing", "trailing"), Map.of("s_churn", 1.0));
   }
 }

@@ -2,6 +2,9 @@ package dev.kiln.diffusion.samplers;
 
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code "unipc"}: {@link UniPcSampler}. */
 public final class UniPcProvider implements SamplerProvider<UniPcConfig> {
@@ -27,7 +30,14 @@ public final class UniPcProvider implements SamplerProvider<UniPcConfig> {
   }
 
   @Override
-  public java.util.Set<String> diffusersSchedulers() {
-    return java.util.Set.of("UniPCMultistepScheduler");
+  public Set<String> diffusersSchedulers() {
+    return Set.of("UniPCMultistepScheduler");
+  }
+
+  @Override
+  public List<Map<String, Object>> conformanceSettings() {
+    return List.of(Map.of("solver_order", 1), Map.of("solver_type", "bh1"), Map.of("lower_order_final", false),
+        Map.of("use_karras_sigmas", true), Map.of("disable_corrector", List.of(0)),
+        Map.of("timestep_spacing", "trailing"));
   }
 }
