@@ -1,7 +1,10 @@
 package dev.kiln.conformance.samplers;
 
 import dev.kiln.spi.SamplerProvider;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The sampler contract for one provider: implement {@link #provider()} in a test class and JUnit
@@ -9,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * exact model, (for ODE samplers) the declared order of convergence, and what a server needs: the same
  * results from several threads, inputs left unchanged, finite output for every step count, and no noise
  * left where the exact model fixes the answer. Each check follows what the sampler promises
- * ({@link SamplerChecks}).
+ * ({@link SamplerChecks}). The checks run on the provider's example config, and again under each of its
+ * {@link SamplerProvider#conformanceSettings() conformance settings}.
  */
 public interface SamplerContract {
 
@@ -53,5 +57,11 @@ public interface SamplerContract {
   @Test
   default void endsAtTheDataWithNoNoiseLeft() {
     SamplerChecks.endsAtTheDataWithNoNoiseLeft(provider());
+  }
+
+  /** Every check again under each conformance setting the provider lists, one container per setting. */
+  @TestFactory
+  default Stream<DynamicContainer> underEveryConformanceSetting() {
+    return SamplerSuite.settings(provider(), 1);
   }
 }
