@@ -31,6 +31,10 @@ final class ZooPublishCommand implements Callable<Integer> {
       "card's FILE (default: its only model file); its recipe must be the folder's recipe for that file"})
   List<String> runs = new ArrayList<>();
 
+  @Option(names = "--keep-numbers", description = {"keep the card's numbers instead of measuring (after editing the",
+      "README's prose, say); not with --run, and `kiln zoo verify` still re-measures them"})
+  boolean keepNumbers;
+
   @Mixin
   ZooOptions zoo;
 
@@ -42,6 +46,10 @@ final class ZooPublishCommand implements Callable<Integer> {
     runtime.threadsUnlessGiven(1);
     Path folder = zoo.folder(name);
     ZooCard card = ZooCard.read(folder);
+    if (keepNumbers && (!runs.isEmpty() || card.metrics().isEmpty())) {
+      throw new ConfigException("--keep-numbers: " + (runs.isEmpty() ? folder.resolve(ZooCard.FILE) + " has no numbers"
+          + " to keep" : "a newly exported model must be measured; drop --keep-numbers or --run"));
+    }
     Map<ZooCard.Trained, Path> exports = new LinkedHashMap<>();
     for (String spec : runs) {
       int eq = spec.indexOf('=');
@@ -67,7 +75,8 @@ final class ZooPublishCommand implements Callable<Integer> {
             + "=RUN_DIR");
       }
     }
-    Map<String, Double> measured = ZooEvaluation.measure(folder, card, runtime.injector(), runtime.inferenceInjector());
+    Map<String, Double> measured = keepNumbers ? card.metrics()
+        : ZooEvaluation.measure(folder, card, runtime.injector(), runtime.inferenceInjector());
     ZooCard published = card.withMetrics(measured);
     published.write(folder);
     ZooReadme.writeMeasured(folder, published);
