@@ -36,15 +36,12 @@ final class ZooPublishCommand implements Callable<Integer> {
   boolean keepNumbers;
 
   @Mixin
-  ZooOptions zoo;
-
-  @Mixin
-  RuntimeOptions runtime;
+  ZooRunOptions options;
 
   @Override
   public Integer call() throws Exception {
-    runtime.threadsUnlessGiven(1);
-    Path folder = zoo.folder(name);
+    RuntimeOptions runtime = options.runtime();
+    Path folder = options.zoo.folder(name);
     ZooCard card = ZooCard.read(folder);
     if (keepNumbers && (!runs.isEmpty() || card.metrics().isEmpty())) {
       throw new ConfigException("--keep-numbers: " + (runs.isEmpty() ? folder.resolve(ZooCard.FILE) + " has no numbers"

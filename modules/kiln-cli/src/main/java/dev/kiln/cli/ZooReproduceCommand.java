@@ -29,18 +29,12 @@ final class ZooReproduceCommand implements Callable<Integer> {
   Path output;
 
   @Mixin
-  ZooOptions zoo;
-
-  @Mixin
-  RuntimeOptions runtime;
+  ZooRunOptions options;
 
   @Override
   public Integer call() throws Exception {
-    runtime.threadsUnlessGiven(1);
-    Path folder = zoo.folder(name);
-    if (!Files.exists(folder.resolve(ZooCard.FILE))) {
-      throw new ConfigException(folder + " ships no model (it has no " + ZooCard.FILE + "): nothing to reproduce");
-    }
+    RuntimeOptions runtime = options.runtime();
+    Path folder = options.shipped(name, "reproduce");
     ZooCard card = ZooCard.read(folder);
     Path dir = output;
     if (dir == null) {

@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import com.google.inject.Injector;
-import dev.kiln.spi.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,24 +30,17 @@ final class ZooVerifyCommand implements Callable<Integer> {
   boolean hashesOnly;
 
   @Mixin
-  ZooOptions zoo;
-
-  @Mixin
-  RuntimeOptions runtime;
+  ZooRunOptions options;
 
   @Override
   public Integer call() throws Exception {
-    runtime.threadsUnlessGiven(1);
+    RuntimeOptions runtime = options.runtime();
     List<Path> folders = new ArrayList<>();
     for (String n : names) {
-      Path f = zoo.folder(n);
-      if (!Files.exists(f.resolve(ZooCard.FILE))) {
-        throw new ConfigException(f + " ships no model (it has no " + ZooCard.FILE + "): nothing to verify");
-      }
-      folders.add(f);
+      folders.add(options.shipped(n, "verify"));
     }
     if (names.isEmpty()) {
-      folders.addAll(zoo.folders());
+      folders.addAll(options.zoo.folders());
     }
     Injector training = hashesOnly ? null : runtime.injector();
     Injector inference = hashesOnly ? null : runtime.inferenceInjector();
