@@ -78,7 +78,13 @@ final class ZooVerifyCommand implements Callable<Integer> {
   static List<String> check(Path folder, Injector training, Injector inference, java.io.PrintStream out)
       throws Exception {
     ZooCard card = ZooCard.read(folder);
-    List<String> problems = new ArrayList<>(ZooManifest.read(folder).check(folder));
+    List<String> problems = new ArrayList<>();
+    if (Files.isRegularFile(folder.resolve(ZooManifest.FILE))) {
+      problems.addAll(ZooManifest.read(folder).check(folder));
+    } else {
+      problems.add(folder.resolve(ZooManifest.FILE) + ": missing, so no file can be checked; write it with `kiln zoo"
+          + " publish " + card.name() + "`");
+    }
     for (ZooCard.Trained t : card.models()) {
       if (!Files.isRegularFile(folder.resolve(t.file()))) {
         problems.add(folder.resolve(t.file()) + ": the card ships it, but it is missing");

@@ -76,6 +76,14 @@ class ZooCommandTest {
   }
 
   @Test
+  void aMissingManifestIsAMismatch() throws Exception {
+    Files.delete(folder.resolve("SHA256SUMS"));
+    Cli.Run r = Cli.run("zoo", "verify", "--zoo", zoo.toString(), "--hashes-only");
+    assertThat(r.code()).isEqualTo(ZooVerifyCommand.MISMATCH);
+    assertThat(r.out()).contains(folder.resolve("SHA256SUMS") + ": missing, so no file can be checked");
+  }
+
+  @Test
   void aWrongCardNumberIsCaughtEvenWhenTheHashesAgreeWithIt() throws Exception {
     Path card = folder.resolve("card.json");
     String json = Files.readString(card, StandardCharsets.UTF_8);
