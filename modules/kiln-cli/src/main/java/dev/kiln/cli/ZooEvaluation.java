@@ -61,7 +61,8 @@ final class ZooEvaluation {
         throw new ConfigException(model + ": its task (" + Recipe.parse(recipe, model.toString()).type("task")
             + ") has no evaluation of its own; use a sample-quality evaluation");
       }
-      return new java.util.TreeMap<>(measured);
+      // A task's own order where it keeps one; sorted where it does not (Map.of's order changes from run to run).
+      return measured instanceof LinkedHashMap ? new LinkedHashMap<>(measured) : new java.util.TreeMap<>(measured);
     }
   }
 }
