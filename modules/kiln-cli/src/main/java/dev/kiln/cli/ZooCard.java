@@ -27,9 +27,11 @@ import java.util.Map;
  * @param evaluation what {@code kiln zoo verify} runs on the shipped model
  * @param metrics the numbers the evaluation measured when the model was published (empty before)
  * @param tolerance how far a re-run may land from {@code metrics} on another machine
+ * @param leaveOut files an export writes that the folder does not ship ({@code serving/unrolled.onnx}, which
+ *     repeats {@code model.onnx}); {@code kiln zoo publish} removes them
  */
 record ZooCard(String name, String method, List<Trained> models, Evaluation evaluation, Map<String, Double> metrics,
-    Tolerance tolerance) {
+    Tolerance tolerance, List<String> leaveOut) {
 
   /** The card's file name in a model folder. */
   static final String FILE = "card.json";
@@ -55,6 +57,8 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
       }
     });
     tolerance = tolerance == null ? Tolerance.DEFAULT : tolerance;
+    leaveOut = leaveOut == null ? List.of() : List.copyOf(leaveOut);
+    leaveOut.forEach(f -> requireRelative("leave_out", f));
   }
 
   /**
@@ -205,7 +209,7 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
 
   /** This card with {@code measured} as its numbers. */
   ZooCard withMetrics(Map<String, Double> measured) {
-    return new ZooCard(name, method, models, evaluation, measured, tolerance);
+    return new ZooCard(name, method, models, evaluation, measured, tolerance, leaveOut);
   }
 
   /** Writes the card to {@code folder/card.json} (a temporary file, then moved). */

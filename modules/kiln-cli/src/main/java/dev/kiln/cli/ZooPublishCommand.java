@@ -66,6 +66,11 @@ final class ZooPublishCommand implements Callable<Integer> {
         run.exportServing(e.getValue(), folder.resolve("serving"), true).forEach(System.out::println);
       }
     }
+    for (String f : card.leaveOut()) {
+      if (Files.deleteIfExists(folder.resolve(f))) {
+        System.out.println("left out " + folder.resolve(f) + " (the card's leave_out)");
+      }
+    }
     for (ZooCard.Trained t : card.models()) {
       if (!Files.isRegularFile(folder.resolve(t.file()))) {
         throw new ConfigException(folder.resolve(t.file()) + " does not exist; export it with --run " + t.file()

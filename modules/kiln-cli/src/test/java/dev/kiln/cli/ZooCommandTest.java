@@ -133,6 +133,19 @@ class ZooCommandTest {
   }
 
   @Test
+  void publishRemovesWhatTheCardLeavesOutAndTheManifestStaysWhole() throws Exception {
+    Path card = folder.resolve("card.json");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode) dev.kiln.spi.Configs.mapper().readTree(card.toFile());
+    json.putArray("leave_out").add("serving/copy.onnx");
+    Files.writeString(card, json.toString());
+    Files.createDirectories(folder.resolve("serving"));
+    Files.writeString(folder.resolve("serving/copy.onnx"), "a file an export writes but the zoo does not ship");
+    assertThat(Cli.ok("zoo", "publish", "tiny", "--zoo", zoo.toString(), "--keep-numbers")).contains("left out ");
+    assertThat(folder.resolve("serving/copy.onnx")).doesNotExist();
+    assertThat(Cli.ok("zoo", "verify", "--zoo", zoo.toString(), "--hashes-only")).contains("tiny: ok");
+  }
+
+  @Test
   void showPrintsTheCardTheInputsAndTheProvenance() {
     String out = Cli.ok("zoo", "show", "tiny", "--zoo", zoo.toString());
     assertThat(out).contains("A tiny model.").contains("input  x").contains("output out")
