@@ -14,6 +14,9 @@ import picocli.CommandLine.Mixin;
         "folders that hold a recipe but no trained model say so. The last line is the zoo's total size."})
 final class ZooListCommand implements Callable<Integer> {
 
+  /** The most numbers a line shows. */
+  private static final int SHOWN = 4;
+
   @Mixin
   ZooOptions zoo;
 
@@ -34,8 +37,10 @@ final class ZooListCommand implements Callable<Integer> {
         continue;
       }
       ZooCard card = ZooCard.read(folder);
-      String metrics = card.metrics().entrySet().stream().map(e -> e.getKey() + " " + ZooCard.number(e.getValue()))
-          .collect(Collectors.joining(", "));
+      String metrics = card.metrics().entrySet().stream().limit(SHOWN)
+          .map(e -> e.getKey() + " " + ZooCard.number(e.getValue())).collect(Collectors.joining(", "))
+          + (card.metrics().size() > SHOWN ? " (+" + (card.metrics().size() - SHOWN) + " more: kiln zoo show " + name
+          + ")" : "");
       System.out.printf(Locale.ROOT, "%-26s %8s  %s%s%n", name, size(bytes), card.method(),
           metrics.isEmpty() ? " (not measured yet)" : "; " + metrics);
     }
