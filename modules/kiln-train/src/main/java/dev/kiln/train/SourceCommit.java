@@ -46,12 +46,15 @@ public final class SourceCommit {
     return changes == null || changes.isEmpty() ? head : head + "-dirty";
   }
 
-  /** The nearest folder above this class's jar or class folder that holds {@code .git}. */
+  /**
+   * The nearest folder above this class's jar or class folder that holds {@code .git} and Kiln's own
+   * sources, so a Kiln jar used from inside another git repository does not report that repository's commit.
+   */
   private static Path checkout() {
     try {
       Path p = Path.of(SourceCommit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       for (Path dir = p.toAbsolutePath(); dir != null; dir = dir.getParent()) {
-        if (Files.exists(dir.resolve(".git"))) {
+        if (Files.exists(dir.resolve(".git")) && Files.isDirectory(dir.resolve("modules/kiln-train"))) {
           return dir;
         }
       }
