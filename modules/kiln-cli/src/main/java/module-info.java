@@ -14,6 +14,6 @@ module dev.kiln.cli {
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.RendererProvider;
 
-  opens dev.kiln.cli to info.picocli;
+  opens dev.kiln.cli to info.picocli, com.fasterxml.jackson.databind;
   opens dev.kiln.cli.bench to info.picocli;
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Export a trained run as a plain ONNX model that ONNX Runtime serves.",
         "The forward graph is the one that was trained; the checkpoint's weights (their EMA when the run kept",
-        "one) become initializers; the recipe, seed and Kiln version go into metadata_props."})
+        "one) become initializers; the recipe, seed, Kiln version, source commit and the data's name and SHA-256",
+        "go into metadata_props."})
 public final class ExportCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "RUN_DIR", description = "a run folder written by `kiln train`")

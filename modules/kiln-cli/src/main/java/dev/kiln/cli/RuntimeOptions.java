@@ -19,6 +19,14 @@ public final class RuntimeOptions {
       description = "ONNX Runtime intra-op threads (default: one per core)")
   int threads;
 
+  /** Uses {@code n} intra-op threads unless {@code --threads} chose a number. */
+  RuntimeOptions threadsUnlessGiven(int n) {
+    if (threads == 0) {
+      threads = n;
+    }
+    return this;
+  }
+
   BackendOptions backend() {
     return BackendOptions.defaults().withDevice(Device.parse(device)).withThreads(threads);
   }

@@ -70,7 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path root = dir != null ? dir : zoo();
+    Path root = dir != null ? dir : ZooOptions.defaultRoot();
     String token = null;
     if (tokenEnv != null) {
       token = System.getenv(tokenEnv);
@@ -102,23 +102,5 @@ public final class ServeCommand implements Callable<Integer> {
         .collect(Collectors.joining(", ")), server.url(), maxBatchSize, maxQueueDelayUs, noStepBatching ? "off" : "on");
     server.join();
     return 0;
-  }
-
-  /** The zoo: {@code model-zoo} here, or the one of the checkout this command was built in. */
-  private static Path zoo() throws Exception {
-    Path here = Path.of("model-zoo");
-    if (Files.isDirectory(here)) {
-      return here;
-    }
-    Path jar = Path.of(ServeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path root = jar;
-    for (int i = 0; i < 4 && root != null; i++) {
-      root = root.getParent(); // modules/kiln-cli/target/kiln-cli.jar -> the checkout
-    }
-    Path checkout = root == null ? here : root.resolve("model-zoo");
-    if (!Files.isDirectory(checkout)) {
-      throw new IllegalArgumentException("no model zoo here or at " + checkout + "; name a folder of models");
-    }
-    return checkout;
   }
 }

@@ -81,6 +81,14 @@ public final class MnistDigits {
     return test;
   }
 
+  /** The name recipes give this data. */
+  public static final String NAME = "mnist";
+
+  /** The decoded digits file (header, then label and pixels per digit), the bytes its content hash is of. */
+  public byte[] content() {
+    return file.clone();
+  }
+
   private static byte[] readResource() {
     try (InputStream in = MnistDigits.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {

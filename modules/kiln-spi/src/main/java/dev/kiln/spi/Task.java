@@ -4,6 +4,7 @@ import dev.kiln.graph.Graph;
 import dev.kiln.runtime.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -44,6 +45,14 @@ public interface Task {
    */
   default Map<String, Double> evaluate(long seed, Function<Map<String, Tensor>, Map<String, Tensor>> model) {
     return Map.of();
+  }
+
+  /**
+   * The data this task trains on, its name and content hash, for the exported model's provenance; empty
+   * for a task that cannot name its data.
+   */
+  default Optional<DataIdentity> dataIdentity() {
+    return Optional.empty();
   }
 
   /** Entries for the exported model's {@code metadata_props} (e.g. the noise schedule). */

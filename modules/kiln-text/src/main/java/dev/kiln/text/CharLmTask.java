@@ -1,5 +1,7 @@
 package dev.kiln.text;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
@@ -141,6 +143,14 @@ public final class CharLmTask implements Task {
   @Override
   public List<String> exportOutputs(Architecture architecture) {
     return List.of("logits");
+  }
+
+  /** The corpus as the model reads it: the encoded training blocks, then the held-out ones. */
+  @Override
+  public Optional<DataIdentity> dataIdentity() {
+    byte[] ids = java.util.Arrays.copyOf(corpus.train(), corpus.train().length + corpus.heldOut().length);
+    System.arraycopy(corpus.heldOut(), 0, ids, corpus.train().length, corpus.heldOut().length);
+    return Optional.of(DataIdentity.of(corpus.name(), ids));
   }
 
   @Override

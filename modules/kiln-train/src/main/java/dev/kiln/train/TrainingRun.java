@@ -36,6 +36,14 @@ public final class TrainingRun {
   /** Files a run folder holds. */
   public static final String RECIPE = "recipe.json";
 
+  /**
+   * Provenance keys of an exported model's {@code metadata_props}, beside {@code recipe}, {@code seed} and
+   * {@code kiln_version}: the source commit that trained it and the name and SHA-256 of its data.
+   */
+  public static final String SOURCE_COMMIT = "source_commit";
+  public static final String DATA_NAME = "data_name";
+  public static final String DATA_SHA256 = "data_sha256";
+
   private final OrtBackend backend;
   private final Map<String, TaskProvider<?>> tasks;
   private final Map<String, ArchitectureProvider<?>> architectures;
@@ -93,7 +101,8 @@ public final class TrainingRun {
       try (TrainStep step = TrainStep.compile(tg, backend, b.task().dimensionSizes(), weights);
           ForwardSession live = ForwardSession.compile(b.graph(), backend, weights, outputs)) {
         Trainer t = new Trainer(step, recipe.optimizer(), recipe.schedule(), trainer,
-            (s, feeds) -> b.task().fill(seed, s, feeds), runDir, seed, Map.of("recipe", recipe.toJson()));
+            (s, feeds) -> b.task().fill(seed, s, feeds), runDir, seed, Map.of("recipe", recipe.toJson(),
+            SOURCE_COMMIT, SourceCommit.current()));
         t.onEval((s, w, ema) -> b.task().evaluate(seed, live::run));
         t.onStart(startStep -> {
           if (!changes.isEmpty()) {
@@ -176,6 +185,12 @@ public final class TrainingRun {
     meta.put("seed", Long.toString(ckpt.seed()));
     meta.put("step", Long.toString(ckpt.step()));
     meta.put("weights", ema ? "ema" : "raw");
+    // A checkpoint from before commits were recorded says so rather than guessing today's.
+    meta.put(SOURCE_COMMIT, ckpt.metadata().getOrDefault(SOURCE_COMMIT, SourceCommit.UNKNOWN));
+    b.task().dataIdentity().ifPresent(d -> {
+      meta.put(DATA_NAME, d.name());
+      meta.put(DATA_SHA256, d.sha256());
+    });
     meta.putAll(b.task().exportMetadata());
     return new Trained(recipe, b, ema ? ckpt.ema() : ckpt.weights(), meta);
   }

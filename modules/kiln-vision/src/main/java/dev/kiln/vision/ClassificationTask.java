@@ -1,5 +1,7 @@
 package dev.kiln.vision;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.data.Batcher;
 import dev.kiln.data.MnistDigits;
 import dev.kiln.graph.Graph;
@@ -92,6 +94,11 @@ public final class ClassificationTask implements Task {
   }
 
   /** Test-split accuracy of {@code model}'s logits. */
+  @Override
+  public Optional<DataIdentity> dataIdentity() {
+    return Optional.of(DataIdentity.of(MnistDigits.NAME, digits.content()));
+  }
+
   @Override
   public Map<String, Double> evaluate(long seed, Function<Map<String, Tensor>, Map<String, Tensor>> model) {
     return Map.of("test_accuracy", accuracy(digits.test(), model));

@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.agm;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.spi.process.Bridge;
 import dev.kiln.spi.process.AgmProcess;
 import dev.kiln.spi.process.PredictionType;
@@ -138,6 +140,11 @@ public final class AgmTask implements Task {
   /** Draws {@code n} reference samples from the data (for metrics), as [n, ...sample shape]. */
   public Tensor referenceSamples(long seed, int n, boolean heldOut) {
     return data.referenceSamples(seed, n, heldOut);
+  }
+
+  @Override
+  public Optional<DataIdentity> dataIdentity() {
+    return data.dataIdentity();
   }
 
   @Override

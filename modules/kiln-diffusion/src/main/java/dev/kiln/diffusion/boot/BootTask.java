@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.boot;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.spi.process.PredictionType;
 import dev.kiln.graph.DType;
@@ -242,6 +244,16 @@ public final class BootTask implements Task {
   @Override
   public List<String> exportOutputs(Architecture architecture) {
     return List.of("out");
+  }
+
+  /** BOOT reads no data: what it learns from is the teacher, identified by its file's bytes. */
+  @Override
+  public Optional<DataIdentity> dataIdentity() {
+    try {
+      return Optional.of(DataIdentity.of("teacher " + teacher.path(), java.nio.file.Files.readAllBytes(teacher.path())));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(teacher.path() + ": cannot read the teacher to hash it", e);
+    }
   }
 
   /**

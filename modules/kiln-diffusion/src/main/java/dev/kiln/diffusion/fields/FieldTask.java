@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.fields;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
 import dev.kiln.inference.FieldQuery;
@@ -144,6 +146,17 @@ public final class FieldTask implements Task {
         coordinates.set(row * d + c, coords[pick[j] * d + c]);
       }
     }
+  }
+
+  /** Fields of digits are identified by the digits file; procedural shapes by 4 fields drawn with seed 0. */
+  @Override
+  public Optional<DataIdentity> dataIdentity() {
+    if (data instanceof FieldData.Shapes) {
+      double[] y = new double[4 * data.pairs()];
+      data.sample(0, 1, 4, y);
+      return Optional.of(DataIdentity.ofDraw(data.id(), y));
+    }
+    return Optional.of(DataIdentity.of(data.id(), dev.kiln.data.MnistDigits.load().content()));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.kiln.diffusion.task;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.data.Batcher;
 import dev.kiln.data.MnistDigits;
 import dev.kiln.data.Toy2D;
@@ -126,6 +128,11 @@ public final class DiffusionTask implements Task {
   }
 
   @Override
+  public Optional<DataIdentity> dataIdentity() {
+    return Optional.of(data.identity(config.data()));
+  }
+
+  @Override
   public Map<String, String> exportMetadata() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("kiln_task", "diffusion");
@@ -157,6 +164,9 @@ public final class DiffusionTask implements Task {
 
     /** Fills reference samples (held-out split where there is one). */
     void reference(long seed, int n, boolean heldOut, double[] out);
+
+    /** The data called {@code name} (as the recipe spells it) and its content hash. */
+    DataIdentity identity(String name);
 
     static DataSource of(DiffusionTaskConfig c) {
       if (c.data().equalsIgnoreCase("mnist")) {
@@ -194,6 +204,14 @@ public final class DiffusionTask implements Task {
         x0[i] = pts[i];
       }
       return null;
+    }
+
+    /** A generated distribution is identified by 4,096 held-out points drawn with seed 0. */
+    @Override
+    public DataIdentity identity(String name) {
+      double[] pts = new double[4096 * 2];
+      reference(0, 4096, true, pts);
+      return DataIdentity.ofDraw(name, pts);
     }
 
     @Override
@@ -238,6 +256,11 @@ public final class DiffusionTask implements Task {
         labels[i] = digits.train().label(idx[i]);
       }
       return labels;
+    }
+
+    @Override
+    public DataIdentity identity(String name) {
+      return DataIdentity.of(name, digits.content());
     }
 
     @Override

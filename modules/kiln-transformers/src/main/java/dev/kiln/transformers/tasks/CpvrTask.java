@@ -1,5 +1,7 @@
 package dev.kiln.transformers.tasks;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
@@ -79,6 +81,19 @@ public final class CpvrTask implements Task {
   @Override
   public Map<String, Double> evaluate(long seed, Function<Map<String, Tensor>, Map<String, Tensor>> model) {
     return evaluatePerHop(model).metrics(config.trainHops());
+  }
+
+  /** Generated sequences: identified by the test sets' tokens, hop count by hop count. */
+  @Override
+  public Optional<DataIdentity> dataIdentity() {
+    java.util.stream.LongStream.Builder all = java.util.stream.LongStream.builder();
+    for (int hops : config.testHops()) {
+      List<Cpvr.Example> set = testSet(hops);
+      for (long v : tokens(set, 0, set.size()).toLongArray()) {
+        all.add(v);
+      }
+    }
+    return Optional.of(DataIdentity.ofDraw("cpvr-" + config.length(), all.build().toArray()));
   }
 
   /** The {@code test_examples} test sequences with {@code hops} hops. */

@@ -1,5 +1,7 @@
 package dev.kiln.transformers.tasks;
 
+import java.util.Optional;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.data.MnistDigits;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
@@ -54,6 +56,11 @@ public final class PonderClassificationTask implements Task {
   }
 
   /** Test accuracy and, for adaptive depth, mean steps over the test digits and per digit class. */
+  @Override
+  public Optional<DataIdentity> dataIdentity() {
+    return data.dataIdentity();
+  }
+
   @Override
   public Map<String, Double> evaluate(long seed, Function<Map<String, Tensor>, Map<String, Tensor>> model) {
     MnistDigits.Split test = digits.test();

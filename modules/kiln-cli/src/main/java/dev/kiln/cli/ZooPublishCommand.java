@@ -1,0 +1,128 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.spi.ConfigException;
+import dev.kiln.train.Recipe;
+import dev.kiln.train.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kiln zoo publish NAME [--run [FILE=]RUN_DIR]...}: the one step that puts a trained model into the zoo. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+    description = {"Put a trained model into its zoo folder, which already holds its recipe, README.md and a",
+        "card.json naming the files, recipes and evaluation: export each --run into the folder (serving files",
+        "too), run the card's evaluation on the exported model and write the numbers into card.json and the",
+        "README's measured block, then write SHA256SUMS. Without --run, re-measures and re-hashes what is there."})
+final class ZooPublishCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "NAME", description = "the model's folder in the zoo")
+  String name;
+
+  @Option(names = "--run", paramLabel = "[FILE=]RUN_DIR", description = {"a run folder of `kiln train` to export as the",
+      "card's FILE (default: its only model file); its recipe must be the folder's recipe for that file"})
+  List<String> runs = new ArrayList<>();
+
+  @Option(names = "--keep-numbers", description = {"keep the card's numbers instead of measuring (after editing the",
+      "README's prose, say); not with --run, and `kiln zoo verify` still re-measures them"})
+  boolean keepNumbers;
+
+  @Mixin
+  ZooRunOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    RuntimeOptions runtime = options.runtime();
+    Path folder = options.zoo.folder(name);
+    ZooCard card = ZooCard.read(folder);
+    if (keepNumbers && (!runs.isEmpty() || card.metrics().isEmpty())) {
+      throw new ConfigException("--keep-numbers: " + (runs.isEmpty() ? folder.resolve(ZooCard.FILE) + " has no numbers"
+          + " to keep" : "a newly exported model must be measured; drop --keep-numbers or --run"));
+    }
+    Map<ZooCard.Trained, Path> exports = new LinkedHashMap<>();
+    for (String spec : runs) {
+      int eq = spec.indexOf('=');
+      String file = eq > 0 ? spec.substring(0, eq) : null;
+      Path runDir = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
+      exports.put(trained(card, file, spec), runDir);
+    }
+    TrainingRun run = runtime.injector().getInstance(TrainingRun.class);
+    for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
+      requireSameRecipe(folder.resolve(e.getKey().recipe()), e.getValue());
+    }
+    for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
+      Path out = folder.resolve(e.getKey().file());
+      run.export(e.getValue(), out, true);
+      System.out.println("exported " + e.getValue() + " to " + out);
+      if (e.getKey().file().equals(card.evaluation().model())) {
+        run.exportServing(e.getValue(), folder.resolve("serving"), true).forEach(System.out::println);
+      }
+    }
+    for (String f : card.leaveOut()) {
+      if (Files.deleteIfExists(folder.resolve(f))) {
+        System.out.println("left out " + folder.resolve(f) + " (the card's leave_out)");
+      }
+    }
+    for (ZooCard.Trained t : card.models()) {
+      if (!Files.isRegularFile(folder.resolve(t.file()))) {
+        throw new ConfigException(folder.resolve(t.file()) + " does not exist; export it with --run " + t.file()
+            + "=RUN_DIR");
+      }
+    }
+    Map<String, Double> measured = keepNumbers ? card.metrics()
+        : ZooEvaluation.measure(folder, card, runtime.injector(), runtime.inferenceInjector());
+    ZooCard published = card.withMetrics(measured);
+    published.write(folder);
+    ZooReadme.writeMeasured(folder, published);
+    ZooManifest manifest = ZooManifest.of(folder);
+    manifest.write(folder);
+    measured.forEach((k, v) -> System.out.println(name + ": " + k + " " + v));
+    System.out.println("kiln zoo publish " + name + ": wrote " + ZooCard.FILE + ", README.md and " + ZooManifest.FILE
+        + " (" + manifest.sums().size() + " files)");
+    return 0;
+  }
+
+  private static ZooCard.Trained trained(ZooCard card, String file, String spec) {
+    if (file == null) {
+      if (card.models().size() != 1) {
+        throw new ConfigException("--run " + spec + ": the card lists " + card.models().size() + " model files; say which"
+            + " one, e.g. --run " + card.models().get(0).file() + "=" + spec);
+      }
+      return card.models().get(0);
+    }
+    return card.models().stream().filter(t -> t.file().equals(file)).findFirst().orElseThrow(() ->
+        new ConfigException("--run " + spec + ": " + file + " is not a model file of the card; its files: "
+            + card.models().stream().map(ZooCard.Trained::file).toList()));
+  }
+
+  /** The run was trained with the folder's recipe (its description aside), so {@code kiln zoo reproduce} retrains it. */
+  private static void requireSameRecipe(Path recipeFile, Path runDir) {
+    ObjectNode zoo = Recipe.read(recipeFile).json().deepCopy();
+    ObjectNode trained = Recipe.read(runDir.resolve(TrainingRun.RECIPE)).json().deepCopy();
+    zoo.remove("description");
+    trained.remove("description");
+    List<String> differing = new ArrayList<>();
+    zoo.fieldNames().forEachRemaining(f -> {
+      if (!zoo.get(f).equals(trained.get(f))) {
+        differing.add(f);
+      }
+    });
+    trained.fieldNames().forEachRemaining(f -> {
+      if (!zoo.has(f)) {
+        differing.add(f);
+      }
+    });
+    if (!differing.isEmpty()) {
+      throw new ConfigException("--run " + runDir + ": trained with a recipe whose " + String.join(", ", differing)
+          + " differ from " + recipeFile + "; train " + recipeFile + " itself so that the zoo can reproduce it");
+    }
+  }
+}

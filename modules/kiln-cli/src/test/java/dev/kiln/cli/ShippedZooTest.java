@@ -1,0 +1,35 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The zoo of this checkout: every shipped model has a card and a manifest, and its files match it. */
+class ShippedZooTest {
+
+  private static final Path ZOO = Path.of("../../model-zoo").toAbsolutePath().normalize();
+
+  @Test
+  void everyFolderThatShipsAModelHasACardAndAManifest() throws Exception {
+    try (Stream<Path> folders = Files.list(ZOO)) {
+      for (Path f : folders.filter(Files::isDirectory).toList()) {
+        List<Path> files = ZooManifest.files(f);
+        if (files.stream().anyMatch(p -> p.toString().endsWith(".onnx"))) {
+          assertThat(f.resolve(ZooCard.FILE)).as("card of %s", f).isRegularFile();
+          assertThat(f.resolve(ZooManifest.FILE)).as("manifest of %s", f).isRegularFile();
+          assertThat(ZooCard.read(f).metrics()).as("numbers on the card of %s", f).isNotEmpty();
+        }
+      }
+    }
+  }
+
+  @Test
+  void shippedFilesMatchTheirManifests() {
+    String out = Cli.ok("zoo", "verify", "--hashes-only", "--zoo", ZOO.toString());
+    assertThat(out).contains("0 with mismatches");
+  }
+}
