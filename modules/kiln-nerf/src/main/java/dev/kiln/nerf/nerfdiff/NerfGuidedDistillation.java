@@ -40,8 +40,11 @@ import java.util.SplittableRandom;
  * the same loop with γ = 0 and no finetuning (plain deterministic DDIM per view, each view on its
  * own); {@link Mode#NAIVE}, those samples then distilled into the NeRF with as many finetuning steps
  * as NGD takes in total.
+ *
+ * <p>An instance holds the exported encoder and CDM in ONNX Runtime sessions and one compiled
+ * {@link TriplaneFit}, so reconstructing many scenes compiles nothing twice.
  */
-public final class NerfGuidedDistillation {
+public final class NerfGuidedDistillation implements AutoCloseable {
 
   /** The four reconstructions. */
   public enum Mode {
@@ -69,108 +72,134 @@ public final class NerfGuidedDistillation {
    *     renderings, or the CDM's samples for {@link Mode#CDM_SAMPLES}
    * @param refined the diffusion's final estimates Ĩ^π in [0, 1] (CDM samples and NGD; null otherwise)
    * @param plane the final triplane W
-   * @param decoder the final decoder θ
+   * @param decoder the final decoder θ (copies)
    * @param finetuneSteps Adam steps taken on (W, θ)
    * @param seconds wall time of the reconstruction
    */
   public record Result(Mode mode, float[][] views, float[][] refined, float[] plane, Map<String, Tensor> decoder,
       long finetuneSteps, double seconds) {}
 
-  private NerfGuidedDistillation() {}
+  private final NerfDiff model;
+  private final int views;
+  private final Session encoder;
+  private final Session cdm;
+  private final TriplaneFit fit;
 
-  /** Reconstructs from {@code input} and renders or samples {@code virtual}, with {@code model}'s distillation settings. */
-  public static Result run(NerfDiff model, View input, List<Camera> virtual, Mode mode, long seed,
-      OrtBackend backend) {
-    return run(model, input, virtual, mode, model.config().distillation(), seed, backend);
+  /**
+   * Reconstructions of {@code model} at {@code views} virtual views with {@code raysPerStep} rays
+   * per finetuning step.
+   */
+  public NerfGuidedDistillation(NerfDiff model, int views, int raysPerStep, OrtBackend backend) {
+    this.model = model;
+    this.views = views;
+    this.encoder = backend.load(model.exportEncoder(1));
+    this.cdm = backend.load(model.exportCdm(views));
+    this.fit = new TriplaneFit(model, raysPerStep, backend);
   }
 
-  /** As {@link #run(NerfDiff, View, List, Mode, long, OrtBackend)} with distillation settings {@code d}. */
-  public static Result run(NerfDiff model, View input, List<Camera> virtual, Mode mode,
-      NerfDiffConfig.Distillation d, long seed, OrtBackend backend) {
+  /** Reconstructions with {@code model}'s own distillation settings and {@code views} virtual views. */
+  public NerfGuidedDistillation(NerfDiff model, int views, OrtBackend backend) {
+    this(model, views, model.config().distillation().raysPerStep(), backend);
+  }
+
+  /** One reconstruction with {@code model}'s distillation settings. */
+  public static Result run(NerfDiff model, View input, List<Camera> virtual, Mode mode, long seed,
+      OrtBackend backend) {
+    try (NerfGuidedDistillation ngd = new NerfGuidedDistillation(model, virtual.size(), backend)) {
+      return ngd.run(input, virtual, mode, model.config().distillation(), seed);
+    }
+  }
+
+  /** Reconstructs from {@code input} and renders or samples {@code virtual}, with distillation settings {@code d}. */
+  public Result run(View input, List<Camera> virtual, Mode mode, NerfDiffConfig.Distillation d, long seed) {
+    if (virtual.size() != views) {
+      throw new IllegalArgumentException("built for " + views + " virtual views, got " + virtual.size());
+    }
+    if (d.raysPerStep() != fit.rays()) {
+      throw new IllegalArgumentException("built for " + fit.rays() + " rays per finetuning step, got "
+          + d.raysPerStep());
+    }
     long start = System.nanoTime();
     NerfDiffConfig.Model mc = model.config().model();
-    float[] plane = model.encode(List.of(input.rgb()), backend)[0];
-    Map<String, Tensor> decoder = model.decoderCopy();
-    try (TriplaneFit fit = TriplaneFit.finetune(model, plane, decoder, input.camera(), d.raysPerStep(), d.lr(),
-        backend)) {
-      float[][] rendered = fit.render(virtual);
-      if (mode == Mode.NERF_ONLY) {
-        return new Result(mode, rendered, null, fit.plane(), decoder, 0, seconds(start));
-      }
-      int v = virtual.size();
-      int n = 3 * mc.pixels();
-      float[][] cond = signed(rendered);
-      float[][] estimate = signed(rendered);
-      float[][] eps = new float[v][n];
-      SplittableRandom noise = Seeds.rng(seed, "ngd-noise");
-      for (float[] e : eps) {
-        for (int i = 0; i < n; i++) {
-          e[i] = (float) noise.nextGaussian();
-        }
-      }
-      boolean guided = mode == Mode.NGD;
-      double gamma = guided ? d.guidance() : 0;
-      NoiseSchedule schedule = model.schedule();
-      int[] timesteps = timesteps(schedule.numTrainTimesteps(), d.tMax(), d.ddimSteps());
-      SplittableRandom rays = Seeds.rng(seed, "ngd-rays");
-      try (Session cdm = backend.load(model.exportCdm(v))) {
-        Tensor z = Tensor.zeros(DType.FLOAT, v, 3, mc.imageSize(), mc.imageSize());
-        Tensor c = Tensor.zeros(DType.FLOAT, v, 3, mc.imageSize(), mc.imageSize());
-        Tensor t = Tensor.zeros(DType.FLOAT, v);
-        for (int i = 0; i < v; i++) {
-          c.floats().put(i * n, cond[i]);
-        }
-        float[][] current = guided ? signed(rendered) : null;
-        for (int step : timesteps) {
-          double abar = schedule.alphaCumprod(step);
-          double alpha = Math.sqrt(abar);
-          double sigma = Math.sqrt(1 - abar);
-          double lambda = gamma * sigma * sigma / (alpha * alpha);
-          for (int i = 0; i < v; i++) {
-            for (int q = 0; q < n; q++) {
-              z.floats().put(i * n + q, (float) (alpha * estimate[i][q] + sigma * eps[i][q]));
-            }
-            t.floats().put(i, step);
-          }
-          float[] epsHat = cdm.run(Map.of("z", z, "cond", c, "t", t)).get("eps").toFloatArray();
-          for (int i = 0; i < v; i++) {
-            for (int q = 0; q < n; q++) {
-              double zq = z.floats().get(i * n + q);
-              double x = Math.max(-1, Math.min(1, (zq - sigma * epsHat[i * n + q]) / alpha));
-              if (guided) {
-                x = (x + lambda * current[i][q]) / (1 + lambda);
-              }
-              estimate[i][q] = (float) x;
-              eps[i][q] = (float) ((zq - alpha * x) / sigma);
-            }
-          }
-          if (guided) {
-            SceneRays pool = pool(estimate, virtual, input, d.keepInputView());
-            for (int k = 0; k < d.finetuneSteps(); k++) {
-              fit.step(pool, rays);
-            }
-            current = signed(fit.render(virtual));
-          }
-        }
-      }
-      float[][] refined = unsigned(estimate);
-      switch (mode) {
-        case CDM_SAMPLES -> {
-          return new Result(mode, refined, refined, fit.plane(), decoder, 0, seconds(start));
-        }
-        case NAIVE -> {
-          SceneRays pool = pool(estimate, virtual, input, d.keepInputView());
-          int total = d.ddimSteps() * d.finetuneSteps();
-          for (int k = 0; k < total; k++) {
-            fit.step(pool, rays);
-          }
-          return new Result(mode, fit.render(virtual), null, fit.plane(), decoder, fit.steps(), seconds(start));
-        }
-        default -> {
-          return new Result(mode, fit.render(virtual), refined, fit.plane(), decoder, fit.steps(), seconds(start));
-        }
+    int s = mc.imageSize();
+    float[] plane = encoder.run(Map.of("image", Tensor.of(input.rgb(), 1, 3, s, s))).get("planes").toFloatArray();
+    fit.start(plane, model.decoderCopy(), input.camera(), d.lr());
+    float[][] rendered = fit.render(virtual);
+    if (mode == Mode.NERF_ONLY) {
+      return new Result(mode, rendered, null, fit.plane(), fit.decoder(), 0, seconds(start));
+    }
+    int v = virtual.size();
+    int n = 3 * mc.pixels();
+    float[][] estimate = signed(rendered);
+    float[][] eps = new float[v][n];
+    SplittableRandom noise = Seeds.rng(seed, "ngd-noise");
+    for (float[] e : eps) {
+      for (int i = 0; i < n; i++) {
+        e[i] = (float) noise.nextGaussian();
       }
     }
+    boolean guided = mode == Mode.NGD;
+    double gamma = guided ? d.guidance() : 0;
+    NoiseSchedule schedule = model.schedule();
+    SplittableRandom rays = Seeds.rng(seed, "ngd-rays");
+    Tensor z = Tensor.zeros(DType.FLOAT, v, 3, s, s);
+    Tensor c = Tensor.zeros(DType.FLOAT, v, 3, s, s);
+    Tensor t = Tensor.zeros(DType.FLOAT, v);
+    for (int i = 0; i < v; i++) {
+      c.floats().put(i * n, estimate[i]);
+    }
+    float[][] current = guided ? signed(rendered) : null;
+    for (int step : timesteps(schedule.numTrainTimesteps(), d.tMax(), d.ddimSteps())) {
+      double abar = schedule.alphaCumprod(step);
+      double alpha = Math.sqrt(abar);
+      double sigma = Math.sqrt(1 - abar);
+      double lambda = gamma * sigma * sigma / (alpha * alpha);
+      for (int i = 0; i < v; i++) {
+        for (int q = 0; q < n; q++) {
+          z.floats().put(i * n + q, (float) (alpha * estimate[i][q] + sigma * eps[i][q]));
+        }
+        t.floats().put(i, step);
+      }
+      float[] epsHat = cdm.run(Map.of("z", z, "cond", c, "t", t)).get("eps").toFloatArray();
+      for (int i = 0; i < v; i++) {
+        for (int q = 0; q < n; q++) {
+          double zq = z.floats().get(i * n + q);
+          double x = Math.max(-1, Math.min(1, (zq - sigma * epsHat[i * n + q]) / alpha));
+          if (guided) {
+            x = (x + lambda * current[i][q]) / (1 + lambda);
+          }
+          estimate[i][q] = (float) x;
+          eps[i][q] = (float) ((zq - alpha * x) / sigma);
+        }
+      }
+      if (guided) {
+        SceneRays pool = pool(estimate, virtual, input, d.keepInputView());
+        for (int k = 0; k < d.finetuneSteps(); k++) {
+          fit.step(pool, rays);
+        }
+        current = signed(fit.render(virtual));
+      }
+    }
+    float[][] refined = unsigned(estimate);
+    if (mode == Mode.CDM_SAMPLES) {
+      return new Result(mode, refined, refined, fit.plane(), fit.decoder(), 0, seconds(start));
+    }
+    if (mode == Mode.NAIVE) {
+      SceneRays pool = pool(estimate, virtual, input, d.keepInputView());
+      int total = d.ddimSteps() * d.finetuneSteps();
+      for (int k = 0; k < total; k++) {
+        fit.step(pool, rays);
+      }
+      refined = null;
+    }
+    return new Result(mode, fit.render(virtual), refined, fit.plane(), fit.decoder(), fit.steps(), seconds(start));
+  }
+
+  @Override
+  public void close() {
+    fit.close();
+    cdm.close();
+    encoder.close();
   }
 
   /**

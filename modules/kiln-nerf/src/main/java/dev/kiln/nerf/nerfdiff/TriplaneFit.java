@@ -1,5 +1,6 @@
 package dev.kiln.nerf.nerfdiff;
 
+import dev.kiln.graph.DType;
 import dev.kiln.nerf.render.Aabb;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.RaySamples;
@@ -22,67 +23,79 @@ import java.util.random.RandomGenerator;
 
 /**
  * One triplane and its decoder fitted by Adam to the pixels of some views: NerfDiff's test-time
- * finetuning of (W, θ) when {@code frame} is the input camera (coordinates from
- * {@link CameraAlignedPoints}), and a fresh world-frame NeRF ({@code frame} null) when scoring how
- * 3D-consistent a set of views is. Each step draws {@code rays} pixels with replacement from a pool
- * and samples them with stratified jitter.
+ * finetuning of (W, θ) in the input camera's triplane coordinates ({@link CameraAlignedPoints}), and
+ * a fresh world-frame NeRF when scoring how 3D-consistent a set of views is. Each step draws
+ * {@code rays} pixels with replacement from a pool and samples them with stratified jitter. The
+ * graphs are compiled once; {@link #start} and {@link #startFresh} load new starting values into the
+ * same tensors and reset the optimizer, so one instance serves many fits.
  */
 public final class TriplaneFit implements AutoCloseable {
 
+  private final NerfDiffGraphs graphs;
   private final NerfDiffConfig.Model model;
-  private final Camera frame;
   private final int rays;
   private final StratifiedSampler sampler;
   private final Map<String, Tensor> weights;
   private final CompiledGraph fit;
   private final CompiledGraph render;
-  private final Optimizer adam;
+  private Camera frame;
+  private Optimizer adam;
   private long steps;
 
-  private TriplaneFit(NerfDiff nerfDiff, float[] plane, Map<String, Tensor> decoder, Camera frame, int rays,
-      double lr, OrtBackend backend) {
-    NerfDiffGraphs graphs = nerfDiff.graphs();
+  /** A fitter of {@code rays} rays per step for {@code nerfDiff}'s field sizes; call a start method before stepping. */
+  public TriplaneFit(NerfDiff nerfDiff, int rays, OrtBackend backend) {
+    this.graphs = nerfDiff.graphs();
     this.model = graphs.model();
-    this.frame = frame;
     this.rays = rays;
     this.sampler = new StratifiedSampler(model.samplesPerRay(), Aabb.unit(), 0.0);
     int s = model.imageSize();
     this.weights = new LinkedHashMap<>();
-    weights.put("plane", Tensor.of(plane.clone(), 1, graphs.field().config().codeChannels(), s, s));
-    weights.putAll(decoder);
+    weights.put("plane", Tensor.zeros(DType.FLOAT, 1, graphs.field().config().codeChannels(), s, s));
+    nerfDiff.decoderCopy().forEach(weights::put);
     this.fit = graphs.planeRender(rays, true, weights, backend);
     this.render = graphs.planeRender(model.pixels(), false, weights, backend);
+  }
+
+  /**
+   * Starts a fit from triplane {@code plane} and decoder {@code decoder} (both copied) in the
+   * triplane coordinates of camera {@code frame} (null: world coordinates), with Adam at {@code lr}.
+   */
+  public TriplaneFit start(float[] plane, Map<String, Tensor> decoder, Camera frame, double lr) {
+    weights.get("plane").floats().put(0, plane);
+    decoder.forEach((name, w) -> {
+      Tensor into = weights.get(name);
+      if (into == null) {
+        throw new IllegalArgumentException("no decoder parameter `" + name + "`; the field has " + weights.keySet());
+      }
+      into.copyFrom(w);
+    });
+    this.frame = frame;
     List<Optimizer.Slot> slots = new ArrayList<>();
     weights.forEach((name, w) -> slots.add(new Optimizer.Slot(name, w, fit.out("grad:" + name), false)));
     this.adam = Optimizer.create(OptimizerConfig.adam(lr), slots);
+    this.steps = 0;
+    return this;
   }
 
   /**
-   * Finetuning from {@code plane} (copied) and {@code decoder} (tensors used in place) in the triplane
-   * coordinates of camera {@code frame}.
+   * Starts a fresh world-frame field: a triplane drawn from N(0, 0.1²) and a decoder initialised as
+   * at training start, both from {@code seed}.
    */
-  public static TriplaneFit finetune(NerfDiff nerfDiff, float[] plane, Map<String, Tensor> decoder, Camera frame,
-      int rays, double lr, OrtBackend backend) {
-    return new TriplaneFit(nerfDiff, plane, decoder, frame, rays, lr, backend);
-  }
-
-  /**
-   * A fresh world-frame field of the model's sizes: a triplane drawn from N(0, 0.1²) and a decoder
-   * initialised as at training start, both from {@code seed}.
-   */
-  public static TriplaneFit fresh(NerfDiff nerfDiff, int rays, double lr, long seed, OrtBackend backend) {
-    NerfDiffGraphs graphs = nerfDiff.graphs();
+  public TriplaneFit startFresh(long seed, double lr) {
     Weights w = Weights.initialize(graphs.fieldParameters(), seed);
     SplittableRandom rng = Seeds.rng(seed, "plane");
     float[] plane = new float[graphs.field().config().codeSize()];
     for (int i = 0; i < plane.length; i++) {
       plane[i] = (float) (0.1 * rng.nextGaussian());
     }
-    return new TriplaneFit(nerfDiff, plane, new LinkedHashMap<>(w.asMap()), null, rays, lr, backend);
+    return start(plane, w.asMap(), null, lr);
   }
 
   /** One Adam step on a batch drawn from {@code pool}; returns the batch's mean squared error before the step. */
   public double step(SceneRays pool, RandomGenerator rng) {
+    if (adam == null) {
+      throw new IllegalStateException("start the fit before stepping it");
+    }
     int[] idx = pool.draw(rays, rng);
     fill(fit, sampler.sample(pool.rays(idx), rng));
     FloatBuffer target = fit.in("target").floats();
@@ -120,7 +133,23 @@ public final class TriplaneFit implements AutoCloseable {
     return weights.get("plane").toFloatArray();
   }
 
-  /** Adam steps taken. */
+  /** The current decoder (copies). */
+  public Map<String, Tensor> decoder() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    weights.forEach((k, v) -> {
+      if (!k.equals("plane")) {
+        out.put(k, v.copy());
+      }
+    });
+    return out;
+  }
+
+  /** Rays per step. */
+  public int rays() {
+    return rays;
+  }
+
+  /** Adam steps taken since the last start. */
   public long steps() {
     return steps;
   }

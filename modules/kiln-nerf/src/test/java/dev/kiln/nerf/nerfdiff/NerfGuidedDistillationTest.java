@@ -80,7 +80,7 @@ class NerfGuidedDistillationTest {
     NerfDiff model = NerfDiff.initialize(TinyNerfDiff.config(1, null), 8);
     MultiViewDataset data = TinyNerfDiff.data(1, 1, 6);
     SceneRays pool = new SceneRays(data.train().get(0).inputs());
-    try (TriplaneFit fit = TriplaneFit.fresh(model, 64, 2e-2, 3, TinyNerfDiff.BACKEND)) {
+    try (TriplaneFit fit = new TriplaneFit(model, 64, TinyNerfDiff.BACKEND).startFresh(3, 2e-2)) {
       SplittableRandom rng = new SplittableRandom(1);
       double first = 0;
       double last = 0;
@@ -98,7 +98,10 @@ class NerfGuidedDistillationTest {
   }
 
   private static Result run(NerfDiff model, Mode mode, NerfDiffConfig.Distillation d, long seed) {
-    return NerfGuidedDistillation.run(model, INPUT, VIRTUAL, mode, d, seed, TinyNerfDiff.BACKEND);
+    try (NerfGuidedDistillation ngd = new NerfGuidedDistillation(model, VIRTUAL.size(), d.raysPerStep(),
+        TinyNerfDiff.BACKEND)) {
+      return ngd.run(INPUT, VIRTUAL, mode, d, seed);
+    }
   }
 
   private static double maxDiff(float[] a, float[] b) {
