@@ -12,6 +12,9 @@ import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Configs;
 import dev.kiln.spi.process.BetaSchedule;
 import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.train.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +40,8 @@ import java.util.Map;
  * {@code docs/reproductions/nerfdiff.md}.
  */
 public final class NerfDiff {
+
+  private static final String CONFIG_KEY = "nerfdiff_config";
 
   private final NerfDiffConfig config;
   private final NerfDiffGraphs graphs;
@@ -96,6 +101,40 @@ public final class NerfDiff {
       }
     });
     return out;
+  }
+
+  /**
+   * Writes the weights (encoder, decoder, CDM), the seed and the config to a safetensors checkpoint,
+   * atomically.
+   */
+  public void save(Path file, long steps) throws IOException {
+    Map<String, Tensor> all = new LinkedHashMap<>(nerf);
+    all.putAll(cdm);
+    new Checkpoint(steps, seed, Weights.of(all), Map.of(), null,
+        Map.of(CONFIG_KEY, Configs.toTree(config).toString())).write(file);
+  }
+
+  /** Reads a model written by {@link #save}. */
+  public static NerfDiff load(Path file) throws IOException {
+    Checkpoint c = Checkpoint.read(file);
+    String text = c.metadata().get(CONFIG_KEY);
+    if (text == null) {
+      throw new IOException(file + ": not a NerfDiff checkpoint (no `" + CONFIG_KEY + "` in its metadata)");
+    }
+    NerfDiffConfig config = Configs.read(Configs.parse(text, file + " metadata " + CONFIG_KEY), NerfDiffConfig.class,
+        file + " metadata " + CONFIG_KEY);
+    NerfDiff model = new NerfDiff(config, c.seed());
+    for (Map<String, Tensor> part : List.of(model.nerf, model.cdm)) {
+      for (Map.Entry<String, Tensor> e : part.entrySet()) {
+        Tensor saved = c.weights().asMap().get(e.getKey());
+        if (saved == null || saved.size() != e.getValue().size()) {
+          throw new IOException(file + ": parameter `" + e.getKey() + "` is " + (saved == null ? "missing"
+              : "of size " + saved.size() + ", the config needs " + e.getValue().size()));
+        }
+        e.getValue().copyFrom(saved);
+      }
+    }
+    return model;
   }
 
   NerfDiffGraphs graphs() {
