@@ -57,14 +57,14 @@ public final class NerfDiffExperiment implements Experiment {
      * scenes × 12 views and 4 test scenes (2 cars, 2 chairs) at 16×16; 400 joint steps of 8 pairs;
      * NGD with the 8 held-out ring views as virtual views, 20 DDIM steps from 0.98·T, N = 4
      * finetuning steps of 256 rays; γ ∈ {0.1, 10} besides the default 1; consistency over 2 folds
-     * of 150 steps.
+     * of 100 steps.
      */
     public static Plan full() {
       MultiViewDataset.Config data = new MultiViewDataset.Config(List.of(Category.TOYCAR, Category.CHAIR), 48, 4,
           12, 16, null, null, 2, null);
       NerfDiffConfig.Distillation d = new NerfDiffConfig.Distillation(1.0, 20, 0.98, 4, 256, 5e-3, true);
       NerfDiffConfig config = new NerfDiffConfig(null, new NerfDiffConfig.Training(400, 8, 2e-3, 2e-3), d);
-      return new Plan(data, config, 3, List.of(0.1, 10.0), 2, 150, 256, 2e-2, 4, 20);
+      return new Plan(data, config, 3, List.of(0.1, 10.0), 2, 100, 256, 2e-2, 4, 20);
     }
 
     /** A few steps of everything on a tiny set: checks the study runs end to end. */

@@ -26,12 +26,14 @@ import java.util.Map;
  *
  * <p>A UNet maps the input image I_s to a triplane W in the input camera's frame
  * ({@link CameraAlignedPoints}); a small MLP f_θ decodes the bilinear plane features and volume
- * rendering gives the image I^π_{θ,W} at any view π. A conditional diffusion model ε_φ denoises the
- * target view with the NeRF's rendering at that view concatenated to its input. Both are trained
+ * rendering gives the image I^π_{θ,W} at any view π. A conditional diffusion model denoises the
+ * target view with the NeRF's rendering at that view concatenated to its input; it predicts
+ * v = α_t ε − σ_t x₀ (the paper's ε_φ is then ε̂ = σ_t z + α_t v̂). Both are trained
  * together on (input view, target view) pairs of training scenes ({@link NerfDiffTrainer}):
  *
  * <pre>
- *   L = ‖I^π_{θ,W(I_s)} − I^π‖²  +  E_{t,ε} ‖ε_φ(α_t x₀ + σ_t ε, sg(I^π_{θ,W}), t) − ε‖²,   x₀ = 2 I^π − 1
+ *   L = ‖I^π_{θ,W(I_s)} − I^π‖²  +  E_{t,ε} ‖v_φ(α_t x₀ + σ_t ε, sg(I^π_{θ,W}), t) − (α_t ε − σ_t x₀)‖²,
+ *   x₀ = 2 I^π − 1
  * </pre>
  *
  * At test time NeRF-guided distillation ({@link NerfGuidedDistillation}, Algorithm 1) runs the CDM over
@@ -176,9 +178,12 @@ public final class NerfDiff {
         "NerfDiff single-image NeRF: image, camera-aligned points -> density, color");
   }
 
-  /** The conditional diffusion model as a plain ONNX model: {@code z}, {@code cond [B, 3, S, S]}, {@code t [B]} → {@code eps}. */
+  /**
+   * The conditional diffusion model as a plain ONNX model: {@code z}, {@code cond [B, 3, S, S]},
+   * {@code t [B]} → {@code v} (v-prediction).
+   */
   public byte[] exportCdm(int batch) {
-    return export(graphs.cdm(batch), cdm, "NerfDiff 3D-aware conditional diffusion model: z_t, rendering, t -> eps");
+    return export(graphs.cdm(batch), cdm, "NerfDiff 3D-aware conditional diffusion model: z_t, rendering, t -> v");
   }
 
   private byte[] export(Graph g, Map<String, Tensor> weights, String doc) {

@@ -56,8 +56,13 @@ final class NerfDiffGraphs {
     }
   }
 
-  /** ε̂ = CDM(concat(z_t, cond), t): {@code z [B, 3, S, S]}, {@code cond [B, 3, S, S]} in [−1, 1], {@code t [B]}. */
-  Value epsilon(Graph g, Value z, Value cond, Value t) {
+  /**
+   * v̂ = CDM(concat(z_t, cond), t), the v-parameterised prediction (v = α_t ε − σ_t x₀, so
+   * x̂₀ = α_t z − σ_t v̂ stays bounded at high noise, where an ε-prediction's x̂₀ = (z − σ_t ε̂)/α_t
+   * multiplies its error by σ_t/α_t): {@code z [B, 3, S, S]}, {@code cond [B, 3, S, S]} in [−1, 1],
+   * {@code t [B]}.
+   */
+  Value velocity(Graph g, Value z, Value cond, Value t) {
     try (var s = g.scope("cdm")) {
       return new UNet(unetConfig(6, model.cdmBase())).build(g, Map.of("x", g.concat(1, z, cond), "t", t), 3)
           .get("out");
@@ -98,10 +103,11 @@ final class NerfDiffGraphs {
   }
 
   /**
-   * The conditional diffusion model's ε-loss on {@code batch} target views: inputs {@code x0},
+   * The conditional diffusion model's v-loss on {@code batch} target views: inputs {@code x0},
    * {@code cond}, {@code noise [B, 3, S, S]} (in [−1, 1]), {@code t}, {@code alpha} (√ᾱ) and
-   * {@code sigma} (√(1−ᾱ)) {@code [B]}; with z = αx₀ + σε, {@code loss} = mean((ε̂(z, cond, t) − ε)²);
-   * outputs {@code loss}, {@code eps} and {@code grad:<cdm parameter>}.
+   * {@code sigma} (√(1−ᾱ)) {@code [B]}; with z = αx₀ + σε and v = αε − σx₀,
+   * {@code loss} = mean((v̂(z, cond, t) − v)²); outputs {@code loss}, {@code v} and
+   * {@code grad:<cdm parameter>}.
    */
   CompiledGraph cdmLoss(int batch, Map<String, Tensor> weights, OrtBackend backend) {
     Graph g = new Graph("nerfdiff_cdm_loss");
@@ -112,20 +118,21 @@ final class NerfDiffGraphs {
     Value alpha = g.unsqueeze(g.input("alpha", Shape.of(batch)), 1, 2, 3);
     Value sigma = g.unsqueeze(g.input("sigma", Shape.of(batch)), 1, 2, 3);
     Value z = g.add(g.mul(alpha, x0), g.mul(sigma, noise));
-    Value eps = epsilon(g, z, cond, t);
-    Value loss = g.meanAll(g.square(g.sub(eps, noise)));
+    Value v = g.sub(g.mul(alpha, noise), g.mul(sigma, x0));
+    Value vhat = velocity(g, z, cond, t);
+    Value loss = g.meanAll(g.square(g.sub(vhat, v)));
     Map<String, Value> outs = new LinkedHashMap<>();
     outs.put("loss", loss);
-    outs.put("eps", eps);
+    outs.put("v", vhat);
     Autodiff.gradients(loss, g.trainableParameters()).forEach((p, dp) -> outs.put("grad:" + p.name(), dp));
     return new CompiledGraph(g, outs, weights, backend);
   }
 
-  /** The conditional diffusion model alone: {@code z}, {@code cond [B, 3, S, S]}, {@code t [B]} → {@code eps}. */
+  /** The conditional diffusion model alone: {@code z}, {@code cond [B, 3, S, S]}, {@code t [B]} → {@code v}. */
   Graph cdm(int batch) {
     Graph g = new Graph("nerfdiff_cdm");
-    Value eps = epsilon(g, image(g, "z", batch), image(g, "cond", batch), g.input("t", Shape.of(batch)));
-    g.output("eps", eps);
+    Value v = velocity(g, image(g, "z", batch), image(g, "cond", batch), g.input("t", Shape.of(batch)));
+    g.output("v", v);
     return g;
   }
 
@@ -187,7 +194,7 @@ final class NerfDiffGraphs {
     Value image = image(g, "image", 1);
     Value planes = encode(g, image);
     field.build(g, planes, g.input("points", Shape.of(1, 1, 3)));
-    epsilon(g, image, image, g.input("t", Shape.of(1)));
+    velocity(g, image, image, g.input("t", Shape.of(1)));
     return g;
   }
 

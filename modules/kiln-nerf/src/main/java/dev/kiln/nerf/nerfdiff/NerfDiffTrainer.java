@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * Joint training of NerfDiff's single-image NeRF and its conditional diffusion model. Each step draws
  * {@code pairs_per_step} training scenes and in each an input view and a different target view;
  * the NeRF (encoder and decoder, one Adam) renders every pixel of the target view from the input
- * image and takes a step on the squared error; the CDM (its own Adam) takes a step on the ε-loss of
+ * image and takes a step on the squared error; the CDM (its own Adam) takes a step on the v-loss of
  * the target view at a random timestep, conditioned on that rendering (detached: the CDM's loss does
  * not reach the NeRF). Every draw comes from a stream named by (seed, purpose, step).
  */
@@ -35,7 +35,7 @@ public final class NerfDiffTrainer {
    *
    * @param step training step (1-based)
    * @param nerfMse the NeRF's mean squared pixel error at the target views of the step
-   * @param cdmLoss the CDM's ε-loss of the step
+   * @param cdmLoss the CDM's v-loss of the step
    * @param seconds wall time since training began
    */
   public record Point(int step, double nerfMse, double cdmLoss, double seconds) {}

@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   Z^π = α_t Ĩ^π + σ_t ε^π                                   (Ĩ^π starts as the rendering I^π_{θ,W})
- *   x̂^π = (Z^π − σ_t ε_φ(Z^π, I^π_{θ,W₀}, t)) / α_t             (clipped to [−1, 1])
+ *   x̂^π = (Z^π − σ_t ε_φ(Z^π, I^π_{θ,W₀}, t)) / α_t = α_t Z^π − σ_t v_φ   (clipped to [−1, 1])
  *   λ_t = γ σ_t² / α_t²
  *   Ĩ^π = (x̂^π + λ_t I^π_{θ,W}) / (1 + λ_t),   ε^π = (Z^π − α_t Ĩ^π) / σ_t
  *   N Adam steps on (W, θ):  ‖Ĩ^π(r) − I^π_{θ,W}(r)‖² over rays r of all views (and the input view)
@@ -160,11 +160,11 @@ public final class NerfGuidedDistillation implements AutoCloseable {
         }
         t.floats().put(i, step);
       }
-      float[] epsHat = cdm.run(Map.of("z", z, "cond", c, "t", t)).get("eps").toFloatArray();
+      float[] vHat = cdm.run(Map.of("z", z, "cond", c, "t", t)).get("v").toFloatArray();
       for (int i = 0; i < v; i++) {
         for (int q = 0; q < n; q++) {
           double zq = z.floats().get(i * n + q);
-          double x = Math.max(-1, Math.min(1, (zq - sigma * epsHat[i * n + q]) / alpha));
+          double x = Math.max(-1, Math.min(1, alpha * zq - sigma * vHat[i * n + q]));
           if (guided) {
             x = (x + lambda * current[i][q]) / (1 + lambda);
           }

@@ -55,7 +55,7 @@ class NerfDiffExportTest {
   }
 
   @Test
-  void exportedCdmPredictsTheNoiseTheTrainingGraphPredicts() {
+  void exportedCdmPredictsWhatTheTrainingGraphPredicts() {
     NerfDiff model = perturbed(4);
     int n = 2;
     float[] trained;
@@ -74,7 +74,7 @@ class NerfDiffExportTest {
       g.in("alpha").floats().put(0, a);
       g.in("sigma").floats().put(0, s);
       g.run();
-      trained = g.out("eps").toFloatArray();
+      trained = g.out("v").toFloatArray();
       int per = 3 * 64;
       for (int i = 0; i < z.size(); i++) {
         z.set(i, a[i / per] * x0.getFloat(i) + s[i / per] * noise.getFloat(i));
@@ -82,7 +82,7 @@ class NerfDiffExportTest {
     }
     float[] served;
     try (Session s = TinyNerfDiff.BACKEND.load(model.exportCdm(n))) {
-      served = s.run(Map.of("z", z, "cond", cond, "t", t)).get("eps").toFloatArray();
+      served = s.run(Map.of("z", z, "cond", cond, "t", t)).get("v").toFloatArray();
     }
     assertThat(maxAbsDifference(trained, served)).isLessThan(1e-5);
     assertThat(spread(trained)).isGreaterThan(1e-3);
