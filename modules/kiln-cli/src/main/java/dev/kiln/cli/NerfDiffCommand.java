@@ -19,7 +19,9 @@ import picocli.CommandLine.Unmatched;
         "  kiln nerfdiff train --output DIR [--config FILE] [--seed N] [--threads N]",
         "  kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A] [--elevation E])",
         "                            --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]",
-        "reconstruct writes PNG frames, an animated GIF per method and a turntable.png sheet."})
+        "  kiln nerfdiff export --model DIR --output DIR",
+        "reconstruct writes PNG frames, an animated GIF per method and a turntable.png sheet;",
+        "export writes the encoder, the single-image NeRF and the CDM as plain ONNX models."})
 public final class NerfDiffCommand implements Callable<Integer> {
 
   /** The NeRF module's tool. */

@@ -1,5 +1,6 @@
 package dev.kiln.nerf.nerfdiff;
 
+import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.nerf.nerfdiff.NerfGuidedDistillation.Mode;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.Intrinsics;
@@ -36,13 +37,15 @@ import javax.imageio.ImageIO;
  *   kiln nerfdiff train --output DIR [--config FILE] [--seed N] [--threads N]
  *   kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A] [--elevation E])
  *                              --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]
+ *   kiln nerfdiff export --model DIR --output DIR
  * </pre>
  *
  * {@code train} trains on the procedural toy cars and chairs and writes {@code nerfdiff.safetensors}
  * and {@code metrics.jsonl}; {@code reconstruct} reconstructs one scene from one view (a test scene
  * of the procedural set, or a PNG seen from the given orbit camera) and writes a turntable per
  * method (single-image NeRF, and NGD unless {@code --no-ngd}): PNG frames, an animated GIF and a
- * sheet. Mistakes (missing files, bad values) are thrown as {@link IllegalArgumentException} or
+ * sheet; {@code export} writes the encoder, the single-image NeRF (one image and one view's sample
+ * points) and the CDM (one batch of the eight virtual views) as plain ONNX models. Mistakes (missing files, bad values) are thrown as {@link IllegalArgumentException} or
  * {@link UncheckedIOException} naming the file, option and value.
  */
 public final class NerfDiffTool implements ToolProvider {
@@ -59,6 +62,7 @@ public final class NerfDiffTool implements ToolProvider {
   public int run(PrintWriter out, PrintWriter err, String... args) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       out.println("usage: kiln nerfdiff train --output DIR [--config FILE] [--seed N] [--threads N]");
+      out.println("       kiln nerfdiff export --model DIR --output DIR");
       out.println("       kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A]"
           + " [--elevation E]) --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]");
       return args.length == 0 ? 2 : 0;
@@ -68,7 +72,8 @@ public final class NerfDiffTool implements ToolProvider {
       switch (args[0]) {
         case "train" -> train(opts, out);
         case "reconstruct" -> reconstruct(opts, out);
-        default -> throw new IllegalArgumentException("unknown subcommand `" + args[0] + "`; use train or reconstruct");
+        case "export" -> export(opts, out);
+        default -> throw new IllegalArgumentException("unknown subcommand `" + args[0] + "`; use train, reconstruct or export");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -97,12 +102,28 @@ public final class NerfDiffTool implements ToolProvider {
     out.println("nerfdiff: model in " + dir.resolve(MODEL_FILE));
   }
 
-  private static void reconstruct(Map<String, String> o, PrintWriter out) throws IOException {
+  private static void export(Map<String, String> o, PrintWriter out) throws IOException {
+    NerfDiff model = trained(o);
+    Path dir = Path.of(required(o, "--output"));
+    Files.createDirectories(dir);
+    NerfDiffConfig.Model m = model.config().model();
+    AtomicFiles.write(dir.resolve("nerfdiff-encoder.onnx"), model.exportEncoder(1));
+    AtomicFiles.write(dir.resolve("nerfdiff-single-image-nerf.onnx"),
+        model.exportSingleImageNerf(1, (long) m.pixels() * m.samplesPerRay()));
+    AtomicFiles.write(dir.resolve("nerfdiff-cdm.onnx"), model.exportCdm(MultiViewDataset.HELD_OUT_VIEWS));
+    out.println("nerfdiff: encoder, single-image NeRF and CDM exported to " + dir);
+  }
+
+  private static NerfDiff trained(Map<String, String> o) throws IOException {
     Path modelFile = Path.of(required(o, "--model")).resolve(MODEL_FILE);
     if (!Files.isRegularFile(modelFile)) {
       throw new NoSuchFileException(modelFile.toString(), null, "no trained model (run kiln nerfdiff train)");
     }
-    NerfDiff model = NerfDiff.load(modelFile);
+    return NerfDiff.load(modelFile);
+  }
+
+  private static void reconstruct(Map<String, String> o, PrintWriter out) throws IOException {
+    NerfDiff model = trained(o);
     Path dir = Path.of(required(o, "--output"));
     int frames = (int) longOption(o, "--frames", 24);
     if (frames < 2 || frames > 360) {

@@ -72,6 +72,23 @@ class NerfDiffToolTest {
   }
 
   @Test
+  void exportWritesThreeOnnxModelsOnnxRuntimeLoads() throws Exception {
+    Path model = savedModel();
+    Path out = dir.resolve("onnx");
+    new NerfDiffTool().run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "export",
+        "--model", model.toString(), "--output", out.toString());
+    for (String f : java.util.List.of("nerfdiff-encoder.onnx", "nerfdiff-single-image-nerf.onnx", "nerfdiff-cdm.onnx")) {
+      try (var s = TinyNerfDiff.BACKEND.load(out.resolve(f))) {
+        assertThat(s.inputNames()).as(f).isNotEmpty();
+      }
+    }
+    try (var s = TinyNerfDiff.BACKEND.load(out.resolve("nerfdiff-cdm.onnx"))) {
+      assertThat(s.inputNames()).containsExactlyInAnyOrder("z", "cond", "t");
+      assertThat(s.outputNames()).containsExactly("v");
+    }
+  }
+
+  @Test
   void anInputImageOfTheWrongSizeIsRefusedNamingTheFileAndBothSizes() throws Exception {
     Path model = savedModel();
     Path png = dir.resolve("big.png");
