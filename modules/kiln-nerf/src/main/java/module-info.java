@@ -2,7 +2,8 @@
  * Neural radiance fields in Kiln: cameras, stratified ray sampling and the volume renderer (a
  * {@link dev.kiln.spi.RendererProvider} with a graph face and a host face), triplane fields,
  * procedural multi-view scenes rendered by an analytic ray tracer, and SSDNeRF (single-stage
- * diffusion NeRF, arXiv 2304.06714) with its reproduction study.
+ * diffusion NeRF, arXiv 2304.06714) and NerfDiff (NeRF-guided distillation from a 3D-aware
+ * conditional diffusion model, arXiv 2302.10109).
  */
 module dev.kiln.nerf {
   requires transitive dev.kiln.spi;
@@ -21,5 +22,9 @@ module dev.kiln.nerf {
   exports dev.kiln.nerf.ssd;
   opens dev.kiln.nerf.ssd to com.fasterxml.jackson.databind;
 
+  exports dev.kiln.nerf.nerfdiff;
+  opens dev.kiln.nerf.nerfdiff to com.fasterxml.jackson.databind;
+
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
+  provides java.util.spi.ToolProvider with dev.kiln.nerf.nerfdiff.NerfDiffTool;
 }

@@ -81,6 +81,15 @@ public record UNet(Config config) implements Architecture {
 
   @Override
   public Map<String, Value> build(Graph g, Map<String, Value> in) {
+    return build(g, in, config.channels());
+  }
+
+  /**
+   * The same network with an output of {@code outChannels} channels instead of the input's: a
+   * conditional denoiser reads its condition as extra input channels but predicts only the image's,
+   * and an encoder maps an image to feature maps.
+   */
+  public Map<String, Value> build(Graph g, Map<String, Value> in, long outChannels) {
     long base = config.base();
     long tdim = 4 * base;
     Value temb = new Mlp("time", new long[] {base, tdim, tdim}, Activation.SILU, false)
@@ -114,7 +123,7 @@ public record UNet(Config config) implements Architecture {
       ch = out;
     }
     h = g.silu(GroupNorm.of("out.norm", config.groups(), ch).apply(g, h));
-    h = Conv2d.same("out.conv", ch, config.channels(), 3).withInit(Init.zeros()).apply(g, h);
+    h = Conv2d.same("out.conv", ch, outChannels, 3).withInit(Init.zeros()).apply(g, h);
     Map<String, Value> outs = new LinkedHashMap<>();
     outs.put("out", h);
     return outs;

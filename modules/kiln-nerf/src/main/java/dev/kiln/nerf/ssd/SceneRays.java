@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /** Every pixel ray of some views of one scene, with its colour: the pool training rays are drawn from. */
-final class SceneRays {
+public final class SceneRays {
 
   private final float[] origins;
   private final float[] directions;
   private final float[] colors;
 
-  SceneRays(List<View> views) {
+  public SceneRays(List<View> views) {
     int total = views.stream().mapToInt(v -> v.width() * v.height()).sum();
     origins = new float[3 * total];
     directions = new float[3 * total];
@@ -31,12 +31,12 @@ final class SceneRays {
     }
   }
 
-  int size() {
+  public int size() {
     return origins.length / 3;
   }
 
   /** {@code count} rays drawn uniformly with replacement. */
-  int[] draw(int count, RandomGenerator rng) {
+  public int[] draw(int count, RandomGenerator rng) {
     int[] idx = new int[count];
     for (int i = 0; i < count; i++) {
       idx[i] = rng.nextInt(size());
@@ -45,7 +45,7 @@ final class SceneRays {
   }
 
   /** The rays at {@code idx}. */
-  Rays rays(int[] idx) {
+  public Rays rays(int[] idx) {
     float[] o = new float[3 * idx.length];
     float[] d = new float[3 * idx.length];
     for (int i = 0; i < idx.length; i++) {
@@ -56,7 +56,7 @@ final class SceneRays {
   }
 
   /** Colour channel {@code c} of ray {@code i}. */
-  float color(int i, int c) {
+  public float color(int i, int c) {
     return colors[3 * i + c];
   }
 }
