@@ -20,6 +20,7 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.sigmareparam;
   exports dev.kiln.experiments.hyperut;
   exports dev.kiln.experiments.dpf;
+  exports dev.kiln.experiments.planner;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
@@ -35,5 +36,6 @@ module dev.kiln.experiments {
       dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,
       dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
-      dev.kiln.experiments.dpf.DpfExperiment;
+      dev.kiln.experiments.dpf.DpfExperiment,
+      dev.kiln.experiments.planner.PlannerExperiment;
 }

@@ -17,6 +17,7 @@ module dev.kiln.text {
   exports dev.kiln.text.corpus;
   exports dev.kiln.text.bpe;
   exports dev.kiln.text.planner;
+  exports dev.kiln.text.metrics;
   opens dev.kiln.text to com.fasterxml.jackson.databind;
   opens dev.kiln.text.lm to com.fasterxml.jackson.databind;
   opens dev.kiln.text.planner to com.fasterxml.jackson.databind;

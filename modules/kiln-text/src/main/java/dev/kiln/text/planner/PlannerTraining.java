@@ -82,7 +82,7 @@ public final class PlannerTraining {
     return TrainGraph.of(g, maskedCrossEntropy(g, logits, targets, mask));
   }
 
-  /** The denoiser's training graph: x_τ = α x₀ + σ ε, loss mean(α² (x₀ − x̂₀)²). */
+  /** The denoiser's training graph: x_τ = α x₀ + σ ε, loss mean(α² (x₀ − x̂₀)²); output {@code x0hat}. */
   public static TrainGraph denoiserGraph(PlannerConfig c) {
     Graph g = new Graph("planner_denoiser");
     Value x0 = g.input("x0", g.floatType(), Shape.batched("N", c.latents(), c.latentDim()));
@@ -98,6 +98,7 @@ public final class PlannerTraining {
       in.put("prefix", g.input("prefix", DType.INT64, Shape.batched("N", c.prefixLength())));
     }
     Value x0hat = den.apply(g, in);
+    g.output("x0hat", x0hat);
     Value loss = g.meanAll(g.mul(g.square(alpha), g.square(g.sub(x0, x0hat))));
     return TrainGraph.of(g, loss);
   }
