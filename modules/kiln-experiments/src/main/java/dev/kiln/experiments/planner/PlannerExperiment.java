@@ -52,7 +52,7 @@ public final class PlannerExperiment implements Experiment {
       int denoiserBatch, int perClass, int prompts, int evalTexts, int ddimSteps) {}
 
   static final Settings FULL = new Settings(1024,
-      new PlannerConfig(1024, 48, 8, 32, 96, 2, 4, 128, 3, 4, 16, SotuParagraphs.ERAS), 1500, 1500, 32, 64, 32, 128,
+      new PlannerConfig(1024, 40, 8, 32, 64, 2, 4, 96, 3, 4, 16, SotuParagraphs.ERAS), 1200, 1200, 32, 64, 32, 128,
       200, 20);
   static final Settings QUICK = new Settings(400,
       new PlannerConfig(400, 48, 4, 16, 32, 1, 2, 32, 1, 2, 16, SotuParagraphs.ERAS), 6, 6, 8, 8, 3, 6, 8, 4);

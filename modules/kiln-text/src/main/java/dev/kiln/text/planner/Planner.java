@@ -99,6 +99,12 @@ public final class Planner implements AutoCloseable {
 
   /** μ of each row [rows·k·h]. */
   public float[] encode(int[][] rows) {
+    return encode(encoder::run, config, rows);
+  }
+
+  /** μ of each row [rows·k·h] from an encoder runner ({@code tokens} → {@code mean}), 256 rows a run. */
+  static float[] encode(java.util.function.Function<Map<String, Tensor>, Map<String, Tensor>> encoder,
+      PlannerConfig config, int[][] rows) {
     int len = config.length();
     int latent = config.latents() * config.latentDim();
     float[] out = new float[rows.length * latent];
@@ -110,7 +116,7 @@ public final class Planner implements AutoCloseable {
           ids[r * len + i] = rows[from + r][i];
         }
       }
-      float[] mu = encoder.run(Map.of("tokens", Tensor.ofLongs(ids, n, len))).get("mean").toFloatArray();
+      float[] mu = encoder.apply(Map.of("tokens", Tensor.ofLongs(ids, n, len))).get("mean").toFloatArray();
       System.arraycopy(mu, 0, out, from * latent, mu.length);
     }
     return out;

@@ -8,7 +8,6 @@ import dev.kiln.inference.ForwardSession;
 import dev.kiln.nn.Activation;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Seeds;
-import dev.kiln.runtime.Tensor;
 import dev.kiln.runtime.Weights;
 import dev.kiln.train.LrSchedule;
 import dev.kiln.train.OptimizerConfig;
@@ -221,25 +220,9 @@ public final class PlannerTraining {
 
   /** The frozen encoder's μ of every row, [rows·k·h] in row order. */
   public static float[] latents(OrtBackend backend, PlannerConfig c, Weights weights, int[][] rows) {
-    Graph g = encoderGraph(c);
-    int len = c.length();
-    int latent = c.latents() * c.latentDim();
-    float[] out = new float[rows.length * latent];
-    try (ForwardSession s = ForwardSession.compile(g, backend, weights, "mean")) {
-      int batch = 256;
-      for (int from = 0; from < rows.length; from += batch) {
-        int n = Math.min(batch, rows.length - from);
-        long[] ids = new long[n * len];
-        for (int r = 0; r < n; r++) {
-          for (int i = 0; i < len; i++) {
-            ids[r * len + i] = rows[from + r][i];
-          }
-        }
-        float[] mu = s.run(Map.of("tokens", Tensor.ofLongs(ids, n, len))).get("mean").toFloatArray();
-        System.arraycopy(mu, 0, out, from * latent, mu.length);
-      }
+    try (ForwardSession s = ForwardSession.compile(encoderGraph(c), backend, weights, "mean")) {
+      return Planner.encode(s::run, c, rows);
     }
-    return out;
   }
 
   /** The exported encoder: {@code tokens} [N, L] → {@code mean}, {@code log_variance} [N, k, h]. */

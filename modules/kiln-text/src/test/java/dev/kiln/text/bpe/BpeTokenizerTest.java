@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BpeTokenizerTest {
 
   private static final List<String> SPECIALS = List.of("<pad>", "<unk>");
-  private static final List<String> TEXTS = SotuParagraphs.load().train().subList(0, 2000).stream()
+  private static final List<String> TEXTS = SotuParagraphs.load().train().subList(0, 600).stream()
       .map(SotuParagraphs.Paragraph::text).toList();
 
   @Test
@@ -31,8 +31,8 @@ class BpeTokenizerTest {
   @Test
   void trainingReachesTheRequestedSizeAndMergesShortenTheEncoding() {
     BpeTokenizer small = BpeTokenizer.train(TEXTS, 150, SPECIALS);
-    BpeTokenizer large = BpeTokenizer.train(TEXTS, 600, SPECIALS);
-    assertThat(large.size()).isEqualTo(600);
+    BpeTokenizer large = BpeTokenizer.train(TEXTS, 450, SPECIALS);
+    assertThat(large.size()).isEqualTo(450);
     String t = TEXTS.get(3);
     assertThat(large.encode(t).length).isLessThan(small.encode(t).length).isLessThan(t.length());
     assertThat(large.id("the" + BpeTokenizer.END)).isGreaterThanOrEqualTo(SPECIALS.size());

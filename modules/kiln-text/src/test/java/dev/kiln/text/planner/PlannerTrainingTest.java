@@ -28,7 +28,11 @@ class PlannerTrainingTest {
   void theEmbedderLearnsAndTheSameSeedGivesTheSameWeights(@TempDir Path dir) throws Exception {
     Trainer.Result a = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 1e-5,
         new PlannerTraining.Budget(60, 8, 3e-3, dir.resolve("a"), null), 7);
-    assertThat(a.finalLoss()).isLessThan(0.75 * Math.log(C.vocab()));
+    String first = java.nio.file.Files.readAllLines(dir.resolve("a").resolve(Trainer.METRICS)).get(0);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"loss\":([0-9.eE+-]+)").matcher(first);
+    assertThat(m.find()).as(first).isTrue();
+    // The first logged window (steps 1-6) is near ln(vocab); 60 steps later the loss is clearly lower.
+    assertThat(a.finalLoss()).isLessThan(Double.parseDouble(m.group(1)) - 0.3);
     Trainer.Result b = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 1e-5,
         new PlannerTraining.Budget(3, 8, 3e-3, dir.resolve("b"), null), 7);
     Trainer.Result c = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 1e-5,
