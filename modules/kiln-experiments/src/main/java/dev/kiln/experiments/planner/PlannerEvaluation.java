@@ -211,7 +211,7 @@ final class PlannerEvaluation {
   private ObjectNode embedder() {
     int n = Math.min(settings.evalTexts(), test.size());
     int[][] rows = Arrays.copyOf(test.whole(), n);
-    List<String> refs = test.texts().subList(0, n);
+    List<String> refs = references(rows);
     ObjectNode e = Configs.mapper().createObjectNode();
     float[] mu = planner.encode(rows);
     List<String> clean = decodeAll(mu, n);
@@ -227,6 +227,19 @@ final class PlannerEvaluation {
         mid[i * latent + j] = (mu[2 * i * latent + j] + mu[(2 * i + 1) * latent + j]) / 2;
       }
     }
+    // Does the decoder read the latent? Its own latent against the next paragraph's and a zero latent.
+    float[] shifted = new float[mu.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(mu, ((i + 1) % n) * latent, shifted, i * latent, latent);
+    }
+    e.put("decoder_ce_own_latent", planner.crossEntropy(mu, rows));
+    e.put("decoder_ce_other_latent", planner.crossEntropy(shifted, rows));
+    e.put("decoder_ce_zero_latent", planner.crossEntropy(new float[mu.length], rows));
+    double meanAbs = 0;
+    for (float v : mu) {
+      meanAbs += Math.abs(v);
+    }
+    e.put("latent_mean_abs", meanAbs / mu.length);
     List<String> midpoints = decodeAll(mid, pairs);
     e.put("judge_ppl_midpoints", perplexity(midpoints, null));
     e.put("judge_ppl_reconstructions", perplexity(clean, null));
@@ -245,7 +258,7 @@ final class PlannerEvaluation {
   private ObjectNode aubleu(Path out) throws IOException {
     int n = Math.min(settings.evalTexts(), test.size());
     int[][] rows = Arrays.copyOf(test.whole(), n);
-    List<String> refs = test.texts().subList(0, n);
+    List<String> refs = references(rows);
     float[] x0 = planner.encode(rows);
     SplittableRandom rng = new SplittableRandom(7);
     float[] eps = new float[x0.length];
@@ -283,6 +296,11 @@ final class PlannerEvaluation {
         .write(out.resolve("aubleu.png"), new LinePlot.Series("PLANNER", alpha2, bleu));
     log.println("planner: AuBLEU " + area);
     return a;
+  }
+
+  /** The rows as the models see them (cut to L − 1 tokens), the references of reconstruction BLEU. */
+  private List<String> references(int[][] rows) {
+    return Arrays.stream(rows).map(r -> text.decode(PlannerText.content(r))).toList();
   }
 
   private List<String> decodeAll(float[] latents, int n) {

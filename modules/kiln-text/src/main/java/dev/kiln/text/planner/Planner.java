@@ -47,15 +47,17 @@ public final class Planner implements AutoCloseable {
   private final Session denoiser;
   private final Session prefill;
   private final Session step;
+  private final Session decoder;
 
   private Planner(PlannerConfig config, PlannerText text, Session encoder, Session denoiser, Session prefill,
-      Session step) {
+      Session step, Session decoder) {
     this.config = config;
     this.text = text;
     this.encoder = encoder;
     this.denoiser = denoiser;
     this.prefill = prefill;
     this.step = step;
+    this.decoder = decoder;
   }
 
   /**
@@ -86,7 +88,54 @@ public final class Planner implements AutoCloseable {
     return new Planner(c, text, DecoderFiles.load(backend, dir.resolve("encoder.onnx")),
         DecoderFiles.load(backend, dir.resolve("denoiser.onnx")),
         DecoderFiles.load(backend, dir.resolve("decoder_prefill.onnx")),
-        DecoderFiles.load(backend, dir.resolve("decoder_step.onnx")));
+        DecoderFiles.load(backend, dir.resolve("decoder_step.onnx")),
+        DecoderFiles.load(backend, dir.resolve("decoder.onnx")));
+  }
+
+  /**
+   * The decoder's mean cross-entropy (nats per token, {@code <eos>} included) of {@code rows} read
+   * after the latents [rows·k·h]: low for a paragraph's own latent and high for another's when the
+   * decoder uses what the latent says.
+   */
+  public double crossEntropy(float[] latents, int[][] rows) {
+    int len = config.length();
+    int latent = config.latents() * config.latentDim();
+    double nll = 0;
+    long count = 0;
+    for (int from = 0; from < rows.length; from += 64) {
+      int n = Math.min(64, rows.length - from);
+      long[] ids = new long[n * len];
+      for (int r = 0; r < n; r++) {
+        int[] in = PlannerText.shiftRight(rows[from + r], PlannerText.BOS);
+        for (int i = 0; i < len; i++) {
+          ids[r * len + i] = in[i];
+        }
+      }
+      Tensor z = Tensor.of(Arrays.copyOfRange(latents, from * latent, (from + n) * latent), n, config.latents(),
+          config.latentDim());
+      Tensor logits = decoder.run(Map.of("latent", z, "tokens", Tensor.ofLongs(ids, n, len))).get("logits");
+      int vocab = (int) logits.dim(2);
+      for (int r = 0; r < n; r++) {
+        for (int i = 0; i < len; i++) {
+          int target = rows[from + r][i];
+          if (target == PlannerText.PAD) {
+            break;
+          }
+          int base = (r * len + i) * vocab;
+          double max = Double.NEGATIVE_INFINITY;
+          for (int v = 0; v < vocab; v++) {
+            max = Math.max(max, logits.getFloat(base + v));
+          }
+          double sum = 0;
+          for (int v = 0; v < vocab; v++) {
+            sum += Math.exp(logits.getFloat(base + v) - max);
+          }
+          nll += max + Math.log(sum) - logits.getFloat(base + target);
+          count++;
+        }
+      }
+    }
+    return nll / count;
   }
 
   public PlannerConfig config() {
@@ -223,5 +272,6 @@ public final class Planner implements AutoCloseable {
     denoiser.close();
     prefill.close();
     step.close();
+    decoder.close();
   }
 }
