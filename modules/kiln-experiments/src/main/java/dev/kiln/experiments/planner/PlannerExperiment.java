@@ -15,6 +15,7 @@ import dev.kiln.text.planner.PlannerData;
 import dev.kiln.text.planner.PlannerText;
 import dev.kiln.text.planner.PlannerTraining;
 import dev.kiln.train.Trainer;
+import dev.kiln.viz.LinePlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +30,9 @@ import java.util.Map;
  * language model with a control token (the baseline, same steps and batch as the embedder), a judge
  * language model with another seed on training and validation text, and a bag-of-words era classifier;
  * exports PLANNER and the baseline as ONNX model folders and evaluates them through those exported
- * models ({@link PlannerEvaluation}). Writes {@code results.json}, {@code table.md}, {@code samples.md}
- * and {@code aubleu.png}.
+ * models ({@link PlannerEvaluation}). Writes {@code results.json}, {@code table.md}, {@code samples.md},
+ * {@code aubleu.png} and {@code training.png}. A second run into the same folder resumes the finished
+ * stages from their checkpoints and only evaluates again.
  */
 public final class PlannerExperiment implements Experiment {
 
@@ -116,13 +118,18 @@ public final class PlannerExperiment implements Experiment {
     AttributeClassifier classifier = AttributeClassifier.train(trainTexts, train.labels(), c.classes(), 5, seed);
 
     Map<String, Object> training = new LinkedHashMap<>();
-    training.put("embedder_final_loss", emb.finalLoss());
-    training.put("denoiser_final_loss", den.finalLoss());
-    training.put("baseline_lm_final_loss", lm.finalLoss());
-    training.put("judge_lm_final_loss", judge.finalLoss());
-    training.put("embedder_steps_per_s", emb.stepsPerSecond());
-    training.put("denoiser_steps_per_s", den.stepsPerSecond());
-    training.put("baseline_lm_steps_per_s", lm.stepsPerSecond());
+    training.put("embedder_final_loss", lastLoss(out.resolve("runs/embedder")));
+    training.put("denoiser_final_loss", lastLoss(out.resolve("runs/denoiser")));
+    training.put("baseline_lm_final_loss", lastLoss(out.resolve("runs/baseline-lm")));
+    training.put("judge_lm_final_loss", lastLoss(out.resolve("runs/judge-lm")));
+    LinePlot.titled("Next-token cross-entropy while training").withLabels("step", "nats per token")
+        .write(out.resolve("training.png"), curve("embedder decoder (reads the latent)", out.resolve("runs/embedder"),
+            "ce"), curve("baseline LM (no latent)", out.resolve("runs/baseline-lm"), "loss"));
+    if (!emb.alreadyFinished()) {
+      training.put("embedder_steps_per_s", emb.stepsPerSecond());
+      training.put("denoiser_steps_per_s", den.stepsPerSecond());
+      training.put("baseline_lm_steps_per_s", lm.stepsPerSecond());
+    }
 
     try (Planner planner = Planner.load(out.resolve("models/planner"), ctx.backend());
         LanguageModel baseline = LanguageModel.load(out.resolve("models/baseline-lm"), ctx.backend());
@@ -147,6 +154,31 @@ public final class PlannerExperiment implements Experiment {
 
   private static PlannerTraining.Budget budget(long steps, int batch, double lr, Path dir, Context ctx) {
     return new PlannerTraining.Budget(steps, batch, lr, dir, ctx.log());
+  }
+
+  /** A metric of a stage's log against the step. */
+  private static LinePlot.Series curve(String name, Path runDir, String metric) throws java.io.IOException {
+    List<double[]> points = new ArrayList<>();
+    for (String line : Files.readAllLines(runDir.resolve(Trainer.METRICS))) {
+      com.fasterxml.jackson.databind.JsonNode row = Configs.mapper().readTree(line);
+      if (row.has(metric)) {
+        points.add(new double[] {row.get("step").asDouble(), row.get(metric).asDouble()});
+      }
+    }
+    return new LinePlot.Series(name, points.stream().mapToDouble(p -> p[0]).toArray(),
+        points.stream().mapToDouble(p -> p[1]).toArray());
+  }
+
+  /** The last logged training loss of a stage (also when this process resumed a finished stage). */
+  private static double lastLoss(Path runDir) throws java.io.IOException {
+    double loss = Double.NaN;
+    for (String line : Files.readAllLines(runDir.resolve(Trainer.METRICS))) {
+      com.fasterxml.jackson.databind.JsonNode row = Configs.mapper().readTree(line);
+      if (row.has("loss")) {
+        loss = row.get("loss").asDouble();
+      }
+    }
+    return loss;
   }
 
   private static long count(Weights w, String prefix) {
