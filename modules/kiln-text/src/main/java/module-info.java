@@ -10,7 +10,7 @@ module dev.kiln.text {
   requires transitive dev.kiln.nn;
   requires transitive dev.kiln.train;
   requires transitive dev.kiln.inference;
-  requires dev.kiln.diffusion;
+  requires transitive dev.kiln.diffusion;
 
   exports dev.kiln.text;
   exports dev.kiln.text.lm;
