@@ -21,6 +21,7 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.hyperut;
   exports dev.kiln.experiments.dpf;
   exports dev.kiln.experiments.nerfdiff;
+  exports dev.kiln.experiments.planner;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
@@ -38,5 +39,6 @@ module dev.kiln.experiments {
       dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
       dev.kiln.experiments.dpf.DpfExperiment,
-      dev.kiln.experiments.nerfdiff.NerfDiffExperiment;
+      dev.kiln.experiments.nerfdiff.NerfDiffExperiment,
+      dev.kiln.experiments.planner.PlannerExperiment;
 }

@@ -35,6 +35,22 @@ public record MultiHeadAttention(String name, long dim, long heads) {
   public record Result(Value output, Value probabilities) {}
 
   /**
+   * The keys and values of the positions attended to so far (a decoder's KV cache).
+   *
+   * @param keys [N, heads, P, head]
+   * @param values [N, heads, P, head]
+   */
+  public record Cache(Value keys, Value values) {}
+
+  /**
+   * An attention output with the cache extended by the positions just attended.
+   *
+   * @param output [N, S, dim]
+   * @param cache keys and values of all P + S positions
+   */
+  public record Cached(Value output, Cache cache) {}
+
+  /**
    * The declared attention, to apply any number of times.
    *
    * @param name the scope its ops are added in
@@ -62,6 +78,33 @@ public record MultiHeadAttention(String name, long dim, long heads) {
     public Result apply(Graph g, Value queries, Value keysValues) {
       Value q3 = queries.rank() == 2 ? g.unsqueeze(queries, 0) : queries;
       return attend(g, q3, keysValues, false);
+    }
+
+    /**
+     * Causal self-attention that also returns the keys and values it used, so that decoding can go on
+     * one position at a time without recomputing them. Without {@code past}, x [N, T, dim] with a
+     * static T attends causally, as {@link #apply(Graph, Value)}; with {@code past} (keys and values
+     * of the P positions before), x [N, 1, dim] is the next position and attends to all P + 1. The
+     * returned cache holds the keys and values of every position so far, [N, heads, P + S, head].
+     */
+    public Cached applyCached(Graph g, Value x, Cache past) {
+      long head = dim / heads;
+      try (var s = g.scope(name)) {
+        Value qh = split(g, q.apply(g, x), head);
+        Value kh = split(g, k.apply(g, x), head);
+        Value vh = split(g, v.apply(g, x), head);
+        if (past != null) {
+          kh = g.concat(2, past.keys(), kh);
+          vh = g.concat(2, past.values(), vh);
+        }
+        Value scores = g.mul(g.matMul(qh, g.transpose(kh, 0, 1, 3, 2)), 1 / Math.sqrt(head));
+        if (past == null && causal) {
+          scores = g.add(scores, causalMask(g, x));
+        }
+        Value probs = g.softmax(scores, -1);
+        Value ctx = g.reshape(g.transpose(g.matMul(probs, vh), 0, 2, 1, 3), 0, 0, dim);
+        return new Cached(out.apply(g, ctx), new Cache(kh, vh));
+      }
     }
 
     private Result attend(Graph g, Value queries, Value x, boolean masked) {

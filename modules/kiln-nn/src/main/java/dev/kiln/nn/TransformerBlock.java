@@ -91,24 +91,39 @@ public record TransformerBlock(String name, long dim, long heads, long hidden, b
      * </pre>
      */
     public MultiHeadAttention.Result apply(Graph g, Value x) {
+      MultiHeadAttention.Result[] a = new MultiHeadAttention.Result[1];
+      Value out = residuals(g, x, in -> {
+        a[0] = attention.apply(g, in);
+        return a[0].output();
+      });
+      return new MultiHeadAttention.Result(out, a[0].probabilities());
+    }
+
+    /**
+     * As {@link #apply(Graph, Value)} with causal attention that reads and extends a KV cache
+     * ({@link MultiHeadAttention.Declared#applyCached}): without {@code past} x [N, T, dim] is a whole
+     * prefix, with it x [N, 1, dim] is the next position.
+     */
+    public MultiHeadAttention.Cached applyCached(Graph g, Value x, MultiHeadAttention.Cache past) {
+      MultiHeadAttention.Cached[] a = new MultiHeadAttention.Cached[1];
+      Value out = residuals(g, x, in -> {
+        a[0] = attention.applyCached(g, in, past);
+        return a[0].output();
+      });
+      return new MultiHeadAttention.Cached(out, a[0].cache());
+    }
+
+    private Value residuals(Graph g, Value x, java.util.function.UnaryOperator<Value> attend) {
       try (var s = g.scope(name)) {
-        MultiHeadAttention.Result a;
-        Value h;
-        Value out;
         if (norm == TransformerOptions.Norm.PRE) {
-          a = attention.apply(g, norm1.apply(g, x));
-          h = g.add(x, a.output());
-          out = g.add(h, feedForward.apply(g, norm2.apply(g, h), x));
+          Value h = g.add(x, attend.apply(norm1.apply(g, x)));
+          return g.add(h, feedForward.apply(g, norm2.apply(g, h), x));
         } else if (norm == TransformerOptions.Norm.POST) {
-          a = attention.apply(g, x);
-          h = norm1.apply(g, g.add(x, a.output()));
-          out = norm2.apply(g, g.add(h, feedForward.apply(g, h, x)));
-        } else {
-          a = attention.apply(g, x);
-          h = g.add(x, a.output());
-          out = g.add(h, feedForward.apply(g, h, x));
+          Value h = norm1.apply(g, g.add(x, attend.apply(x)));
+          return norm2.apply(g, g.add(h, feedForward.apply(g, h, x)));
         }
-        return new MultiHeadAttention.Result(out, a.probabilities());
+        Value h = g.add(x, attend.apply(x));
+        return g.add(h, feedForward.apply(g, h, x));
       }
     }
   }
