@@ -54,7 +54,8 @@ final class ZooPublishCommand implements Callable<Integer> {
       Path runDir = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
       exports.put(trained(card, file, spec), runDir);
     }
-    TrainingRun run = runtime.injector().getInstance(TrainingRun.class);
+    com.google.inject.Injector training = runtime.injector();
+    TrainingRun run = training.getInstance(TrainingRun.class);
     for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
       requireSameRecipe(folder.resolve(e.getKey().recipe()), e.getValue());
     }
@@ -78,7 +79,7 @@ final class ZooPublishCommand implements Callable<Integer> {
       }
     }
     Map<String, Double> measured = keepNumbers ? card.metrics()
-        : ZooEvaluation.measure(folder, card, runtime.injector(), runtime.inferenceInjector());
+        : ZooEvaluation.measure(folder, card, training, runtime.inferenceInjector());
     ZooCard published = card.withMetrics(measured);
     published.write(folder);
     ZooReadme.writeMeasured(folder, published);
