@@ -2,7 +2,8 @@
  * Neural radiance fields in Kiln: cameras, stratified ray sampling and the volume renderer (a
  * {@link dev.kiln.spi.RendererProvider} with a graph face and a host face), triplane fields,
  * procedural multi-view scenes rendered by an analytic ray tracer, and SSDNeRF (single-stage
- * diffusion NeRF, arXiv 2304.06714) with its reproduction study.
+ * diffusion NeRF, arXiv 2304.06714), and Control3Diff (a triplane GAN trained on single views with a
+ * controllable diffusion model over its latents, arXiv 2304.06700).
  */
 module dev.kiln.nerf {
   requires transitive dev.kiln.spi;
@@ -20,6 +21,9 @@ module dev.kiln.nerf {
 
   exports dev.kiln.nerf.ssd;
   opens dev.kiln.nerf.ssd to com.fasterxml.jackson.databind;
+
+  exports dev.kiln.nerf.control3diff;
+  opens dev.kiln.nerf.control3diff to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
 }

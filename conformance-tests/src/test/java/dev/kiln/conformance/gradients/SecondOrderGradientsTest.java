@@ -73,7 +73,8 @@ class SecondOrderGradientsTest {
               Graph g = in.g();
               Value image = in.normal("image", 2, 3, 8, 8);
               Value camera = in.fixedNormal("camera", 2, 4);
-              Value h = g.tanh(Conv2d.of("c1", 3, 4, 3, 2, 1).apply(g, image));
+              Value h = g.tanh(Conv2d.of("c0", 3, 3, 3, 1, 1).apply(g, image));
+              h = g.tanh(Conv2d.of("c1", 3, 4, 3, 2, 1).apply(g, h));
               h = g.tanh(Conv2d.of("c2", 4, 4, 3, 2, 1).apply(g, h));
               Value features = g.reshape(h, 2, 16);
               Value embedded = Linear.of("cam", 4, 16).apply(g, camera);

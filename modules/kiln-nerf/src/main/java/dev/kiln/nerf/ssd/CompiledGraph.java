@@ -15,7 +15,7 @@ import java.util.Map;
  * updates are seen without copies), every other input to a tensor the caller fills before
  * {@link #run()}, and every output to a pinned tensor {@link #run()} overwrites.
  */
-final class CompiledGraph implements AutoCloseable {
+public final class CompiledGraph implements AutoCloseable {
 
   private final Session session;
   private final Session.Binding binding;
@@ -26,7 +26,7 @@ final class CompiledGraph implements AutoCloseable {
    * @param outputs values to compute, by output name (declared as graph outputs here)
    * @param weights live tensors for the graph's parameters, by parameter name
    */
-  CompiledGraph(Graph g, Map<String, Value> outputs, Map<String, Tensor> weights, OrtBackend backend) {
+  public CompiledGraph(Graph g, Map<String, Value> outputs, Map<String, Tensor> weights, OrtBackend backend) {
     outputs.forEach((name, v) -> {
       g.output(name, v);
       this.outputs.put(name, Tensor.zeros(v.dtype(), v.shape().sizes()));
@@ -52,7 +52,7 @@ final class CompiledGraph implements AutoCloseable {
   }
 
   /** The tensor bound to data input {@code name}; fill it before {@link #run()}. */
-  Tensor in(String name) {
+  public Tensor in(String name) {
     Tensor t = feeds.get(name);
     if (t == null) {
       throw new IllegalArgumentException("no data input `" + name + "`; inputs are " + feeds.keySet());
@@ -61,12 +61,12 @@ final class CompiledGraph implements AutoCloseable {
   }
 
   /** Whether the compiled model reads data input {@code name}. */
-  boolean reads(String name) {
+  public boolean reads(String name) {
     return feeds.containsKey(name);
   }
 
   /** The tensor output {@code name} is written to. */
-  Tensor out(String name) {
+  public Tensor out(String name) {
     Tensor t = outputs.get(name);
     if (t == null) {
       throw new IllegalArgumentException("no output `" + name + "`; outputs are " + outputs.keySet());
@@ -75,7 +75,7 @@ final class CompiledGraph implements AutoCloseable {
   }
 
   /** Runs once. */
-  void run() {
+  public void run() {
     binding.run();
   }
 
