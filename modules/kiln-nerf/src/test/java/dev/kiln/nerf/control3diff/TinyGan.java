@@ -21,6 +21,23 @@ final class TinyGan {
         steps);
   }
 
+  /**
+   * An untrained GAN whose renderings depend strongly on w: the synthesis network's last layer is
+   * scaled up, so densities and colours vary from latent to latent as a trained GAN's do.
+   */
+  static TriplaneGan sensitive(long seed) {
+    TriplaneGan gan = TriplaneGan.initialize(config(0), seed);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    gan.generatorWeights().forEach((name, w) -> {
+      if (name.endsWith("planes.weight") || name.endsWith("start.weight")) {
+        for (int i = 0; i < w.size(); i++) {
+          w.set(i, 1.5 * (2 * rng.nextDouble() - 1));
+        }
+      }
+    });
+    return gan;
+  }
+
   /** One 8×8 view of each of {@code scenes} toy cars. */
   static List<View> views(int scenes) {
     return MultiViewDataset.generate(new MultiViewDataset.Config(List.of(Category.TOYCAR), scenes, 1, 1, 8, null, null,
