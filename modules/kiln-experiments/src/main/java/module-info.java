@@ -20,11 +20,13 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.sigmareparam;
   exports dev.kiln.experiments.hyperut;
   exports dev.kiln.experiments.dpf;
+  exports dev.kiln.experiments.control3diff;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.sigmareparam to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.hyperut to com.fasterxml.jackson.databind;
+  opens dev.kiln.experiments.control3diff to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.Experiment with
       dev.kiln.experiments.samplers.SamplerNfeExperiment,
@@ -35,5 +37,6 @@ module dev.kiln.experiments {
       dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,
       dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
-      dev.kiln.experiments.dpf.DpfExperiment;
+      dev.kiln.experiments.dpf.DpfExperiment,
+      dev.kiln.experiments.control3diff.Control3DiffExperiment;
 }

@@ -2,9 +2,9 @@ package dev.kiln.nerf.control3diff;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.runtime.OrtBackend;
-import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Configs;
 import dev.kiln.train.SafeTensors;
@@ -105,6 +105,23 @@ public final class Control3Diff {
     }
   }
 
+  /**
+   * Writes the served forms as plain ONNX files into {@code dir}: {@code generator.onnx} (w and ray
+   * samples → image, for {@code batch} rows) and {@code prior-<control>.onnx} /
+   * {@code prior-unconditional.onnx} (the denoisers, for {@code batch} rows).
+   */
+  public void export(Path dir, int batch) throws IOException {
+    Files.createDirectories(dir);
+    AtomicFiles.write(dir.resolve("generator.onnx"), gan.exportRenderer(batch,
+        json(gan.config())));
+    AtomicFiles.write(dir.resolve("prior-unconditional.onnx"),
+        unconditional.export(batch, priorMetadata(unconditional)));
+    for (Map.Entry<ControlSignal, LatentPrior> e : conditional.entrySet()) {
+      AtomicFiles.write(dir.resolve("prior-" + e.getKey().id() + ".onnx"),
+          e.getValue().export(batch, priorMetadata(e.getValue())));
+    }
+  }
+
   /** Reads a model {@link #save} wrote; a missing or malformed file is an error naming it. */
   public static Control3Diff load(Path dir) throws IOException {
     Path ganFile = dir.resolve(GAN_FILE);
@@ -129,12 +146,16 @@ public final class Control3Diff {
   }
 
   private static void savePrior(Path file, LatentPrior p) throws IOException {
+    SafeTensors.write(file, p.weights(), priorMetadata(p));
+  }
+
+  private static Map<String, String> priorMetadata(LatentPrior p) {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("prior_config", json(p.config()));
     meta.put("control", p.control() == null ? "none" : p.control().id());
     meta.put("mean", json(p.denormalize(new float[p.style()])));
     meta.put("spread", json(p.spread()));
-    SafeTensors.write(file, p.weights(), meta);
+    return meta;
   }
 
   private static LatentPrior loadPrior(Path file, GanConfig gc) throws IOException {
@@ -186,10 +207,5 @@ public final class Control3Diff {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + o + " as JSON", e);
     }
-  }
-
-  /** A tensor map's total float count (for model cards). */
-  static long parameters(Map<String, Tensor> weights) {
-    return weights.values().stream().mapToLong(Tensor::size).sum();
   }
 }

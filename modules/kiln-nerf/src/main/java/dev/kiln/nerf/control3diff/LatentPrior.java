@@ -1,10 +1,12 @@
 package dev.kiln.nerf.control3diff;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.autodiff.Autodiff;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Init;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
+import dev.kiln.graph.onnx.ModelWriter;
 import dev.kiln.nerf.ssd.CompiledGraph;
 import dev.kiln.nn.Conv2d;
 import dev.kiln.nn.Linear;
@@ -209,6 +211,19 @@ public final class LatentPrior {
   public CompiledGraph denoiser(int batch, OrtBackend backend) {
     Inputs in = inputs("control3diff_prior", batch);
     return new CompiledGraph(in.g(), Map.of("eps", in.predict(this)), weights, backend);
+  }
+
+  /**
+   * The denoiser as a plain ONNX model with its weights as initializers (inputs as
+   * {@link #denoiser}, output {@code eps}); metadata records the control and the normalisation.
+   */
+  public byte[] export(int batch, Map<String, String> metadata) {
+    Inputs in = inputs("control3diff_prior", batch);
+    in.g().output("eps", in.predict(this));
+    Map<String, TensorProto> protos = new LinkedHashMap<>();
+    weights.forEach((k, v) -> protos.put(k, v.toProto()));
+    return ModelWriter.of(in.g()).weights(protos).metadata(metadata)
+        .docString("Control3Diff latent denoiser: x_t, t, control, pose, keep -> eps").toBytes();
   }
 
   /** One logged training point. */

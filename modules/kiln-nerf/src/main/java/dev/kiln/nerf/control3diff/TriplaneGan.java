@@ -1,9 +1,11 @@
 package dev.kiln.nerf.control3diff;
 
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.autodiff.Autodiff;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
+import dev.kiln.graph.onnx.ModelWriter;
 import dev.kiln.nerf.render.Aabb;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.RaySamples;
@@ -110,6 +112,21 @@ public final class TriplaneGan {
     Value planes = nets.synthesis(g, w);
     Value image = renderRays(g, planes, batch);
     return new CompiledGraph(g, Map.of("image", image, "planes", planes), generator, backend);
+  }
+
+  /**
+   * The generator and renderer as a plain ONNX model with the generator's weights as initializers:
+   * inputs {@code w [B, W]}, {@code points}, {@code t}, {@code delta} (as {@link #fillRays} writes
+   * them), output {@code image [B, 3, H, W]}; metadata records the GAN's settings.
+   */
+  public byte[] exportRenderer(int batch, String configJson) {
+    Graph g = new Graph("control3diff_generator");
+    Value w = g.input("w", Shape.of(batch, config().style()));
+    g.output("image", renderRays(g, nets.synthesis(g, w), batch));
+    Map<String, TensorProto> protos = new LinkedHashMap<>();
+    generator.forEach((k, v) -> protos.put(k, v.toProto()));
+    return ModelWriter.of(g).weights(protos).metadata("gan_config", configJson)
+        .docString("Control3Diff generator: style w and camera ray samples -> rendered image").toBytes();
   }
 
   /** The generator step: {@code z}, rays, {@code pose} → {@code loss} = E softplus(−D(G(z), π)) and its generator gradients. */
