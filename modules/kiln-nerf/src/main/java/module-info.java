@@ -26,4 +26,5 @@ module dev.kiln.nerf {
   opens dev.kiln.nerf.control3diff to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
+  provides java.util.spi.ToolProvider with dev.kiln.nerf.control3diff.Control3DiffTool;
 }

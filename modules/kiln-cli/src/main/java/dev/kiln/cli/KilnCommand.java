@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class,
     description = {"Train generative models written as ONNX graphs, export them, and sample them with ONNX Runtime."},
     subcommands = {QuickstartCommand.class, TrainCommand.class, ExportCommand.class, SampleCommand.class,
-        EvalCommand.class, ExperimentCommand.class, TckCommand.class, BenchCommand.class, ServeCommand.class,
+        EvalCommand.class, ExperimentCommand.class, Control3DiffCommand.class, TckCommand.class, BenchCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class KilnCommand {
 
