@@ -67,14 +67,15 @@ public final class Control3DiffExperiment implements Experiment {
 
     /**
      * The study as reported, sized for about 30 minutes on two shared CPU cores: 384 toy cars × 1
-     * view and 32 test scenes at 16×16; the GAN for 400 steps of 12; each prior 500 steps of 64 from
-     * 4,096 GAN samples; 20 DDIM steps; 5 evaluated scenes × 4 samples × 3 seeds.
+     * view and 32 test scenes at 16×16; the GAN for 450 steps of 12; each prior (control encoder 8
+     * channels wide) 400 steps of 64 from 4,096 GAN samples; 20 DDIM steps; 5 evaluated scenes × 4
+     * samples × 3 seeds.
      */
     public static Plan full() {
       MultiViewDataset.Config data = new MultiViewDataset.Config(List.of(Category.TOYCAR), 384, 32, 1, 16, null, null,
           2, null);
-      GanConfig gan = new GanConfig(null, null, null, null, null, null, 10, null, null, null, null, null, null, 12, 400);
-      PriorConfig prior = PriorConfig.defaults().withSteps(500);
+      GanConfig gan = new GanConfig(null, null, null, null, null, null, 10, null, null, null, null, null, null, 12, 450);
+      PriorConfig prior = new PriorConfig(null, null, null, 8, null, null, null, null, null, null, 400, null);
       return new Plan(data, gan, prior, ControlledSampler.Settings.defaults().withSteps(20),
           new double[] {200, 800, 3200}, 5, 2, 3, 32, 10);
     }

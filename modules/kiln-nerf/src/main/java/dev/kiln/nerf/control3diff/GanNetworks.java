@@ -15,8 +15,9 @@ import dev.kiln.nn.Linear;
  * arXiv 2112.07945): a mapping network z → w; a convolutional synthesis network w → triplane
  * {@code [B, 3C, S, S]} (a learned 4×4·S/16 start, two nearest-neighbour ×2 upsamplings, leaky ReLU
  * 0.2); Kiln's triplane decoder and volume renderer; and a camera-conditioned convolutional
- * discriminator whose logit is {@code ψ(φ(x)) + ⟨φ(x), embed(camera)⟩} (the projection form of
- * StyleGAN2-ADA's conditional discriminator). Generator parameters live under {@code generator.},
+ * discriminator with StyleGAN's minibatch standard-deviation feature, whose logit is
+ * {@code ψ(φ(x)) + ⟨φ(x), embed(camera)⟩} (the projection form of StyleGAN2-ADA's conditional
+ * discriminator). Generator parameters live under {@code generator.},
  * the discriminator's under {@code discriminator.}.
  */
 final class GanNetworks {
@@ -103,7 +104,7 @@ final class GanNetworks {
         for (int i = 0; i < convWeights.length; i++) {
           h = g.leakyRelu(g.conv(h, convWeights[i], convBiases[i], ConvOptions.of(2, strides[i], 1)), SLOPE);
         }
-        Value flat = g.reshape(h, h.shape().dim(0).size(), -1);
+        Value flat = g.reshape(minibatchStd(g, h), h.shape().dim(0).size(), -1);
         Value phi = g.leakyRelu(features.apply(g, flat), SLOPE);
         Value unconditional = g.reshape(head.apply(g, phi), -1);
         Value projection = g.reduceSum(g.mul(phi, camera.apply(g, pose)), false, 1);
@@ -112,7 +113,33 @@ final class GanNetworks {
     }
   }
 
-  /** Declares the discriminator: 3×3 convolutions at strides 1, 2, 2 (H → H/4), a linear feature layer. */
+  /** Images per group of the minibatch standard-deviation feature (StyleGAN2's and EG3D's 4). */
+  static final int STD_GROUP = 4;
+
+  /**
+   * StyleGAN's minibatch standard deviation: {@code h [B, C, H, W]} gains one channel holding, for
+   * each group of G images (rows b, b + B/G, …), the mean over C, H, W of the per-feature standard
+   * deviation within the group. A collapsed generator gives fakes with no spread, which this feature
+   * lets the discriminator see. G = gcd(B, 4).
+   */
+  static Value minibatchStd(Graph g, Value h) {
+    long b = h.shape().dim(0).size();
+    long c = h.shape().dim(1).size();
+    long hh = h.shape().dim(2).size();
+    long ww = h.shape().dim(3).size();
+    long group = b % STD_GROUP == 0 ? STD_GROUP : (b % 2 == 0 ? 2 : 1);
+    Value y = g.reshape(h, group, b / group, c, hh, ww);
+    y = g.sub(y, g.reduceMean(y, true, 0));
+    Value std = g.sqrt(g.add(g.reduceMean(g.square(y), false, 0), 1e-8));
+    Value perGroup = g.reduceMean(std, true, 1, 2, 3);
+    Value feature = g.tile(g.unsqueeze(perGroup, 0), group, 1, 1, hh, ww);
+    return g.concat(1, h, g.reshape(feature, b, 1, hh, ww));
+  }
+
+  /**
+   * Declares the discriminator: 3×3 convolutions at strides 1, 2, 2 (H → H/4), the minibatch
+   * standard deviation, a linear feature layer.
+   */
   Discriminator discriminator(Graph g) {
     int c = config.discriminatorChannels();
     long[] widths = {3, c, 2L * c, 2L * c};
@@ -127,7 +154,7 @@ final class GanNetworks {
         }
       }
       int side = config.imageSize() / 4;
-      long flat = 2L * c * side * side;
+      long flat = (2L * c + 1) * side * side;
       long phi = 4L * c;
       return new Discriminator(w, bias, Linear.of("features", flat, phi).declare(g),
           Linear.of("head", phi, 1).declare(g), Linear.of("camera", CAMERA_FEATURES, phi).declare(g), strides);
