@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
  * module, found at run time like the studies.
  */
 @Command(name = "control3diff", mixinStandardHelpOptions = true,
-    description = {"Sample 3D results for a control (picture, edge map or segmentation) with a Control3Diff model",
-        "and render each from 8 azimuths at 30° elevation. `kiln experiment control3diff` trains a model",
-        "and writes it to its output folder under model/."})
+    description = {"Sample 3D results for a control (picture, edge map or segmentation) with a Control3Diff model, "
+        + "and render each from 8 azimuths at 30° elevation.",
+        "`kiln experiment control3diff` trains a model and writes it to its output folder under model/."})
 public final class Control3DiffCommand implements Callable<Integer> {
 
   static final String TOOL = "kiln-control3diff";

@@ -37,7 +37,8 @@ import java.util.Map;
  * procedural toy car (no multi-view supervision); score its single-view renders against held-out
  * views (a Fréchet distance on pooled pixels); train the unconditional prior and one conditional
  * prior per control (image, edges, segmentation) on GAN samples only; then, for unseen test scenes
- * whose input view gives the control, compare conditioning, guidance and guidance + Langevin on
+ * whose input view gives the control, compare conditioning, guidance and guidance + Langevin (and,
+ * as the baseline, unconditional samples that never see the control) on
  * fidelity at the input view, novel-view PSNR/SSIM against the scene (image control), diversity over
  * 4 samples and sampling time, for several seeds. Writes {@code results.json}, {@code summary.md},
  * metrics logs, PNG figures and the trained model ({@code model/}) to the output folder. Report:
@@ -47,6 +48,9 @@ public final class Control3DiffExperiment implements Experiment {
 
   /** Samples drawn per control. */
   public static final int SAMPLES = 4;
+
+  /** The baseline row: unconditional prior samples scored against the control they never saw. */
+  public static final String UNCONDITIONAL = "unconditional";
 
   /**
    * What one study runs.
@@ -193,6 +197,9 @@ public final class Control3DiffExperiment implements Experiment {
       Map<String, Map<String, Scores>> scores = new LinkedHashMap<>();
       for (ControlSignal c : ControlSignal.values()) {
         Map<String, Scores> byRoute = new LinkedHashMap<>();
+        // The baseline: the unconditional prior's samples, with no control and no guidance.
+        byRoute.put(UNCONDITIONAL, evaluate(model, ControlledSampler.Route.GUIDANCE, c, eval,
+            settings.withGuidanceScale(0), seed, backend));
         for (ControlledSampler.Route r : ControlledSampler.Route.values()) {
           Scores s = evaluate(model, r, c, eval, settings, seed, backend);
           byRoute.put(r.id(), s);

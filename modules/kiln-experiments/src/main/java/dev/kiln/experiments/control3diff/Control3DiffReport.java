@@ -186,9 +186,9 @@ final class Control3DiffReport {
     md.append("| control | route | fidelity at input view | input SSIM | novel PSNR | novel SSIM | diversity | s / 4 "
         + "samples |\n|---|---|---|---|---|---|---|---|\n");
     for (ControlSignal c : ControlSignal.values()) {
-      for (ControlledSampler.Route r : ControlledSampler.Route.values()) {
-        List<Scores> s = runs.stream().map(x -> x.byControlAndRoute().get(c.id()).get(r.id())).toList();
-        md.append("| ").append(c.id()).append(" | ").append(r.id()).append(" | ")
+      for (String route : runs.get(0).byControlAndRoute().get(c.id()).keySet()) {
+        List<Scores> s = runs.stream().map(x -> x.byControlAndRoute().get(c.id()).get(route)).toList();
+        md.append("| ").append(c.id()).append(" | ").append(route).append(" | ")
             .append(stat(s, Scores::fidelity, 3)).append(" | ").append(stat(s, Scores::inputSsim, 3)).append(" | ")
             .append(stat(s, Scores::novelPsnr, 2)).append(" | ").append(stat(s, Scores::novelSsim, 3)).append(" | ")
             .append(stat(s, Scores::diversity, 4)).append(" | ").append(stat(s, Scores::seconds, 1)).append(" |\n");

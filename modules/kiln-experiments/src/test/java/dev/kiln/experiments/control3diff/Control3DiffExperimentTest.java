@@ -30,7 +30,7 @@ class Control3DiffExperimentTest {
       assertThat(dir.resolve(f)).as(f).isNotEmptyFile();
     }
     String summary = Files.readString(dir.resolve("summary.md"));
-    assertThat(summary).contains("| image | conditioning |", "| edges | guidance |",
+    assertThat(summary).contains("| image | unconditional |", "| image | conditioning |", "| edges | guidance |",
         "| segmentation | guidance-langevin |").doesNotContain("NaN");
     assertThat(Control3Diff.load(dir.resolve("model")).gan().config().imageSize()).isEqualTo(8);
   }
