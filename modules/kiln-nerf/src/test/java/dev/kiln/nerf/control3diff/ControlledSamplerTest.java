@@ -34,16 +34,7 @@ class ControlledSamplerTest {
         double worst = 0;
         double largest = 0;
         for (int i = 0; i < w.size(); i++) {
-          double orig = w.get(i);
-          double h = 1e-2;
-          w.set(i, orig + h);
-          g.run();
-          double up = g.out("loss").get(0);
-          w.set(i, orig - h);
-          g.run();
-          double down = g.out("loss").get(0);
-          w.set(i, orig);
-          double numeric = (up - down) / (2 * h);
+          double numeric = TinyGan.centralDifference(g, w, i, 1e-2);
           largest = Math.max(largest, Math.abs(numeric));
           worst = Math.max(worst, Math.abs(numeric - analytic[i]) - 2e-2 * Math.abs(numeric));
         }

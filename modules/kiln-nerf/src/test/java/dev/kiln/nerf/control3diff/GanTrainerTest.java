@@ -39,8 +39,8 @@ class GanTrainerTest {
         float[] analytic = d.out("grad:" + name).toFloatArray();
         for (int k = 0; k < 8; k++) {
           int i = rng.nextInt(w.size());
-          double wide = centralDifference(d, w, i, 2e-3);
-          double narrow = centralDifference(d, w, i, 1e-3);
+          double wide = TinyGan.centralDifference(d, w, i, 2e-3);
+          double narrow = TinyGan.centralDifference(d, w, i, 1e-3);
           if (Math.abs(wide - narrow) > 1e-2 * Math.abs(wide) + 2e-4) {
             continue;
           }
@@ -51,18 +51,6 @@ class GanTrainerTest {
       assertThat(checked).as("coordinates away from kinks").isGreaterThanOrEqualTo(16);
       assertThat(worst).as("worst excess of |autodiff − finite difference| over 3e-2·|fd|").isLessThan(3e-4);
     }
-  }
-
-  private static double centralDifference(CompiledGraph d, Tensor w, int i, double h) {
-    double orig = w.get(i);
-    w.set(i, orig + h);
-    d.run();
-    double up = d.out("loss").get(0);
-    w.set(i, orig - h);
-    d.run();
-    double down = d.out("loss").get(0);
-    w.set(i, orig);
-    return (up - down) / (2 * h);
   }
 
   @Test

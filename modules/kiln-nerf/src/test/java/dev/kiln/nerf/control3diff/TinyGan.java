@@ -4,8 +4,10 @@ import dev.kiln.nerf.field.TriplaneField;
 import dev.kiln.nerf.scenes.Category;
 import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.nerf.scenes.View;
+import dev.kiln.nerf.ssd.CompiledGraph;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.runtime.Tensor;
 import java.util.List;
 
 /** Small GANs and scenes that keep the Control3Diff tests fast. */
@@ -36,6 +38,19 @@ final class TinyGan {
       }
     });
     return gan;
+  }
+
+  /** (loss(x_i + h) − loss(x_i − h)) / 2h of a compiled graph's {@code loss} output, x restored after. */
+  static double centralDifference(CompiledGraph g, Tensor x, int i, double h) {
+    double orig = x.get(i);
+    x.set(i, orig + h);
+    g.run();
+    double up = g.out("loss").get(0);
+    x.set(i, orig - h);
+    g.run();
+    double down = g.out("loss").get(0);
+    x.set(i, orig);
+    return (up - down) / (2 * h);
   }
 
   /** One 8×8 view of each of {@code scenes} toy cars. */
