@@ -70,7 +70,7 @@ public final class Control3DiffExperiment implements Experiment {
       double[] guidanceScales, int evalScenes, int validationScenes, int seeds, int fidStyles, int logEvery) {
 
     /**
-     * The study as reported, sized for about 30 minutes on two shared CPU cores: 384 toy cars × 1
+     * The study as reported, about 15 minutes on two shared CPU cores: 384 toy cars × 1
      * view and 32 test scenes at 16×16; the GAN for 450 steps of 12; each prior (control encoder 8
      * channels wide) 400 steps of 64 from 4,096 GAN samples; 20 DDIM steps; 5 evaluated scenes × 4
      * samples × 3 seeds.
