@@ -22,12 +22,14 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.dpf;
   exports dev.kiln.experiments.nerfdiff;
   exports dev.kiln.experiments.planner;
+  exports dev.kiln.experiments.control3diff;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.sigmareparam to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.hyperut to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.nerfdiff to com.fasterxml.jackson.databind;
+  opens dev.kiln.experiments.control3diff to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.Experiment with
       dev.kiln.experiments.samplers.SamplerNfeExperiment,
@@ -40,5 +42,6 @@ module dev.kiln.experiments {
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
       dev.kiln.experiments.dpf.DpfExperiment,
       dev.kiln.experiments.nerfdiff.NerfDiffExperiment,
-      dev.kiln.experiments.planner.PlannerExperiment;
+      dev.kiln.experiments.planner.PlannerExperiment,
+      dev.kiln.experiments.control3diff.Control3DiffExperiment;
 }

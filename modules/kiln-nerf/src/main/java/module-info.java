@@ -2,8 +2,9 @@
  * Neural radiance fields in Kiln: cameras, stratified ray sampling and the volume renderer (a
  * {@link dev.kiln.spi.RendererProvider} with a graph face and a host face), triplane fields,
  * procedural multi-view scenes rendered by an analytic ray tracer, and SSDNeRF (single-stage
- * diffusion NeRF, arXiv 2304.06714) and NerfDiff (NeRF-guided distillation from a 3D-aware
- * conditional diffusion model, arXiv 2302.10109).
+ * diffusion NeRF, arXiv 2304.06714), NerfDiff (NeRF-guided distillation from a 3D-aware
+ * conditional diffusion model, arXiv 2302.10109) and Control3Diff (a triplane GAN trained on single views
+ * with a controllable diffusion model over its latents, arXiv 2304.06700).
  */
 module dev.kiln.nerf {
   requires transitive dev.kiln.spi;
@@ -24,7 +25,10 @@ module dev.kiln.nerf {
 
   exports dev.kiln.nerf.nerfdiff;
   opens dev.kiln.nerf.nerfdiff to com.fasterxml.jackson.databind;
+  exports dev.kiln.nerf.control3diff;
+  opens dev.kiln.nerf.control3diff to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
-  provides java.util.spi.ToolProvider with dev.kiln.nerf.nerfdiff.NerfDiffTool;
+  provides java.util.spi.ToolProvider with dev.kiln.nerf.nerfdiff.NerfDiffTool,
+      dev.kiln.nerf.control3diff.Control3DiffTool;
 }

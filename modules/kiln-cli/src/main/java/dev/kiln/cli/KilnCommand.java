@@ -12,7 +12,8 @@ import picocli.CommandLine.ScopeType;
     description = {"Train generative models written as ONNX graphs, export them, and sample them with ONNX Runtime."},
     subcommands = {QuickstartCommand.class, TrainCommand.class, ExportCommand.class, SampleCommand.class,
         EvalCommand.class, GenerateCommand.class, ExperimentCommand.class, TckCommand.class, BenchCommand.class,
-        ServeCommand.class, ZooCommand.class, NerfDiffCommand.class, CommandLine.HelpCommand.class})
+        ServeCommand.class, ZooCommand.class, NerfDiffCommand.class, Control3DiffCommand.class,
+        CommandLine.HelpCommand.class})
 public final class KilnCommand {
 
   /** Prints the Kiln version. */
