@@ -10,6 +10,7 @@ module dev.kiln.experiments {
   requires dev.kiln.nerf;
   requires dev.kiln.text;
   requires dev.kiln.transformers;
+  requires dev.kiln.ssl;
   requires java.management;
   requires dev.kiln.viz;
 
@@ -20,11 +21,13 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.sigmareparam;
   exports dev.kiln.experiments.hyperut;
   exports dev.kiln.experiments.dpf;
+  exports dev.kiln.experiments.mast;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.sigmareparam to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.hyperut to com.fasterxml.jackson.databind;
+  opens dev.kiln.experiments.mast to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.Experiment with
       dev.kiln.experiments.samplers.SamplerNfeExperiment,
@@ -35,5 +38,6 @@ module dev.kiln.experiments {
       dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,
       dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
-      dev.kiln.experiments.dpf.DpfExperiment;
+      dev.kiln.experiments.dpf.DpfExperiment,
+      dev.kiln.experiments.mast.MastExperiment;
 }

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * MAST (Huang et al., "Masked Augmentation Subspace Training", arXiv 2303.03679): one embedding space
  * split into K masked subspaces, subspace k invariant to augmentation k only. Built on VICReg
  * ({@link Vicreg}); report {@code docs/reproductions/mast.md}. For embeddings {@code z1, z2 [n, d]} of two
- * views, masks {@code m_k ∈ [0, 1]^d} and pair weights {@code w [n, K]} (one-hot in the stage that differs
+ * views, masks {@code m_k = sigmoid(τ θ_k) ∈ [0, 1]^d} and pair weights {@code w [n, K]} (one-hot in the stage that differs
  * when the views differ in one augmentation only; all ones when every augmentation differs):
  * <pre>
  *   inv_ik  = Σ_j m_kj (z1_ij − z2_ij)² / Σ_j m_kj                 mask-normalised subspace mismatch
@@ -51,9 +51,10 @@ public record Mast(MastConfig config, int augmentations, long dim) {
   public Value masks(Graph g) {
     try (var s = g.scope("mast")) {
       return switch (config.masks()) {
-        case LEARNED -> g.sigmoid(g.parameter("mask_logits", Shape.of(augmentations, dim), Init.zeros()));
-        case SHARED -> g.expand(g.sigmoid(g.parameter("mask_logits", Shape.of(1, dim), Init.zeros())),
-            augmentations, dim);
+        case LEARNED -> g.sigmoid(g.mul(g.parameter("mask_logits", Shape.of(augmentations, dim), Init.zeros()),
+            config.maskLogitScale()));
+        case SHARED -> g.expand(g.sigmoid(g.mul(g.parameter("mask_logits", Shape.of(1, dim), Init.zeros()),
+            config.maskLogitScale())), augmentations, dim);
         case FIXED_RANDOM -> g.constant(g.floatType(), Shape.of(augmentations, dim), fixedMasks());
       };
     }

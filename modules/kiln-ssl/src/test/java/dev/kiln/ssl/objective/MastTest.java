@@ -42,7 +42,7 @@ class MastTest {
 
   @Test
   void fullMasksWithoutUncertaintyOrSparsityGiveVicreg() {
-    MastConfig full = new MastConfig(MaskKind.FIXED_RANDOM, false, 25, 25, 1, 0, 1.0, 3, 0);
+    MastConfig full = new MastConfig(MaskKind.FIXED_RANDOM, false, 25, 25, 1, 0, 1.0, 3, 0, 10);
     double[] pairs = {1, 1, 1, 1, 1, 1, 1, 1};
     Map<String, Tensor> out = run(full, 2, VicregTest.Z1, VicregTest.Z2, pairs, Map.of());
     assertThat(out.get("loss").get(0)).isCloseTo(32.42846389255131, within(1e-9));
@@ -52,8 +52,8 @@ class MastTest {
   @Test
   void subspaceMismatchIsMaskNormalisedAndReadOnlyFromTheSelectedPairs() {
     MastConfig learned = MastConfig.standard().withUncertainty(false);
-    // Mask 0 keeps dimension 0 (logit +30), mask 1 keeps dimension 1; pair i counts for mask i % 2.
-    Map<String, double[]> logits = Map.of("mast.mask_logits", new double[] {30, -30, -30, 30});
+    // Mask 0 keeps dimension 0 (θ = +3, τθ = 30), mask 1 keeps dimension 1; pair i counts for mask i % 2.
+    Map<String, double[]> logits = Map.of("mast.mask_logits", new double[] {3, -3, -3, 3});
     double[] pairs = {1, 0, 0, 1, 1, 0, 0, 1};
     Map<String, Tensor> out = run(learned, 2, VicregTest.Z1, VicregTest.Z2, pairs, logits);
     // Pairs 0 and 2 read dimension 0 (mismatch 1 and 1), pairs 1 and 3 dimension 1 (4 and 0.25).
