@@ -1,6 +1,10 @@
 package dev.kiln.experiments.mast;
 
 import dev.kiln.graph.Graph;
+import dev.kiln.graph.onnx.AtomicFiles;
+import dev.kiln.spi.Configs;
+import dev.kiln.train.Trainer;
+import java.nio.file.Files;
 import dev.kiln.inference.ForwardSession;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Seeds;
@@ -83,6 +87,16 @@ public final class MastExperiment implements Experiment {
     if (method.isMast() && method.mast().masks() == MaskKind.FIXED_RANDOM) {
       method = new Method(method.label(), method.mast().withMaskSeed(seed), method.pairs());
     }
+    String key = cacheKey(data.name(), method.label(), seed, protocol);
+    Path cache = dir.resolve(SCORES);
+    if (Files.exists(cache) && Files.exists(dir.resolve(Trainer.CHECKPOINT))) {
+      CachedScores c = Configs.mapper().readValue(Files.readAllBytes(cache), CachedScores.class);
+      if (c.key().equals(key)) {
+        log.println("reusing the scored run in " + dir);
+        return c.scores();
+      }
+    }
+    Files.deleteIfExists(cache);
     Pretraining p = new Pretraining(net, run.pipeline(), method, protocol.batch(), protocol.steps(), protocol.lr(),
         seed);
     Pretraining.Result r = p.run(data, backend, dir, log);
@@ -96,14 +110,29 @@ public final class MastExperiment implements Experiment {
       Mast mast = new Mast(method.mast(), run.pipeline().size(), net.expander().dim());
       masks = masks(mast, r.weights(), backend);
       if (method.mast().uncertainty()) {
-        rho = uncertainty(protocol, net, mast, r.weights(), backend, data, run.pipeline(), seed,
-            method.label().equals("mast") ? scatter : null);
+        rho = uncertainty(protocol, net, mast, r.weights(), backend, data, run.pipeline(), seed, method.label(),
+            scatter);
       }
     }
-    double seconds = r.seconds() > 1e-3 ? r.seconds() : Double.NaN;
-    return new RunScores(data.name(), method.label(), seed, probes.backbone(), probes.embedding(), seconds,
-        r.augmentSeconds() / r.seconds(), r.finalLoss(), masks, rho);
+    RunScores scores = new RunScores(data.name(), method.label(), seed, probes.backbone(), probes.embedding(),
+        r.seconds(), r.augmentSeconds() / r.seconds(), r.finalLoss(), masks, rho);
+    AtomicFiles.write(cache, Configs.mapper().writeValueAsBytes(new CachedScores(key, scores)));
+    return scores;
   }
+
+  private static final String SCORES = "scores.json";
+
+  /**
+   * What a cached score must match: image set, method, seed and budget (a changed method or protocol
+   * under the same name needs its run folder deleted, as a changed recipe does).
+   */
+  static String cacheKey(String dataset, String label, long seed, MastProtocol protocol) {
+    return String.format(Locale.ROOT, "%s %s seed %d steps %d batch %d", dataset, label, seed, protocol.steps(),
+        protocol.batch());
+  }
+
+  /** A run's scores with the settings that produced them, so a rerun of the study reuses finished runs. */
+  record CachedScores(String key, RunScores scores) {}
 
   /** The untrained network: the floor every method should clear. */
   private static RunScores randomInit(MastProtocol protocol, FactorImages data, Pipeline pipeline, long seed,
@@ -175,7 +204,8 @@ public final class MastExperiment implements Experiment {
    * that differ in k only (1 − crop overlap, flip and turn changes, colour factor distance, σ distance).
    */
   private static Map<String, Double> uncertainty(MastProtocol protocol, SslNetwork net, Mast mast, Weights w,
-      OrtBackend backend, FactorImages data, Pipeline pipeline, long seed, Map<String, double[][]> scatter) {
+      OrtBackend backend, FactorImages data, Pipeline pipeline, long seed, String label,
+      Map<String, double[][]> scatter) {
     Map<String, Double> rho = new LinkedHashMap<>();
     int n = Math.min(protocol.uncertaintyPairs(), data.testSize());
     long[] shape = data.pictureShape();
@@ -204,7 +234,7 @@ public final class MastExperiment implements Experiment {
         for (int i = 0; i < n; i++) {
           pts[i] = new double[] {diff[i], sk[i]};
         }
-        scatter.put(data.name() + " " + stage, pts);
+        scatter.put(data.name() + "|" + label + "|" + stage, pts);
       }
     }
     return rho;

@@ -86,7 +86,11 @@ record MastProtocol(int side, int shapes, int digitsTrain, int digitsTest, long 
    */
   record Run(Method method, Pipeline pipeline, int leftOut) {}
 
-  /** VICReg with all augmentations, VICReg leaving out each, MAST and its ablations. */
+  /**
+   * VICReg with all augmentations, then (with {@code ablations}) VICReg leaving out each; MAST with the
+   * log-likelihood uncertainty, without uncertainty, with centred uncertainty; and the mask ablations
+   * (fixed random, one shared) both with and without uncertainty.
+   */
   static List<Run> runs(Pipeline pipeline, boolean ablations) {
     List<Run> runs = new ArrayList<>();
     runs.add(new Run(Method.vicreg("vicreg"), pipeline, -1));
@@ -96,11 +100,17 @@ record MastProtocol(int side, int shapes, int digitsTrain, int digitsTest, long 
       }
     }
     MastConfig mast = MastConfig.standard();
+    MastConfig plain = mast.withUncertainty(false);
     runs.add(new Run(Method.mast("mast", mast), pipeline, -1));
+    runs.add(new Run(Method.mast("mast-no-uncertainty", plain), pipeline, -1));
     if (ablations) {
-      runs.add(new Run(Method.mast("mast-no-uncertainty", mast.withUncertainty(false)), pipeline, -1));
+      runs.add(new Run(Method.mast("mast-centred-uncertainty", mast.withCentredUncertainty(true)), pipeline, -1));
       runs.add(new Run(Method.mast("mast-fixed-masks", mast.withMasks(MaskKind.FIXED_RANDOM)), pipeline, -1));
       runs.add(new Run(Method.mast("mast-shared-mask", mast.withMasks(MaskKind.SHARED)), pipeline, -1));
+      runs.add(new Run(Method.mast("mast-no-uncertainty-fixed-masks", plain.withMasks(MaskKind.FIXED_RANDOM)),
+          pipeline, -1));
+      runs.add(new Run(Method.mast("mast-no-uncertainty-shared-mask", plain.withMasks(MaskKind.SHARED)), pipeline,
+          -1));
     }
     return runs;
   }

@@ -35,8 +35,12 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
       for (boolean embedding : new boolean[] {false, true}) {
         md.append(table(out, dataset, embedding));
       }
-      md.append(masks(out, dataset));
-      md.append(uncertainty(out, dataset));
+      for (String method : List.of("mast", "mast-no-uncertainty")) {
+        md.append(masks(out, dataset, method));
+      }
+      for (String method : methods(dataset)) {
+        md.append(uncertainty(out, dataset, method));
+      }
       md.append(training(dataset));
     }
     md.append("\n## Augmentation throughput\n\n");
@@ -114,8 +118,8 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
       series.add(new LinePlot.Series("oracle", xs(o.length), scaled(o)));
     }
     String png = "probe-" + dataset + "-" + (embedding ? "embedding" : "backbone") + ".png";
-    new LinePlot(900, 500, dataset + ": probe accuracy on the " + kind + " (tasks " + String.join(", ", tasks)
-        + ", then the mean)", "task", "accuracy (%)", false, false).write(out.resolve(png), series);
+    new LinePlot(900, 500, dataset + ", " + kind + ": probe accuracy per task", "task: " + String.join(", ", tasks)
+        + ", then the mean", "accuracy (%)", false, false).write(out.resolve(png), series);
     return sb.append("\n![").append(png).append("](").append(png).append(")\n").toString();
   }
 
@@ -140,8 +144,8 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
   }
 
   /** Sparsity per mask and the K × K soft-IoU overlap, averaged over seeds, for the learned masks. */
-  private String masks(Path out, String dataset) throws IOException {
-    List<RunScores> rs = of(dataset, "mast");
+  private String masks(Path out, String dataset, String method) throws IOException {
+    List<RunScores> rs = of(dataset, method);
     if (rs.isEmpty() || rs.get(0).masks() == null) {
       return "";
     }
@@ -169,7 +173,7 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
       }
     }
     List<String> names = uncertaintyNames(dataset, k);
-    StringBuilder sb = new StringBuilder("\n### " + dataset + ": learned masks (MAST, mean over seeds)\n\n"
+    StringBuilder sb = new StringBuilder("\n### " + dataset + ": learned masks of " + method + " (mean over seeds)\n\n"
         + "| mask | mean m | share of dims with m > 0.5 |");
     for (String n : names) {
       sb.append(" IoU with ").append(n).append(" |");
@@ -184,7 +188,7 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
       }
       sb.append('\n');
     }
-    String png = "mask-overlap-" + dataset + ".png";
+    String png = "mask-overlap-" + dataset + "-" + method + ".png";
     double lo = java.util.Arrays.stream(overlap).flatMapToDouble(java.util.Arrays::stream).min().orElse(0);
     new ImageGrid(Math.min(lo, 0.99), 1, 1, 2, 48).write(Tensor.of(pic, 1, 1, k, k), out.resolve(png));
     float[] seed0 = new float[k * d];
@@ -193,7 +197,7 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
         seed0[a * d + j] = (float) rs.get(0).masks()[a][j];
       }
     }
-    String masksPng = "masks-" + dataset + ".png";
+    String masksPng = "masks-" + dataset + "-" + method + ".png";
     new ImageGrid(0, 1, 1, 2, 6).write(Tensor.of(seed0, 1, 1, k, d), out.resolve(masksPng));
     return sb.append("\nOverlap (rows and columns in the order above; black = the smallest overlap shown, white = 1): ![")
         .append(png).append("](").append(png).append(")\n\nMasks of seed 0 (one row per augmentation, one column per"
@@ -202,8 +206,8 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
   }
 
   private List<String> uncertaintyNames(String dataset, int k) {
-    for (RunScores r : of(dataset, "mast")) {
-      if (r.uncertaintyRho() != null) {
+    for (RunScores r : runs) {
+      if (r.dataset().equals(dataset) && r.uncertaintyRho() != null) {
         return new ArrayList<>(r.uncertaintyRho().keySet());
       }
     }
@@ -214,12 +218,13 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
     return n;
   }
 
-  private String uncertainty(Path out, String dataset) throws IOException {
-    List<RunScores> rs = of(dataset, "mast").stream().filter(r -> r.uncertaintyRho() != null).toList();
+  private String uncertainty(Path out, String dataset, String method) throws IOException {
+    List<RunScores> rs = of(dataset, method).stream().filter(r -> r.uncertaintyRho() != null).toList();
     if (rs.isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder("\n### " + dataset + ": predicted log σ² against augmentation difference\n\n"
+    StringBuilder sb = new StringBuilder("\n### " + dataset + ", " + method
+        + ": predicted log σ² against augmentation difference\n\n"
         + "| augmentation | Spearman ρ (mean ± sd over seeds) | per seed |\n|---|---|---|\n");
     for (String stage : rs.get(0).uncertaintyRho().keySet()) {
       double[] v = values(rs, r -> r.uncertaintyRho().get(stage));
@@ -231,13 +236,14 @@ record MastReport(MastProtocol protocol, int seeds, List<RunScores> runs, Map<St
           Statistics.std(v), per));
     }
     List<ScatterPlot.Panel> panels = new ArrayList<>();
+    String prefix = dataset + "|" + method + "|";
     scatter.forEach((name, pts) -> {
-      if (name.startsWith(dataset + " ")) {
-        panels.add(new ScatterPlot.Panel(name + ": log σ² vs difference", pts));
+      if (name.startsWith(prefix)) {
+        panels.add(new ScatterPlot.Panel(name.substring(prefix.length()) + ": log σ² vs difference", pts));
       }
     });
     if (!panels.isEmpty()) {
-      String png = "uncertainty-" + dataset + ".png";
+      String png = "uncertainty-" + dataset + "-" + method + ".png";
       ScatterPlot.defaults().withPanelSize(320).write(out.resolve(png), panels);
       sb.append("\n![").append(png).append("](").append(png).append(")\n");
     }

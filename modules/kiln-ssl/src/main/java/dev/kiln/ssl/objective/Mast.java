@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * <pre>
  *   inv_ik  = Σ_j m_kj (z1_ij − z2_ij)² / Σ_j m_kj                 mask-normalised subspace mismatch
  *   s_ik    = b·tanh(u_k(|z1_i − z2_i|) / b)                       log σ², the uncertainty head
- *   L_inv   = Σ_ik w_ik (exp(−s_ik)·inv_ik + s_ik) / Σ_ik w_ik     heteroscedastic reweighting (s = 0 when off)
+ *   L_inv   = Σ_ik w_ik (exp(−s_ik)·inv_ik + s_ik) / Σ_ik w_ik     heteroscedastic reweighting (s = 0 when off;
+ *                                                                  centred: s_ik − Σ_i w_ik s_ik / Σ_i w_ik)
  *   L_var   = mean_k (v(z1 ⊙ m_k) + v(z2 ⊙ m_k)) / 2               per-subspace variance hinge
  *   L_cov   = c(z1) + c(z2)
  *   L_mask  = mean_kj m_kj
@@ -79,6 +80,10 @@ public record Mast(MastConfig config, int augmentations, long dim) {
     Value mass = g.reduceSum(m, true, 1);
     Value inv = g.div(g.matMul(sq, g.transpose(m, 1, 0)), g.transpose(mass, 1, 0));
     Value s = config.uncertainty() ? logVariance(g, z1, z2) : null;
+    if (s != null && config.centredUncertainty()) {
+      Value perType = g.div(g.reduceSum(g.mul(pairs, s), true, 0), g.add(g.reduceSum(pairs, true, 0), 1e-6));
+      s = g.sub(s, perType);
+    }
     Value perPair = s == null ? inv : g.add(g.mul(g.exp(g.neg(s)), inv), s);
     Value lInv = g.div(g.sumAll(g.mul(pairs, perPair)), g.sumAll(pairs));
     Value lVar = g.mul(g.add(subspaceHinge(g, z1, m), subspaceHinge(g, z2, m)), 0.5);

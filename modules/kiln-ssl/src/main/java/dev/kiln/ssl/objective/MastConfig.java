@@ -14,9 +14,12 @@ package dev.kiln.ssl.objective;
  * @param maskSeed seed of the fixed random masks
  * @param maskLogitScale τ in {@code m = sigmoid(τ·θ)}: with Adam, θ moves about one learning rate per step
  *     whatever its gradient's size, so τ sets how far the masks can move in a short run
+ * @param centredUncertainty whether log σ² is centred over the batch's pairs of each augmentation, so the
+ *     pair weights exp(−s) have geometric mean one and reweight pairs without scaling the invariance term
  */
 public record MastConfig(MaskKind masks, boolean uncertainty, double invariance, double variance, double covariance,
-    double sparsity, double fixedFraction, double maxLogVariance, long maskSeed, double maskLogitScale) {
+    double sparsity, double fixedFraction, double maxLogVariance, long maskSeed, double maskLogitScale,
+    boolean centredUncertainty) {
 
   public MastConfig {
     if (masks == null) {
@@ -36,21 +39,26 @@ public record MastConfig(MaskKind masks, boolean uncertainty, double invariance,
 
   /** Learned masks with uncertainty; VICReg's 25/25/1; sparsity 0.1; |log σ²| ≤ 3; τ = 10. */
   public static MastConfig standard() {
-    return new MastConfig(MaskKind.LEARNED, true, 25, 25, 1, 0.1, 0.5, 3, 0, 10);
+    return new MastConfig(MaskKind.LEARNED, true, 25, 25, 1, 0.1, 0.5, 3, 0, 10, false);
   }
 
   public MastConfig withMasks(MaskKind kind) {
     return new MastConfig(kind, uncertainty, invariance, variance, covariance, sparsity, fixedFraction, maxLogVariance,
-        maskSeed, maskLogitScale);
+        maskSeed, maskLogitScale, centredUncertainty);
   }
 
   public MastConfig withUncertainty(boolean on) {
     return new MastConfig(masks, on, invariance, variance, covariance, sparsity, fixedFraction, maxLogVariance,
-        maskSeed, maskLogitScale);
+        maskSeed, maskLogitScale, centredUncertainty);
   }
 
   public MastConfig withMaskSeed(long seed) {
     return new MastConfig(masks, uncertainty, invariance, variance, covariance, sparsity, fixedFraction,
-        maxLogVariance, seed, maskLogitScale);
+        maxLogVariance, seed, maskLogitScale, centredUncertainty);
+  }
+
+  public MastConfig withCentredUncertainty(boolean on) {
+    return new MastConfig(masks, on || uncertainty, invariance, variance, covariance, sparsity, fixedFraction,
+        maxLogVariance, maskSeed, maskLogitScale, on);
   }
 }

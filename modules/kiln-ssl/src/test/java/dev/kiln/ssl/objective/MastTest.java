@@ -42,7 +42,7 @@ class MastTest {
 
   @Test
   void fullMasksWithoutUncertaintyOrSparsityGiveVicreg() {
-    MastConfig full = new MastConfig(MaskKind.FIXED_RANDOM, false, 25, 25, 1, 0, 1.0, 3, 0, 10);
+    MastConfig full = new MastConfig(MaskKind.FIXED_RANDOM, false, 25, 25, 1, 0, 1.0, 3, 0, 10, false);
     double[] pairs = {1, 1, 1, 1, 1, 1, 1, 1};
     Map<String, Tensor> out = run(full, 2, VicregTest.Z1, VicregTest.Z2, pairs, Map.of());
     assertThat(out.get("loss").get(0)).isCloseTo(32.42846389255131, within(1e-9));
@@ -71,6 +71,17 @@ class MastTest {
     Map<String, Tensor> out = run(on, 2, VicregTest.Z1, VicregTest.Z2, pairs, params);
     double s = 3 * Math.tanh(Math.log(2) / 3);
     assertThat(out.get("inv").get(0)).isCloseTo(Math.exp(-s) * 0.875 + s, within(1e-9));
+  }
+
+  @Test
+  void centredUncertaintyWeighsPairsRelativeToTheirAugmentationsMean() {
+    MastConfig centred = MastConfig.standard().withCentredUncertainty(true);
+    double[] pairs = {1, 0, 1, 0, 1, 0, 1, 0};
+    // A constant log σ² for every pair centres to zero: the plain mean mismatch, whatever the bias.
+    Map<String, double[]> params = Map.of("mast.mask_logits", new double[] {3, 3, 3, 3},
+        "mast.uncertainty.weight", new double[4], "mast.uncertainty.bias", new double[] {Math.log(2), 0});
+    Map<String, Tensor> out = run(centred, 2, VicregTest.Z1, VicregTest.Z2, pairs, params);
+    assertThat(out.get("inv").get(0)).isCloseTo(0.875, within(1e-6));
   }
 
   @Test
@@ -105,7 +116,8 @@ class MastTest {
   @Test
   void lossGradientMatchesFiniteDifferencesForEverySwitch() {
     for (MastConfig c : new MastConfig[] {MastConfig.standard(), MastConfig.standard().withUncertainty(false),
-        MastConfig.standard().withMasks(MaskKind.SHARED), MastConfig.standard().withMasks(MaskKind.FIXED_RANDOM)}) {
+        MastConfig.standard().withMasks(MaskKind.SHARED), MastConfig.standard().withMasks(MaskKind.FIXED_RANDOM),
+        MastConfig.standard().withCentredUncertainty(true)}) {
       GradientCheck.Result r = GradientCheck.run(lossCase("MAST " + c.masks() + " uncertainty " + c.uncertainty(), c),
           GradientRegistry.standard(), Graphs.CPU, 4, 20);
       assertThat(r.passed()).as(r.report()).isTrue();
