@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
  * another image (or on the same image, to build a pair that differs in one augmentation only).
  */
 public sealed interface Augmentation
-    permits ResizedCrop, Translate, FlipRotate, ColorJitter, Grayscale, GaussianBlur, Solarize {
+    permits ResizedCrop, Translate, FlipRotate, ColorJitter, GaussianBlur, Switched {
 
   /** Stable name, used in reports and as the key of the recorded parameters. */
   String name();

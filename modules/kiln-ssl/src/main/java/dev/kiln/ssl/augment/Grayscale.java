@@ -1,8 +1,5 @@
 package dev.kiln.ssl.augment;
 
-import java.util.List;
-import java.util.random.RandomGenerator;
-
 /**
  * Grey conversion with probability {@code probability}: every channel set to the luma
  * {@code 0.299 R + 0.587 G + 0.114 B} (torchvision's weights). A grey picture is unchanged. Records applied
@@ -10,7 +7,7 @@ import java.util.random.RandomGenerator;
  *
  * @param probability chance of the conversion
  */
-public record Grayscale(double probability) implements Augmentation {
+public record Grayscale(double probability) implements Switched {
 
   public Grayscale {
     if (!(probability >= 0 && probability <= 1)) {
@@ -21,21 +18,6 @@ public record Grayscale(double probability) implements Augmentation {
   @Override
   public String name() {
     return "grayscale";
-  }
-
-  @Override
-  public List<String> parameterNames() {
-    return List.of("applied");
-  }
-
-  @Override
-  public Draw sample(RandomGenerator rng) {
-    return new Draw(this, new double[] {rng.nextDouble() < probability ? 1 : 0});
-  }
-
-  @Override
-  public Draw identity() {
-    return new Draw(this, new double[] {0});
   }
 
   @Override
@@ -59,10 +41,5 @@ public record Grayscale(double probability) implements Augmentation {
       return pixels[i];
     }
     return 0.299 * pixels[i] + 0.587 * pixels[area + i] + 0.114 * pixels[2 * area + i];
-  }
-
-  @Override
-  public double difference(Draw a, Draw b) {
-    return Math.abs(a.value(0) - b.value(0));
   }
 }

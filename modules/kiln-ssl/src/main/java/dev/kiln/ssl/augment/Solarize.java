@@ -1,8 +1,5 @@
 package dev.kiln.ssl.augment;
 
-import java.util.List;
-import java.util.random.RandomGenerator;
-
 /**
  * Solarisation with probability {@code probability}: every value at or above {@code threshold} becomes
  * {@code 1 − x}. Records applied (0 or 1).
@@ -10,7 +7,7 @@ import java.util.random.RandomGenerator;
  * @param threshold in [0, 1]
  * @param probability chance of solarising
  */
-public record Solarize(double threshold, double probability) implements Augmentation {
+public record Solarize(double threshold, double probability) implements Switched {
 
   public Solarize {
     if (!(threshold >= 0 && threshold <= 1) || !(probability >= 0 && probability <= 1)) {
@@ -25,21 +22,6 @@ public record Solarize(double threshold, double probability) implements Augmenta
   }
 
   @Override
-  public List<String> parameterNames() {
-    return List.of("applied");
-  }
-
-  @Override
-  public Draw sample(RandomGenerator rng) {
-    return new Draw(this, new double[] {rng.nextDouble() < probability ? 1 : 0});
-  }
-
-  @Override
-  public Draw identity() {
-    return new Draw(this, new double[] {0});
-  }
-
-  @Override
   public Picture apply(Picture in, Draw draw) {
     float[] p = in.pixels().clone();
     if (draw.value(0) != 0) {
@@ -50,10 +32,5 @@ public record Solarize(double threshold, double probability) implements Augmenta
       }
     }
     return new Picture(in.channels(), in.height(), in.width(), p);
-  }
-
-  @Override
-  public double difference(Draw a, Draw b) {
-    return Math.abs(a.value(0) - b.value(0));
   }
 }
