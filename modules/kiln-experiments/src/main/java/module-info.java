@@ -10,6 +10,7 @@ module dev.kiln.experiments {
   requires dev.kiln.nerf;
   requires dev.kiln.text;
   requires dev.kiln.transformers;
+  requires dev.kiln.ssl;
   requires java.management;
   requires dev.kiln.viz;
 
@@ -23,6 +24,7 @@ module dev.kiln.experiments {
   exports dev.kiln.experiments.nerfdiff;
   exports dev.kiln.experiments.planner;
   exports dev.kiln.experiments.control3diff;
+  exports dev.kiln.experiments.mast;
   opens dev.kiln.experiments.agm to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.boot to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.ssdnerf to com.fasterxml.jackson.databind;
@@ -30,6 +32,7 @@ module dev.kiln.experiments {
   opens dev.kiln.experiments.hyperut to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.nerfdiff to com.fasterxml.jackson.databind;
   opens dev.kiln.experiments.control3diff to com.fasterxml.jackson.databind;
+  opens dev.kiln.experiments.mast to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.Experiment with
       dev.kiln.experiments.samplers.SamplerNfeExperiment,
@@ -43,5 +46,6 @@ module dev.kiln.experiments {
       dev.kiln.experiments.dpf.DpfExperiment,
       dev.kiln.experiments.nerfdiff.NerfDiffExperiment,
       dev.kiln.experiments.planner.PlannerExperiment,
-      dev.kiln.experiments.control3diff.Control3DiffExperiment;
+      dev.kiln.experiments.control3diff.Control3DiffExperiment,
+      dev.kiln.experiments.mast.MastExperiment;
 }

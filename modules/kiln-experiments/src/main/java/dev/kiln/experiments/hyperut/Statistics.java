@@ -3,16 +3,16 @@ package dev.kiln.experiments.hyperut;
 import java.util.Arrays;
 
 /** Means, spreads and rank correlation for the study tables. */
-final class Statistics {
+public final class Statistics {
 
   private Statistics() {}
 
-  static double mean(double[] xs) {
+  public static double mean(double[] xs) {
     return Arrays.stream(xs).average().orElse(Double.NaN);
   }
 
   /** Sample standard deviation (0 for one value). */
-  static double std(double[] xs) {
+  public static double std(double[] xs) {
     if (xs.length < 2) {
       return 0;
     }
@@ -25,11 +25,11 @@ final class Statistics {
   }
 
   /** Spearman's ρ: Pearson correlation of the ranks, ties sharing their mean rank. */
-  static double spearman(double[] x, double[] y) {
+  public static double spearman(double[] x, double[] y) {
     return pearson(ranks(x), ranks(y));
   }
 
-  static double pearson(double[] x, double[] y) {
+  public static double pearson(double[] x, double[] y) {
     double mx = mean(x);
     double my = mean(y);
     double sxy = 0;
@@ -43,7 +43,7 @@ final class Statistics {
     return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
   }
 
-  static double[] ranks(double[] x) {
+  public static double[] ranks(double[] x) {
     Integer[] order = new Integer[x.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
