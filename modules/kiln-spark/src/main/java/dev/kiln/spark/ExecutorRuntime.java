@@ -15,9 +15,11 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 
 /**
- * What one executor JVM keeps for every task it runs: one ONNX Runtime backend, one session per model
+ * What one executor JVM keeps for every task it runs: one ONNX Runtime backend (per GPU on CUDA), one session per model
  * (created on a task's first use and reused by every later task, ONNX Runtime sessions being safe to run
  * from several task threads at once), the sampler providers, and one sample-quality scorer per data set.
  *
@@ -27,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record ExecutorRuntime(String device, int threads) implements Serializable {
 
-  private static final Map<ExecutorRuntime, OrtBackend> BACKENDS = new ConcurrentHashMap<>();
+  private static final Map<String, OrtBackend> BACKENDS = new ConcurrentHashMap<>();
   private static final Map<String, GenerativeModel> MODELS = new ConcurrentHashMap<>();
   private static final Map<String, Session> SESSIONS = new ConcurrentHashMap<>();
   private static final Map<String, SampleQuality> SCORERS = new ConcurrentHashMap<>();
@@ -40,10 +42,35 @@ public record ExecutorRuntime(String device, int threads) implements Serializabl
     }
   }
 
-  /** The backend of this JVM for these options. */
+  /**
+   * The backend of this JVM for these options. On CUDA, a task that Spark gave a GPU ({@code
+   * spark.task.resource.gpu.amount}) runs on that GPU's address; otherwise on GPU 0.
+   */
   public OrtBackend backend() {
-    return BACKENDS.computeIfAbsent(this, r -> new OrtBackend(BackendOptions.defaults()
-        .withDevice(Device.parse(r.device)).withThreads(r.threads)));
+    int gpu = gpuAddress();
+    return BACKENDS.computeIfAbsent(this + "#" + gpu, k -> {
+      BackendOptions d = BackendOptions.defaults().withDevice(Device.parse(device)).withThreads(threads);
+      return new OrtBackend(new BackendOptions(d.device(), d.intraOpThreads(), d.interOpThreads(), d.optimization(),
+          gpu));
+    });
+  }
+
+  /** The first GPU address Spark assigned to the running task, or 0 (the driver, or no GPU resources). */
+  private static int gpuAddress() {
+    TaskContext tc = TaskContext.get();
+    if (tc == null) {
+      return 0;
+    }
+    ResourceInformation gpu = tc.resourcesJMap().get("gpu");
+    if (gpu == null || gpu.addresses().length == 0) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(gpu.addresses()[0]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Spark's GPU address `" + gpu.addresses()[0] + "` is not a CUDA device number",
+          e);
+    }
   }
 
   /** The generative model of {@code file} in this JVM. */
@@ -68,7 +95,7 @@ public record ExecutorRuntime(String device, int threads) implements Serializabl
     if (data == null) {
       throw new IllegalArgumentException(model.path() + ": metadata names no training data (`data` or a recipe)");
     }
-    return SCORERS.computeIfAbsent(data + "@" + this, k -> new SampleQuality(task(model), backend()));
+    return SCORERS.computeIfAbsent(data + "@" + this + "#" + gpuAddress(), k -> new SampleQuality(task(model), backend()));
   }
 
   /** The data {@code model} was trained on, as a diffusion task (held-out data and metrics). */
@@ -85,6 +112,6 @@ public record ExecutorRuntime(String device, int threads) implements Serializabl
   }
 
   private String key(ModelFile file) {
-    return file.sha256() + "@" + this;
+    return file.sha256() + "@" + this + "#" + gpuAddress();
   }
 }
