@@ -77,7 +77,7 @@ public final class SweepJob {
     Outputs.text(dir.resolve("sweep.csv"), csv(rows));
     Map<String, List<EvalJob.Result>> lines = new LinkedHashMap<>();
     for (EvalJob.Result r : rows) {
-      String name = r.model() + " " + r.sampler() + (r.guidance() != 1 ? " w=" + r.guidance()
+      String name = label(r.model()) + " " + r.sampler() + (r.guidance() != 1 ? " w=" + r.guidance()
           : "");
       lines.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
     }
@@ -95,6 +95,14 @@ public final class SweepJob {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /** A model's name in the legend: its file and the folder it is in ({@code mnist-unet/model.onnx}). */
+  static String label(String model) {
+    Path p = Path.of(model);
+    Path parent = p.getParent();
+    return parent == null || parent.getFileName() == null ? p.toString()
+        : parent.getFileName() + "/" + p.getFileName();
   }
 
   private static String csvField(String s) {
