@@ -100,21 +100,8 @@ public record SampleSpec(ModelFile model, String sampler, String overrides, int 
         evaluations);
   }
 
-  /** {@code FIELD=VALUE} pairs as sampler settings: a value is read as JSON, else taken as a string. */
+  /** {@code FIELD=VALUE} pairs as sampler settings, as {@code kiln sample --set} reads them. */
   static ObjectNode overrides(List<String> settings) {
-    ObjectNode o = Configs.mapper().createObjectNode();
-    for (String s : settings) {
-      int eq = s.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("--set expects FIELD=VALUE, got `" + s + "`");
-      }
-      String v = s.substring(eq + 1);
-      try {
-        o.set(s.substring(0, eq), Configs.mapper().readTree(v));
-      } catch (IOException e) {
-        o.put(s.substring(0, eq), v);
-      }
-    }
-    return o;
+    return Configs.putSettings(Configs.mapper().createObjectNode(), settings, "--set");
   }
 }
