@@ -22,6 +22,8 @@ final class LocalSpark {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.driver.bindAddress", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "2")
+          // the tests' tables are tiny: interpreting their plans is quicker than compiling them
+          .config("spark.sql.codegen.wholeStage", "false")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }
