@@ -33,19 +33,7 @@ final class SamplerSettings {
   ObjectNode overrides() throws IOException {
     ObjectNode o = file();
     o.properties().removeIf(e -> e.getKey().startsWith("_"));
-    for (String s : settings) {
-      int eq = s.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("--set expects FIELD=VALUE, got `" + s + "`");
-      }
-      String v = s.substring(eq + 1);
-      try {
-        o.set(s.substring(0, eq), Configs.mapper().readTree(v));
-      } catch (IOException e) {
-        o.put(s.substring(0, eq), v);
-      }
-    }
-    return o;
+    return Configs.putSettings(o, settings, "--set");
   }
 
   /** The sampler asked for: {@code requested}, else the one that reads the scheduler config's class, else null. */

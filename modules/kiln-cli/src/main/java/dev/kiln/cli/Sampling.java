@@ -5,13 +5,13 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
 import dev.kiln.inference.GenerativeModel;
+import dev.kiln.inference.SampleBatches;
 import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.task.DiffusionTask;
 import dev.kiln.diffusion.task.DiffusionTaskConfig;
 import dev.kiln.graph.DType;
 import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.runtime.OrtBackend;
-import dev.kiln.runtime.Seeds;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Providers;
 import dev.kiln.spi.Sampler;
@@ -34,12 +34,13 @@ import java.util.Map;
  * Sampling an exported diffusion model and writing what came out: the shared part of sample, eval,
  * quickstart. Samples are drawn in batches of at most {@link #BATCH}, so memory stays bounded whatever the
  * count; batch {@code k} draws its noise from {@code (seed, k)} (batch 0 from the seed itself, so up to
- * {@link #BATCH} samples are what one unbatched call gives).
+ * {@link #BATCH} samples are what one unbatched call gives): {@link SampleBatches}, which the Spark jobs
+ * draw their shards with.
  */
 final class Sampling {
 
   /** Samples per sampler call. */
-  static final int BATCH = 4096;
+  static final int BATCH = SampleBatches.DEFAULT_SIZE;
   /** The most sampling steps a user may ask for. */
   static final int MAX_STEPS = 10_000;
   /** The most samples a PNG shows (the first ones). */
@@ -81,16 +82,14 @@ final class Sampling {
       }
     }
 
+    /** The job in batches of {@link #BATCH}: what each batch draws, shared with the Spark jobs' shards. */
+    SampleBatches batches() {
+      return new SampleBatches(model, sampler, steps, count, seed, label, guidance, BATCH);
+    }
+
     /** Labels of samples {@code [offset, offset + n)} (null for an unconditional model). */
     long[] labels(long offset, int n) {
-      if (model.numClasses() == 0) {
-        return null;
-      }
-      long[] labels = new long[n];
-      for (int i = 0; i < n; i++) {
-        labels[i] = label != null ? label : (offset + i) % model.numClasses();
-      }
-      return labels;
+      return batches().labels(offset, n);
     }
 
     /** Model evaluations for the whole job's each sample row. */
@@ -108,12 +107,12 @@ final class Sampling {
       Tensor first = null;
       long start = System.nanoTime();
       long lastReport = start;
-      int batches = (int) ((count + BATCH - 1) / BATCH);
+      SampleBatches job = batches();
+      int batches = (int) job.batches();
       for (int k = 0; k < batches; k++) {
-        long offset = (long) k * BATCH;
-        int n = (int) Math.min(BATCH, count - offset);
-        Tensor batch = model.sample(sampler, model.denoiser(labels(offset, n), guidance), n, steps,
-            k == 0 ? seed : Seeds.mix(seed, "sample-batch", k));
+        long offset = job.offset(k);
+        int n = job.size(k);
+        Tensor batch = job.draw(k);
         if (offset < kept) {
           if (first == null) {
             long[] all = new long[shape.length + 1];

@@ -107,6 +107,29 @@ public final class Configs {
     }
   }
 
+  /**
+   * Puts {@code FIELD=VALUE} pairs into {@code into} (the {@code --set} options of the command line): a
+   * value is read as JSON ({@code 0.5}, {@code true}, {@code [1, 2]}), else taken as a string
+   * ({@code trailing}).
+   *
+   * @param option the option's name, for the error a pair without {@code =} gets
+   */
+  public static ObjectNode putSettings(ObjectNode into, java.util.List<String> pairs, String option) {
+    for (String s : pairs) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(option + " expects FIELD=VALUE, got `" + s + "`");
+      }
+      String v = s.substring(eq + 1);
+      try {
+        into.set(s.substring(0, eq), MAPPER.readTree(v));
+      } catch (JsonProcessingException e) {
+        into.put(s.substring(0, eq), v);
+      }
+    }
+    return into;
+  }
+
   /** The shared mapper (snake_case, strict). */
   public static ObjectMapper mapper() {
     return MAPPER;

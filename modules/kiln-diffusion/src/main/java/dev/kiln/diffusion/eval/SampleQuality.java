@@ -43,20 +43,15 @@ public final class SampleQuality implements AutoCloseable {
       m.put("mmd2", Mmd.squared(samples, ref, seed));
       return m;
     }
-    int refCount = Math.min(n, MnistDigits.load().test().size());
-    Tensor ref = task.referenceSamples(seed, refCount, true);
-    if (classifier == null) {
-      classifier = DigitClassifier.load(backend);
-    }
     Tensor shown = clipped(samples);
-    Tensor fs = classifier.features(shown);
-    Tensor fr = classifier.features(ref);
+    Tensor fs = classifier().features(shown);
+    Tensor fr = referenceFeatures(seed, referenceCount(n));
     m.put("fd", FrechetDistance.between(fs, fr));
     PrecisionRecall pr = PrecisionRecall.of(fr, fs);
     m.put("precision", pr.precision());
     m.put("recall", pr.recall());
     if (labels != null) {
-      long[] predicted = classifier.predict(shown);
+      long[] predicted = classifier().predict(shown);
       int agree = 0;
       for (int i = 0; i < n; i++) {
         agree += predicted[i] == labels[i] ? 1 : 0;
@@ -64,6 +59,40 @@ public final class SampleQuality implements AutoCloseable {
       m.put("classifier_accuracy", (double) agree / n);
     }
     return m;
+  }
+
+  /**
+   * The rows the Fréchet distance and precision/recall are measured on, {@code [n, d]}: for images the zoo
+   * digit classifier's features of the samples clipped to [-1, 1] (as {@link #measure} computes them); for
+   * 2-D data the points themselves.
+   */
+  public Tensor features(Tensor samples) {
+    return task.sampleShape().length == 1 ? samples : classifier().features(clipped(samples));
+  }
+
+  /** The features of {@code n} held-out examples drawn with {@code seed} (see {@link #referenceCount}). */
+  public Tensor referenceFeatures(long seed, int n) {
+    Tensor ref = task.referenceSamples(seed, n, true);
+    return task.sampleShape().length == 1 ? ref : classifier().features(ref);
+  }
+
+  /**
+   * How many held-out examples {@code n} samples are measured against: as many as there are samples, up to
+   * the held-out set of digits or {@value #MAX_REFERENCE} points of 2-D data.
+   */
+  public int referenceCount(long n) {
+    int cap = task.sampleShape().length == 1 ? MAX_REFERENCE : MnistDigits.load().test().size();
+    return (int) Math.min(n, cap);
+  }
+
+  /** The most held-out 2-D points {@link #referenceCount} measures against. */
+  public static final int MAX_REFERENCE = 10_000;
+
+  private synchronized DigitClassifier classifier() {
+    if (classifier == null) {
+      classifier = DigitClassifier.load(backend);
+    }
+    return classifier;
   }
 
   /** Samples clipped to the data range [-1, 1], as they would be shown (a copy). */

@@ -41,38 +41,8 @@ public record Gaussian(double[] mean, double[][] covariance) {
    * {@code rows [n, d]}, n ≥ 2.
    */
   public static Gaussian fit(double[][] rows) {
-    int d = Rows.width(rows, "rows", 2);
-    int n = rows.length;
-    double[] mean = new double[d];
-    for (double[] r : rows) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += r[j];
-      }
-    }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= n;
-    }
-    double[][] cov = new double[d][d];
-    double[] centred = new double[d];
-    for (double[] r : rows) {
-      for (int j = 0; j < d; j++) {
-        centred[j] = r[j] - mean[j];
-      }
-      for (int i = 0; i < d; i++) {
-        double ci = centred[i];
-        double[] row = cov[i];
-        for (int j = i; j < d; j++) {
-          row[j] += ci * centred[j];
-        }
-      }
-    }
-    for (int i = 0; i < d; i++) {
-      for (int j = i; j < d; j++) {
-        cov[i][j] /= n - 1;
-        cov[j][i] = cov[i][j];
-      }
-    }
-    return new Gaussian(mean, cov);
+    Rows.width(rows, "rows", 2);
+    return FeatureMoments.of(rows).gaussian();
   }
 
   /** {@link #fit(double[][])} for {@code features [n, d]} of any element type. */

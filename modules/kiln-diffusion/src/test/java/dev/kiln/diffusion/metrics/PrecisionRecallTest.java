@@ -49,9 +49,9 @@ class PrecisionRecallTest {
   @Test
   void radiusIsTheKthNearestOtherPoint() {
     double[][] line = {{0}, {1}, {3}, {6}};
-    assertThat(PrecisionRecall.squaredRadii(line, 1)).containsExactly(1, 1, 4, 9);
-    assertThat(PrecisionRecall.squaredRadii(line, 2)).containsExactly(9, 4, 9, 25);
-    assertThat(PrecisionRecall.squaredRadii(line, 3)).containsExactly(36, 25, 9, 36);
+    assertThat(KnnManifold.of(line, 1).squaredRadii()).containsExactly(1, 1, 4, 9);
+    assertThat(KnnManifold.of(line, 2).squaredRadii()).containsExactly(9, 4, 9, 25);
+    assertThat(KnnManifold.of(line, 3).squaredRadii()).containsExactly(36, 25, 9, 36);
   }
 
   /** Real {0, 1, 3, 6} with k = 1 has balls of radius 1, 1, 2, 3; −1 and 9 lie on boundaries, 10 and 12 outside. */
