@@ -79,12 +79,6 @@ public final class Session implements AutoCloseable {
     return s.clone();
   }
 
-  /** The element type of an input. */
-  public DType inputType(String name) {
-    inputShape(name);
-    return inputTypes.get(name);
-  }
-
   /** Runs the model and returns every output as a new tensor. */
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
     return run(inputs, new LinkedHashSet<>(outputNames));
