@@ -39,7 +39,7 @@ class SsdNerfExperimentTest {
         new PrintStream(OutputStream.nullOutputStream())));
     List<String> rows = Files.readAllLines(dir.resolve("summary.md"));
     assertThat(rows).hasSize(2 + SsdNerfLossBalance.PIXEL_WEIGHTS.length);
-    assertThat(rows.get(2)).startsWith("| 5 |").doesNotContain("NaN");
+    assertThat(rows.get(2)).startsWith("| 0.3 |").doesNotContain("NaN");
   }
 
   @Test
