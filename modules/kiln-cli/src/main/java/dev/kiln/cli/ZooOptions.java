@@ -21,6 +21,11 @@ final class ZooOptions {
     if (!Files.isDirectory(root)) {
       throw new ConfigException("--zoo " + root + ": not a folder");
     }
+    try {
+      ZooSwap.recover(root); // finishes a publish's swap that a kill interrupted
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(root + ": finishing an interrupted `kiln zoo publish`", e);
+    }
     return root;
   }
 

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
     description = {"Put a trained model into its zoo folder, which already holds its recipe, README.md and a",
         "card.json naming the files, recipes and evaluation: export each --run into the folder (serving files",
         "too), run the card's evaluation on the exported model and write the numbers into card.json and the",
-        "README's measured block, then write SHA256SUMS. Without --run, re-measures and re-hashes what is there."})
+        "README's measured block, then write SHA256SUMS. Without --run, re-measures and re-hashes what is there.",
+        "All of it is written into a copy beside the folder, which then replaces the folder whole: a failure or a",
+        "kill leaves the old folder, and the next `kiln zoo` command finishes a replacement a kill interrupted."})
 final class ZooPublishCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "NAME", description = "the model's folder in the zoo")
@@ -59,36 +61,56 @@ final class ZooPublishCommand implements Callable<Integer> {
     for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
       requireSameRecipe(folder.resolve(e.getKey().recipe()), e.getValue());
     }
+    Path staged = ZooSwap.stage(folder);
+    Map<String, Double> measured;
+    ZooManifest manifest;
+    try {
+      measured = publish(staged, folder, card, exports, run, training, runtime);
+      manifest = ZooManifest.read(staged);
+      ZooSwap.commit(staged, folder);
+    } catch (Throwable t) {
+      ZooSwap.abandon(staged);
+      throw t;
+    }
+    measured.forEach((k, v) -> System.out.println(name + ": " + k + " " + v));
+    System.out.println("kiln zoo publish " + name + ": wrote " + ZooCard.FILE + ", README.md and " + ZooManifest.FILE
+        + " (" + manifest.sums().size() + " files)");
+    return 0;
+  }
+
+  /**
+   * Exports, measures and writes everything into {@code staged}, the staging copy of {@code folder} (see
+   * {@link ZooSwap}); {@code folder} itself is not touched. Returns the numbers measured.
+   */
+  private Map<String, Double> publish(Path staged, Path folder, ZooCard card, Map<ZooCard.Trained, Path> exports,
+      TrainingRun run, com.google.inject.Injector training, RuntimeOptions runtime) throws Exception {
     for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
-      Path out = folder.resolve(e.getKey().file());
+      Path out = staged.resolve(e.getKey().file());
       run.export(e.getValue(), out, true);
-      System.out.println("exported " + e.getValue() + " to " + out);
+      System.out.println("exported " + e.getValue() + " to " + folder.resolve(e.getKey().file()));
       if (e.getKey().file().equals(card.evaluation().model())) {
-        run.exportServing(e.getValue(), folder.resolve("serving"), true).forEach(System.out::println);
+        run.exportServing(e.getValue(), staged.resolve("serving"), true)
+            .forEach(line -> System.out.println(String.valueOf(line).replace(staged.toString(), folder.toString())));
       }
     }
     for (String f : card.leaveOut()) {
-      if (Files.deleteIfExists(folder.resolve(f))) {
+      if (Files.deleteIfExists(staged.resolve(f))) {
         System.out.println("left out " + folder.resolve(f) + " (the card's leave_out)");
       }
     }
     for (ZooCard.Trained t : card.models()) {
-      if (!Files.isRegularFile(folder.resolve(t.file()))) {
+      if (!Files.isRegularFile(staged.resolve(t.file()))) {
         throw new ConfigException(folder.resolve(t.file()) + " does not exist; export it with --run " + t.file()
             + "=RUN_DIR");
       }
     }
     Map<String, Double> measured = keepNumbers ? card.metrics()
-        : ZooEvaluation.measure(folder, card, training, runtime.inferenceInjector());
+        : ZooEvaluation.measure(staged, card, training, runtime.inferenceInjector());
     ZooCard published = card.withMetrics(measured);
-    published.write(folder);
-    ZooReadme.writeMeasured(folder, published);
-    ZooManifest manifest = ZooManifest.of(folder);
-    manifest.write(folder);
-    measured.forEach((k, v) -> System.out.println(name + ": " + k + " " + v));
-    System.out.println("kiln zoo publish " + name + ": wrote " + ZooCard.FILE + ", README.md and " + ZooManifest.FILE
-        + " (" + manifest.sums().size() + " files)");
-    return 0;
+    published.write(staged);
+    ZooReadme.writeMeasured(staged, published);
+    ZooManifest.of(staged).write(staged);
+    return measured;
   }
 
   private static ZooCard.Trained trained(ZooCard card, String file, String spec) {

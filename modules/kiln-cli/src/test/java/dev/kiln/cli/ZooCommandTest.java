@@ -152,4 +152,73 @@ class ZooCommandTest {
         .containsPattern("source_commit +([0-9a-f]{40}(-dirty)?|unknown)")
         .containsPattern("data_sha256 +[0-9a-f]{64}").contains("command: ./kiln eval model-zoo/tiny/model.onnx");
   }
+
+  @Test
+  void aPublishThatFailsMidwayLeavesTheFolderByteIdentical() throws Exception {
+    // an old model that the export would overwrite and a file the card leaves out, which publish would delete
+    Files.write(folder.resolve("model.onnx"), new byte[] {1, 2, 3});
+    Files.createDirectories(folder.resolve("serving"));
+    Files.writeString(folder.resolve("serving/copy.onnx"), "a file an export writes but the zoo does not ship");
+    Path card = folder.resolve("card.json");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode) dev.kiln.spi.Configs.mapper().readTree(card.toFile());
+    json.putArray("leave_out").add("serving/copy.onnx");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("evaluation")).put("sampler", "no-such-sampler");
+    Files.writeString(card, json.toString());
+    java.util.Map<String, String> before = snapshot(zoo);
+
+    Cli.Run r = Cli.run("zoo", "publish", "tiny", "--zoo", zoo.toString(), "--run", dir.resolve("run").toString());
+
+    assertThat(r.code()).isNotZero();
+    assertThat(r.out()).contains("exported "); // it failed after the export and the leave_out
+    assertThat(snapshot(zoo)).isEqualTo(before);
+  }
+
+  @Test
+  void theNextZooCommandFinishesASwapThatAKillInterrupted() throws Exception {
+    for (boolean oldMoved : new boolean[] {false, true}) {
+      Path staged = stagedCopyWithANewReadme("new README " + oldMoved);
+      Files.move(staged.getParent(), zoo.resolve(".tiny.publish-ready"));
+      if (oldMoved) { // killed between the two renames: tiny is missing
+        Files.move(folder, zoo.resolve(".tiny.old"));
+      }
+      assertThat(Cli.ok("zoo", "verify", "--zoo", zoo.toString(), "--hashes-only")).contains("tiny: ok");
+      assertThat(Files.readString(folder.resolve("README.md"))).isEqualTo("new README " + oldMoved);
+      try (var s = Files.list(zoo)) {
+        assertThat(s.map(p -> p.getFileName().toString())).containsExactly("tiny");
+      }
+    }
+  }
+
+  @Test
+  void anUnsealedStagingFolderIsNeverReadAndTheNextPublishRemovesIt() throws Exception {
+    java.util.Map<String, String> before = snapshot(folder);
+    stagedCopyWithANewReadme("a publish killed before it sealed its copy");
+    assertThat(Cli.ok("zoo", "verify", "--zoo", zoo.toString(), "--hashes-only")).contains("tiny: ok");
+    assertThat(snapshot(folder)).isEqualTo(before);
+    Cli.ok("zoo", "publish", "tiny", "--zoo", zoo.toString(), "--keep-numbers");
+    assertThat(snapshot(folder)).isEqualTo(before);
+    try (var s = Files.list(zoo)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("tiny");
+    }
+  }
+
+  /** A staging copy of the folder as {@code kiln zoo publish} builds one, with another README and its manifest. */
+  private Path stagedCopyWithANewReadme(String readme) throws Exception {
+    Path staged = ZooSwap.stage(folder);
+    Files.writeString(staged.resolve("README.md"), readme);
+    ZooManifest.of(staged).write(staged);
+    return staged;
+  }
+
+  /** Every file under {@code root} by its relative path, with its SHA-256. */
+  private static java.util.Map<String, String> snapshot(Path root) throws Exception {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    try (var s = Files.walk(root)) {
+      for (Path p : s.toList()) {
+        files.put(root.relativize(p).toString(), Files.isRegularFile(p) ? ZooManifest.sha256(p) : "folder");
+      }
+    }
+    return files;
+  }
+
 }
