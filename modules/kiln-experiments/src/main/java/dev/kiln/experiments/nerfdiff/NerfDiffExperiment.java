@@ -124,11 +124,7 @@ public final class NerfDiffExperiment implements Experiment {
 
   @Override
   public void run(Context context) throws Exception {
-    Plan plan = context.quick() ? Plan.quick() : Plan.full();
-    if (context.seeds() > 0) {
-      plan = plan.withSeeds(context.seeds());
-    }
-    run(plan, context.backend(), context.outDir(), context.log());
+    run(context.plan(Plan::quick, Plan::full, Plan::withSeeds), context.backend(), context.outDir(), context.log());
   }
 
   /** Runs {@code plan}, writing results and figures to {@code out}; returns the rows. */

@@ -8,6 +8,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.viz.ImageGrid;
+import dev.kiln.viz.Pictures;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -123,17 +124,7 @@ public final class Control3DiffTool implements ToolProvider {
       throw new ConfigException("--input " + file + ": picture is " + img.getWidth() + "×" + img.getHeight()
           + " but the model renders " + side + "×" + side);
     }
-    int n = side * side;
-    float[] rgb = new float[3 * n];
-    for (int y = 0; y < side; y++) {
-      for (int x = 0; x < side; x++) {
-        int p = img.getRGB(x, y);
-        rgb[y * side + x] = ((p >> 16) & 0xFF) / 255f;
-        rgb[n + y * side + x] = ((p >> 8) & 0xFF) / 255f;
-        rgb[2 * n + y * side + x] = (p & 0xFF) / 255f;
-      }
-    }
-    return rgb;
+    return Pictures.planarRgb(img);
   }
 
   /** A picture that is the control map itself: edges are dark pixels; segmentation grey k/3 is level k. */

@@ -14,6 +14,7 @@ import dev.kiln.spi.Configs;
 import dev.kiln.train.MetricsLog;
 import dev.kiln.viz.AnimatedGif;
 import dev.kiln.viz.ImageGrid;
+import dev.kiln.viz.Pictures;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -208,17 +209,7 @@ public final class NerfDiffTool implements ToolProvider {
       throw new IllegalArgumentException("--image " + file + ": is " + img.getWidth() + "×" + img.getHeight()
           + " pixels, the model reads " + size + "×" + size);
     }
-    float[] out = new float[3 * size * size];
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        int rgb = img.getRGB(x, y);
-        int p = y * size + x;
-        out[p] = ((rgb >> 16) & 0xFF) / 255f;
-        out[size * size + p] = ((rgb >> 8) & 0xFF) / 255f;
-        out[2 * size * size + p] = (rgb & 0xFF) / 255f;
-      }
-    }
-    return out;
+    return Pictures.planarRgb(img);
   }
 
   private static OrtBackend backend(Map<String, String> o) {
