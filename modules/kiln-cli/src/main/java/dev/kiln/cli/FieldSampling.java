@@ -1,11 +1,11 @@
 package dev.kiln.cli;
 
-import dev.kiln.diffusion.fields.Domain;
-import dev.kiln.diffusion.fields.FieldRenders;
 import dev.kiln.diffusion.fields.OccupancyMesh;
 import dev.kiln.graph.DType;
 import dev.kiln.graph.onnx.AtomicFiles;
+import dev.kiln.inference.Domain;
 import dev.kiln.inference.FieldQuery;
+import dev.kiln.inference.FieldRenders;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.train.SafeTensors;
@@ -76,13 +76,10 @@ record FieldSampling(GenerativeModel model, Domain domain, int resolution, doubl
     int n = (int) samples.dim(0);
     List<Path> written = new ArrayList<>(List.of(png));
     if (resolution > 0) {
-      Tensor images = FieldRenders.grid(domain, samples, resolution, 96);
-      boolean volume = domain instanceof Domain.Volume;
-      int columns = volume ? FieldRenders.VIEWS : (int) Math.ceil(Math.sqrt(n));
-      // about 112 pixels per image side (192 across a sphere map)
-      int scale = volume ? 1 : Math.max(1, domain instanceof Domain.Sphere ? 96 / resolution : 112 / resolution);
-      ImageGrid.forRange(volume ? 0 : -1, 1).withColumns(columns).withScale(scale).write(images, png);
-      if (volume) {
+      FieldRenders.Sheet sheet = FieldRenders.sheet(domain, samples, resolution);
+      ImageGrid.forRange(sheet.low(), 1).withColumns(sheet.columns()).withScale(sheet.scale())
+          .write(sheet.images(), png);
+      if (domain instanceof Domain.Volume) {
         float[] values = samples.toFloatArray();
         int p = resolution * resolution * resolution;
         for (int i = 0; i < n; i++) {

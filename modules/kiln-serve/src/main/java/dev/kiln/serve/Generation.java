@@ -1,6 +1,8 @@
 package dev.kiln.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.inference.Domain;
+import dev.kiln.inference.FieldQuery;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.inference.ModelDenoiser;
 import dev.kiln.runtime.Tensor;
@@ -28,9 +30,78 @@ import java.util.function.Function;
  * @param labels one label per sample (null: unconditional)
  * @param guidance classifier-free guidance scale
  * @param png whether the client wants a PNG grid rather than tensors
+ * @param field for a field model (DPF), where it is evaluated: the grid resolution or the coordinates the
+ *     request names; null for every other model
  */
 record Generation(GenerativeModel model, Sampler built, String sampler, int steps, long seed, int count,
-    long[] labels, double guidance, boolean png) {
+    long[] labels, double guidance, boolean png, Field field) {
+
+  /**
+   * The query of a field model's request: {@code resolution} (the domain's grid at that resolution; by
+   * default the one it was trained on) or {@code coords} (a list of points, each of the domain's
+   * dimension). The context is {@code context_size} of the queries, drawn by the request's seed, and is
+   * read from the current noisy state at every step.
+   *
+   * @param domain the model's domain
+   * @param resolution the grid resolution, or 0 for coordinates from the request
+   * @param coords the query coordinates [P·D]
+   */
+  record Field(Domain domain, int resolution, double[] coords) {
+
+    /** The highest grid resolution a request may ask for (the largest grid of {@code kiln sample}). */
+    static final int MAX_RESOLUTION = 512;
+
+    static Field parse(JsonNode req, GenerativeModel model, ServeOptions limits) {
+      Domain domain = Domain.parse(model.fieldDomain(), model.path() + ": metadata field_domain");
+      if (req.hasNonNull("resolution") && req.hasNonNull("coords")) {
+        throw ApiException.badRequest("resolution and coords: give one of them");
+      }
+      if (!req.hasNonNull("coords")) {
+        int r = req.hasNonNull("resolution") ? intField(req, "resolution", 1, MAX_RESOLUTION)
+            : model.fieldResolution();
+        long points = 1;
+        for (int g : domain.gridShape(r)) {
+          points *= g;
+        }
+        requirePoints(points, domain.dimension(), limits, "resolution " + r);
+        return new Field(domain, r, domain.grid(r));
+      }
+      JsonNode list = req.get("coords");
+      int d = domain.dimension();
+      if (!list.isArray() || list.isEmpty()) {
+        throw ApiException.badRequest("coords must be a non-empty array of points, each of " + d
+            + " numbers (a point of the model's " + domain.id() + " domain)");
+      }
+      requirePoints(list.size(), d, limits, "coords");
+      double[] coords = new double[list.size() * d];
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode p = list.get(i);
+        if (!p.isArray() || p.size() != d) {
+          throw ApiException.badRequest("coords[" + i + "] must be an array of " + d + " numbers, got " + p);
+        }
+        for (int c = 0; c < d; c++) {
+          JsonNode v = p.get(c);
+          if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw ApiException.badRequest("coords[" + i + "][" + c + "] must be a finite number, got " + v);
+          }
+          coords[i * d + c] = v.asDouble();
+        }
+      }
+      return new Field(domain, 0, coords);
+    }
+
+    private static void requirePoints(long points, int dimension, ServeOptions limits, String what) {
+      if (points * dimension > limits.maxTensorElements()) {
+        throw ApiException.badRequest(what + ": " + points + " query points of " + dimension
+            + " coordinates is over the server's limit of " + limits.maxTensorElements() + " elements");
+      }
+    }
+
+    /** The points queried. */
+    int points() {
+      return coords.length / domain.dimension();
+    }
+  }
 
   /** A step of a running generation, for {@code generate_stream}. */
   interface Progress {
@@ -55,6 +126,18 @@ record Generation(GenerativeModel model, Sampler built, String sampler, int step
     int steps = req.hasNonNull("steps") ? intField(req, "steps", 1, limits.maxSteps()) : model.defaultSteps(sampler);
     long seed = req.hasNonNull("seed") ? longField(req, "seed") : 0;
     int count = req.hasNonNull("count") ? intField(req, "count", 1, limits.maxGenerateCount()) : 1;
+    Field field = null;
+    if (model.isField()) {
+      field = Field.parse(req, model, limits);
+      if ((long) count * field.points() > limits.maxTensorElements()) {
+        throw ApiException.badRequest("count: " + count + " samples of " + field.points()
+            + " points is over the server's limit of " + limits.maxTensorElements() + " elements");
+      }
+      model = model.at(FieldQuery.of(field.coords(), field.domain().dimension(), model.contextSize(), seed));
+    } else if (req.hasNonNull("resolution") || req.hasNonNull("coords")) {
+      throw ApiException.badRequest((req.hasNonNull("resolution") ? "resolution" : "coords") + ": model `"
+          + served.name() + "` is not a field model (DPF)");
+    }
     double guidance = 1;
     if (req.hasNonNull("guidance")) {
       if (!req.get("guidance").isNumber()) {
@@ -78,11 +161,11 @@ record Generation(GenerativeModel model, Sampler built, String sampler, int step
     if (!format.equals("tensor") && !format.equals("png")) {
       throw ApiException.badRequest("format must be `tensor` or `png`, got `" + format + "`");
     }
-    if (format.equals("png") && model.sampleShape().length != 3) {
-      throw ApiException.badRequest("format: samples of shape " + java.util.Arrays.toString(model.sampleShape())
-          + " are not images; ask for `tensor`");
+    if (format.equals("png") && (field != null ? field.resolution() == 0 : model.sampleShape().length != 3)) {
+      throw ApiException.badRequest("format: " + (field != null ? "samples at listed coordinates"
+          : "samples of shape " + java.util.Arrays.toString(model.sampleShape())) + " are not images; ask for `tensor`");
     }
-    return new Generation(model, sampler, name, steps, seed, count, labels, guidance, format.equals("png"));
+    return new Generation(model, sampler, name, steps, seed, count, labels, guidance, format.equals("png"), field);
   }
 
   /** Model calls one sample draws (two per step under guidance other than 0 and 1). */
@@ -98,7 +181,7 @@ record Generation(GenerativeModel model, Sampler built, String sampler, int step
   Tensor run(Batcher batcher, BooleanSupplier wanted, long deadlineNanos, Progress progress) {
     int total = evaluations();
     int[] done = {0};
-    Function<Map<String, Tensor>, Map<String, Tensor>> call = in -> {
+    Function<Map<String, Tensor>, Map<String, Tensor>> run = in -> {
       if (!wanted.getAsBoolean()) {
         throw new ApiException(499, "the client went away");
       }
@@ -110,6 +193,8 @@ record Generation(GenerativeModel model, Sampler built, String sampler, int step
       progress.step(++done[0], total);
       return out;
     };
+    // a field model's rows carry their coordinates and context, so they batch like any other rows
+    Function<Map<String, Tensor>, Map<String, Tensor>> call = field == null ? run : model.query().feeding(run);
     Denoiser d = labels == null ? ModelDenoiser.unconditional(call)
         : ModelDenoiser.conditional(call, labels, model.numClasses(), guidance);
     if (batcher == null) {

@@ -3,6 +3,7 @@ package dev.kiln.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.inference.FieldRenders;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.viz.ImageGrid;
@@ -191,6 +192,12 @@ final class V2Handler extends Handler.Abstract {
         shape.add(d);
       }
       p.put("num_classes", g.numClasses());
+      if (g.isField()) {
+        // what a generate request's `resolution` and `coords` refer to
+        p.put("field_domain", g.fieldDomain());
+        p.put("field_resolution", g.fieldResolution());
+        p.put("context_size", g.contextSize());
+      }
       p.put("default_sampler", g.defaultSampler());
       ArrayNode names = p.putArray("samplers");
       server.samplers().forEach((name, provider) -> {
@@ -292,7 +299,7 @@ final class V2Handler extends Handler.Abstract {
           x.stream("event: result\ndata: " + generated(m, id, gen, samples) + "\n\n");
           x.endStream();
         } else if (gen.png()) {
-          x.send(200, "image/png", png(samples));
+          x.send(200, "image/png", png(gen, samples));
         } else {
           x.json(200, generated(m, id, gen, samples));
         }
@@ -332,11 +339,18 @@ final class V2Handler extends Handler.Abstract {
       g.writeNumberField("steps", gen.steps());
       g.writeNumberField("seed", gen.seed());
       g.writeNumberField("guidance", gen.guidance());
+      if (gen.field() != null && gen.field().resolution() > 0) {
+        g.writeNumberField("resolution", gen.field().resolution());
+      }
       g.writeEndObject();
       g.writeArrayFieldStart("outputs");
       writeTensor(g, "samples", samples);
       if (gen.labels() != null) {
         writeTensor(g, "labels", Tensor.ofLongs(gen.labels(), gen.labels().length));
+      }
+      if (gen.field() != null) {
+        int d = gen.field().domain().dimension();
+        writeTensor(g, "coords", Tensor.of(dev.kiln.graph.DType.FLOAT, gen.field().coords(), gen.field().points(), d));
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -356,10 +370,18 @@ final class V2Handler extends Handler.Abstract {
     g.writeEndObject();
   }
 
-  private static byte[] png(Tensor samples) throws IOException {
-    int columns = (int) Math.ceil(Math.sqrt(samples.dim(0)));
+  private static byte[] png(Generation gen, Tensor samples) throws IOException {
+    ImageGrid grid;
+    Tensor images = samples;
+    if (gen.field() != null) {
+      FieldRenders.Sheet sheet = FieldRenders.sheet(gen.field().domain(), samples, gen.field().resolution());
+      grid = ImageGrid.forRange(sheet.low(), 1).withColumns(sheet.columns()).withScale(sheet.scale());
+      images = sheet.images();
+    } else {
+      grid = ImageGrid.forRange(-1, 1).withColumns((int) Math.ceil(Math.sqrt(samples.dim(0)))).withScale(4);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(ImageGrid.forRange(-1, 1).withColumns(columns).withScale(4).render(samples), "png", out);
+    ImageIO.write(grid.render(images), "png", out);
     return out.toByteArray();
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.diffusion.fields;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
+import dev.kiln.inference.Domain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,6 +2,7 @@ package dev.kiln.diffusion.fields;
 
 import dev.kiln.data.Batcher;
 import dev.kiln.data.MnistDigits;
+import dev.kiln.inference.Domain;
 import dev.kiln.runtime.Seeds;
 import java.util.Locale;
 import java.util.SplittableRandom;

@@ -1,21 +1,22 @@
 package dev.kiln.diffusion.fields;
 
-import java.util.Optional;
-import dev.kiln.spi.DataIdentity;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
+import dev.kiln.inference.Domain;
 import dev.kiln.inference.FieldQuery;
 import dev.kiln.nn.Losses;
 import dev.kiln.runtime.Seeds;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Architecture;
 import dev.kiln.spi.ConfigException;
+import dev.kiln.spi.DataIdentity;
 import dev.kiln.spi.Objective;
 import dev.kiln.spi.Task;
 import dev.kiln.spi.process.NoiseSchedule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**

@@ -6,6 +6,7 @@ import dev.kiln.graph.Graph;
 import dev.kiln.graph.Init;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
+import dev.kiln.inference.Domain;
 import dev.kiln.nn.Activation;
 import dev.kiln.nn.LayerNorm;
 import dev.kiln.nn.Linear;

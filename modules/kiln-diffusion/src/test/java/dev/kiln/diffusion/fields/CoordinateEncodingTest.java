@@ -1,19 +1,20 @@
 package dev.kiln.diffusion.fields;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.offset;
-
 import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.onnx.ModelWriter;
+import dev.kiln.inference.Domain;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 /** Domains' grids and the coordinate features computed in the graph. */
 class CoordinateEncodingTest {

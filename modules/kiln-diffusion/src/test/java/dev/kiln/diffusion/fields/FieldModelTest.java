@@ -1,10 +1,8 @@
 package dev.kiln.diffusion.fields;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.kiln.diffusion.samplers.DdimProvider;
 import dev.kiln.graph.DType;
+import dev.kiln.inference.Domain;
 import dev.kiln.inference.FieldQuery;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.BackendOptions;
@@ -12,8 +10,8 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ArchitectureProvider;
-import dev.kiln.spi.Configs;
 import dev.kiln.spi.ConfigException;
+import dev.kiln.spi.Configs;
 import dev.kiln.spi.Sampler;
 import dev.kiln.spi.TaskProvider;
 import dev.kiln.train.Recipe;
@@ -25,6 +23,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A tiny DPF model on the MNIST plane, trained, exported and sampled: the loss falls, the exported

@@ -1,8 +1,8 @@
 package dev.kiln.diffusion.fields;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.kiln.graph.DType;
+import dev.kiln.inference.Domain;
+import dev.kiln.inference.FieldRenders;
 import dev.kiln.runtime.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The data fields, and what users see of sampled fields: meshes, depth views, sphere maps. */
 class FieldOutputsTest {

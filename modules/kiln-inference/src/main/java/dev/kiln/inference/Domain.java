@@ -1,4 +1,4 @@
-package dev.kiln.diffusion.fields;
+package dev.kiln.inference;
 
 import java.util.Locale;
 

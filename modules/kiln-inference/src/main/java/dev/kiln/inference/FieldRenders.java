@@ -1,4 +1,4 @@
-package dev.kiln.diffusion.fields;
+package dev.kiln.inference;
 
 import dev.kiln.graph.DType;
 import dev.kiln.runtime.Tensor;
@@ -15,6 +15,24 @@ public final class FieldRenders {
 
   /** Views of a volume: azimuths 30°, 120°, 210° and 300° at 25° elevation. */
   public static final int VIEWS = 4;
+
+  /**
+   * Grid samples laid out as one picture: the images, the low end of their value range (0 for depth
+   * views, −1 for signals), the images per row and the pixel scale, so each image is about 112 pixels
+   * across (192 for a sphere map) and a volume sample fills one row of its views.
+   */
+  public record Sheet(Tensor images, double low, int columns, int scale) {}
+
+  /** {@link #grid} of the samples at resolution r, as a {@link Sheet}. */
+  public static Sheet sheet(Domain domain, Tensor samples, int r) {
+    int n = (int) samples.dim(0);
+    Tensor images = grid(domain, samples, r, 96);
+    if (domain instanceof Domain.Volume) {
+      return new Sheet(images, 0, VIEWS, 1);
+    }
+    int scale = Math.max(1, domain instanceof Domain.Sphere ? 96 / r : 112 / r);
+    return new Sheet(images, -1, (int) Math.ceil(Math.sqrt(n)), scale);
+  }
 
   /**
    * A grid field's values {@code samples [n, P, 1]} at resolution r as images: the plane [n, 1, r, r],
