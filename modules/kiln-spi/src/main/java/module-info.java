@@ -20,4 +20,5 @@ module dev.kiln.spi {
   uses dev.kiln.spi.TaskProvider;
   uses dev.kiln.spi.Experiment;
   uses dev.kiln.spi.ServingExporter;
+  uses dev.kiln.spi.FolderModelProvider;
 }

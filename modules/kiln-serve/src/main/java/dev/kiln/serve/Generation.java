@@ -163,9 +163,26 @@ record Generation(GenerativeModel model, Sampler built, String sampler, int step
     }
     if (format.equals("png") && (field != null ? field.resolution() == 0 : model.sampleShape().length != 3)) {
       throw ApiException.badRequest("format: " + (field != null ? "samples at listed coordinates"
-          : "samples of shape " + java.util.Arrays.toString(model.sampleShape())) + " are not images; ask for `tensor`");
+          : "samples of shape " + java.util.Arrays.toString(model.sampleShape()))
+          + " are not images; ask for `tensor`");
     }
     return new Generation(model, sampler, name, steps, seed, count, labels, guidance, format.equals("png"), field);
+  }
+
+  /**
+   * The fields every generate request shares, checked against the server's limits for a model that
+   * reads its request itself (a folder model): {@code count}, {@code steps} and {@code seed}.
+   */
+  static void checkSharedFields(JsonNode req, ServeOptions limits) {
+    if (req.hasNonNull("count")) {
+      intField(req, "count", 1, limits.maxGenerateCount());
+    }
+    if (req.hasNonNull("steps")) {
+      intField(req, "steps", 1, limits.maxSteps());
+    }
+    if (req.hasNonNull("seed")) {
+      longField(req, "seed");
+    }
   }
 
   /** Model calls one sample draws (two per step under guidance other than 0 and 1). */

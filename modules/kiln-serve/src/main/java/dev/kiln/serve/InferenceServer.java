@@ -53,6 +53,9 @@ public final class InferenceServer implements AutoCloseable {
     this.samplers = Providers.load(SamplerProvider.class);
     this.generateSlots = new Semaphore(options.maxQueueSize());
     for (ServedModel m : repository.models()) {
+      if (m.folder() != null) {
+        continue; // a folder model answers generate only, with no one session to batch
+      }
       inferBatchers.put(m.name(), new Batcher(m.name(), m.session()::run, m.batchable(), options.maxBatchSize(),
           options.maxQueueDelayMicros(), options.maxQueueSize(), metrics.listener(m.name())));
       if (m.generative() != null && options.stepBatching()) {

@@ -1,6 +1,8 @@
 package dev.kiln.serve;
 
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.spi.FolderModelProvider;
+import dev.kiln.spi.Providers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * A folder of exported models, each addressed by its folder name ({@code mnist-unet/model.onnx}) or its
  * file name without {@code .onnx} ({@code classifier.onnx}). Names are looked up in the list the folder
- * held when the server started, never resolved as paths, so no request reaches a file outside it.
+ * held when the server started, never resolved as paths, so no request reaches a file outside it. A
+ * folder a {@link FolderModelProvider} recognises (a PLANNER export) is one model, whatever it holds.
  */
 public final class ModelRepository implements AutoCloseable {
 
@@ -32,10 +35,14 @@ public final class ModelRepository implements AutoCloseable {
       throw new IOException(root + ": not a folder of models");
     }
     Map<String, ServedModel> models = new TreeMap<>();
+    Map<String, FolderModelProvider> providers = Providers.load(FolderModelProvider.class);
     try {
-      for (Map.Entry<String, Path> e : find(root).entrySet()) {
+      for (Map.Entry<String, Path> e : find(root, providers.values()).entrySet()) {
         try {
-          models.put(e.getKey(), ServedModel.open(e.getKey(), e.getValue(), backend));
+          Path p = e.getValue();
+          FolderModelProvider provider = Files.isDirectory(p) ? recogniser(p, providers.values()) : null;
+          models.put(e.getKey(), provider != null ? ServedModel.openFolder(e.getKey(), p, provider, backend)
+              : ServedModel.open(e.getKey(), p, backend));
         } catch (IOException | RuntimeException ex) {
           throw new IOException(e.getValue() + ": cannot serve it: " + ex.getMessage(), ex);
         }
@@ -47,14 +54,19 @@ public final class ModelRepository implements AutoCloseable {
     return new ModelRepository(root, models);
   }
 
-  /** Model names and files: {@code DIR/NAME/model.onnx} (or its one .onnx) and {@code DIR/NAME.onnx}. */
-  static Map<String, Path> find(Path root) throws IOException {
+  /**
+   * Model names and files: {@code DIR/NAME/model.onnx} (or its one .onnx), {@code DIR/NAME.onnx}, and
+   * {@code DIR/NAME/} itself where one of {@code providers} recognises it.
+   */
+  static Map<String, Path> find(Path root, Collection<FolderModelProvider> providers) throws IOException {
     Map<String, Path> found = new TreeMap<>();
     try (Stream<Path> entries = Files.list(root)) {
       for (Path p : entries.sorted().toList()) {
         String file = p.getFileName().toString();
         if (Files.isRegularFile(p) && file.endsWith(".onnx")) {
           found.put(file.substring(0, file.length() - ".onnx".length()), p);
+        } else if (Files.isDirectory(p) && recogniser(p, providers) != null) {
+          found.put(file, p);
         } else if (Files.isDirectory(p)) {
           List<Path> onnx = onnxFiles(p);
           Path chosen = onnx.contains(p.resolve("model.onnx")) ? p.resolve("model.onnx")
@@ -66,6 +78,10 @@ public final class ModelRepository implements AutoCloseable {
       }
     }
     return found;
+  }
+
+  private static FolderModelProvider recogniser(Path dir, Collection<FolderModelProvider> providers) {
+    return providers.stream().filter(p -> p.recognises(dir)).findFirst().orElse(null);
   }
 
   private static List<Path> onnxFiles(Path dir) throws IOException {

@@ -6,6 +6,8 @@ import dev.kiln.graph.onnx.ModelReader;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
+import dev.kiln.spi.FolderModel;
+import dev.kiln.spi.FolderModelProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.Map;
 /**
  * One exported model as the server holds it: its session (shared by every request: ONNX Runtime
  * sessions are safe to run from several threads), what it takes and gives, and, for a generative
- * model, the {@link GenerativeModel} its samplers read their settings from.
+ * model, the {@link GenerativeModel} its samplers read their settings from. A folder model (PLANNER,
+ * opened by a {@link FolderModelProvider}) has no one session: it answers generate requests only.
  */
 public final class ServedModel implements AutoCloseable {
 
@@ -25,13 +28,15 @@ public final class ServedModel implements AutoCloseable {
   private final List<TensorSpec> inputs;
   private final List<TensorSpec> outputs;
   private final Map<String, String> metadata;
+  private final FolderModel folder;
 
   private ServedModel(String name, Path path, Session session, GenerativeModel generative, List<TensorSpec> inputs,
-      List<TensorSpec> outputs, Map<String, String> metadata) {
+      List<TensorSpec> outputs, Map<String, String> metadata, FolderModel folder) {
     this.name = name;
     this.path = path;
     this.session = session;
     this.generative = generative;
+    this.folder = folder;
     this.inputs = inputs;
     this.outputs = outputs;
     this.metadata = metadata;
@@ -46,9 +51,16 @@ public final class ServedModel implements AutoCloseable {
     Map<String, String> meta = Map.copyOf(read.metadata());
     if (meta.containsKey("sample_shape")) {
       GenerativeModel g = GenerativeModel.load(path, backend);
-      return new ServedModel(name, path, g.session(), g, in, out, meta);
+      return new ServedModel(name, path, g.session(), g, in, out, meta, null);
     }
-    return new ServedModel(name, path, backend.load(path), null, in, out, meta);
+    return new ServedModel(name, path, backend.load(path), null, in, out, meta, null);
+  }
+
+  /** Opens the folder {@code dir} as model {@code name} through {@code provider}. */
+  public static ServedModel openFolder(String name, Path dir, FolderModelProvider provider, OrtBackend backend)
+      throws IOException {
+    FolderModel m = provider.open(dir, backend);
+    return new ServedModel(name, dir, null, null, List.of(), List.of(), Map.of("kind", provider.name()), m);
   }
 
   private static TensorSpec spec(Value v) {
@@ -71,6 +83,11 @@ public final class ServedModel implements AutoCloseable {
 
   public Session session() {
     return session;
+  }
+
+  /** The folder model, or null for a model of one ONNX file. */
+  public FolderModel folder() {
+    return folder;
   }
 
   /** The generative model, or null for a model that only infers. */
@@ -102,7 +119,9 @@ public final class ServedModel implements AutoCloseable {
 
   @Override
   public void close() {
-    if (generative != null) {
+    if (folder != null) {
+      folder.close();
+    } else if (generative != null) {
       generative.close();
     } else {
       session.close();

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.inference.FieldRenders;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.ConfigException;
+import dev.kiln.spi.FolderModel;
 import dev.kiln.viz.ImageGrid;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -177,6 +180,13 @@ final class V2Handler extends Handler.Abstract {
     ObjectNode n = InferCodec.JSON.createObjectNode();
     n.put("name", m.name());
     n.putArray("versions").add("1");
+    if (m.folder() != null) {
+      n.put("platform", "kiln_" + m.metadata().get("kind"));
+      n.putArray("inputs");
+      n.putArray("outputs");
+      n.set("parameters", m.folder().parameters().put("generative", true));
+      return n;
+    }
     n.put("platform", "onnx_onnxv1");
     ArrayNode in = n.putArray("inputs");
     m.inputs().forEach(s -> spec(in.addObject(), s));
@@ -222,6 +232,10 @@ final class V2Handler extends Handler.Abstract {
   }
 
   private void infer(Exchange x, ServedModel m) throws IOException {
+    if (m.folder() != null) {
+      throw ApiException.badRequest("model `" + m.name() + "` is a " + m.metadata().get("kind")
+          + " model folder; it answers generate, not infer");
+    }
     byte[] body = x.body(server.options().maxBodyBytes());
     String header = x.request.getHeaders().get("Inference-Header-Content-Length");
     Integer headerLength = null;
@@ -271,6 +285,10 @@ final class V2Handler extends Handler.Abstract {
 
   private void generate(Exchange x, ServedModel m, boolean stream) throws IOException {
     JsonNode req = InferCodec.object(x.body(server.options().maxBodyBytes()), "the request body");
+    if (m.folder() != null) {
+      generateFromFolder(x, m, req, stream);
+      return;
+    }
     Generation gen = Generation.parse(req, m, server.samplers(), server.options());
     if (!server.generateSlots().tryAcquire()) {
       throw ApiException.tooBusy("too many generate requests running (" + server.options().maxQueueSize()
@@ -313,6 +331,82 @@ final class V2Handler extends Handler.Abstract {
         server.generateSlots().release();
       }
     });
+  }
+
+  /**
+   * A folder model's generate: the server checks the shared fields ({@code count}, {@code steps},
+   * {@code seed}) against its limits and the model reads the rest; {@code generate_stream} sends the
+   * result as its one event, since the model reports no steps.
+   */
+  private void generateFromFolder(Exchange x, ServedModel m, JsonNode req, boolean stream) {
+    Generation.checkSharedFields(req, server.options());
+    if (!server.generateSlots().tryAcquire()) {
+      throw ApiException.tooBusy("too many generate requests running (" + server.options().maxQueueSize()
+          + "); retry later", 1);
+    }
+    String id = req.hasNonNull("id") ? req.get("id").asText() : UUID.randomUUID().toString();
+    if (stream) {
+      x.status = 200;
+      x.response.setStatus(200);
+      x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+      x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    }
+    server.loops().execute(() -> {
+      try {
+        List<FolderModel.Output> outputs;
+        try {
+          outputs = m.folder().generate(req);
+        } catch (ConfigException | IllegalArgumentException e) {
+          throw ApiException.badRequest(e.getMessage());
+        }
+        String answer = folderAnswer(m, id, outputs);
+        if (stream) {
+          x.stream("event: result\ndata: " + answer + "\n\n");
+          x.endStream();
+        } else {
+          x.json(200, answer);
+        }
+      } catch (Exception e) {
+        if (stream) {
+          endWithError(x, e);
+        } else {
+          failed(x, e);
+        }
+      } finally {
+        server.generateSlots().release();
+      }
+    });
+  }
+
+  private static String folderAnswer(ServedModel m, String id, List<FolderModel.Output> outputs) throws IOException {
+    StringWriter w = new StringWriter();
+    try (var g = InferCodec.JSON.getFactory().createGenerator(w)) {
+      g.writeStartObject();
+      g.writeStringField("model_name", m.name());
+      g.writeStringField("id", id);
+      g.writeArrayFieldStart("outputs");
+      for (FolderModel.Output o : outputs) {
+        if (o.tensor() != null) {
+          writeTensor(g, o.name(), o.tensor());
+          continue;
+        }
+        g.writeStartObject();
+        g.writeStringField("name", o.name());
+        g.writeStringField("datatype", "BYTES");
+        g.writeArrayFieldStart("shape");
+        g.writeNumber(o.strings().size());
+        g.writeEndArray();
+        g.writeArrayFieldStart("data");
+        for (String str : o.strings()) {
+          g.writeString(str);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    return w.toString();
   }
 
   private static void endWithError(Exchange x, Exception e) {

@@ -81,6 +81,21 @@ final class DecoderFiles {
     Files.move(tmp, dir.resolve(PROPERTIES), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** The {@code kind} in {@code dir}'s properties, or null when {@code dir} holds none (or it cannot be read). */
+  static String kind(Path dir) {
+    Path file = dir.resolve(PROPERTIES);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
+    return p.getProperty("kind");
+  }
+
   /** The sizes in {@code dir}'s properties; {@code kind} must match. */
   static PlannerConfig readProperties(Path dir, String kind) throws IOException {
     Path file = dir.resolve(PROPERTIES);

@@ -4,13 +4,8 @@ import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
-import java.util.SplittableRandom;
 import java.util.spi.ToolProvider;
 
 /**
@@ -76,40 +71,19 @@ public final class GenerateTool implements ToolProvider {
     if (dir == null) {
       throw new IllegalArgumentException("give the exported model folder (a PLANNER or language-model export)");
     }
-    if (n < 1 || steps < 1) {
-      throw new IllegalArgumentException("-n and --steps must be >= 1, got " + n + " and " + steps);
-    }
-    Path props = dir.resolve(DecoderFiles.PROPERTIES);
-    if (!Files.exists(props)) {
-      throw new java.nio.file.NoSuchFileException(props.toString(), null,
-          "not an exported PLANNER or language-model folder");
-    }
-    Properties p = new Properties();
-    try (var r = Files.newBufferedReader(props)) {
-      p.load(r);
+    TextRequest request;
+    try {
+      request = new TextRequest(attribute, prefix, n, seed, guidance, steps, topP, topK);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("options: " + e.getMessage(), e);
     }
     OrtBackend backend = new OrtBackend(BackendOptions.cpu(threads));
     long t0 = System.nanoTime();
     List<String> texts;
-    if (Planner.KIND.equals(p.getProperty("kind"))) {
-      try (Planner planner = Planner.load(dir, backend)) {
-        int label = checkedLabel(attribute, planner.config().classes(), props);
-        texts = planner.generate(n, label, prefix, guidance, steps, seed);
-      }
-    } else {
-      try (LanguageModel lm = LanguageModel.load(dir, backend)) {
-        int label = checkedLabel(attribute, lm.config().classes(), props);
-        int[] labels = new int[n];
-        Arrays.fill(labels, label);
-        int[][] prompts = null;
-        if (prefix != null) {
-          prompts = new int[n][];
-          Arrays.fill(prompts, lm.text().tokenizer().encode(prefix));
-        }
-        CachedDecoding.Choice choice = topP == 0 ? CachedDecoding.Choice.GREEDY
-            : new CachedDecoding.Choice(topP, topK);
-        texts = new ArrayList<>(List.of(lm.texts(lm.generate(labels, prompts, choice, new SplittableRandom(seed)))));
-      }
+    try (TextModel model = TextModel.open(dir, backend)) {
+      texts = model.generate(request);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(dir + ": " + e.getMessage(), e);
     }
     for (String t : texts) {
       out.println(prefix == null ? t : prefix + " " + t);
@@ -118,17 +92,6 @@ public final class GenerateTool implements ToolProvider {
     err.printf("kiln generate: %d paragraphs in %.2f s%n", n, (System.nanoTime() - t0) / 1e9);
     err.flush();
     return 0;
-  }
-
-  private static int checkedLabel(Integer attribute, int classes, Path props) {
-    if (attribute == null) {
-      return classes;
-    }
-    if (attribute < 0 || attribute >= classes) {
-      throw new IllegalArgumentException("--attribute must be in [0, " + classes + ") for the model of " + props
-          + ", got " + attribute);
-    }
-    return attribute;
   }
 
   private static int integer(String option, String v) {

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code kiln generate} on exported PLANNER and language-model folders (untrained weights). */
 class GenerateToolTest {
 
-  private static final BpeTokenizer TOK = BpeTokenizer.train(SotuParagraphs.load().train().subList(0, 300).stream()
+  static final BpeTokenizer TOK = BpeTokenizer.train(SotuParagraphs.load().train().subList(0, 300).stream()
       .map(SotuParagraphs.Paragraph::text).toList(), 120, PlannerText.specials(4));
-  private static final PlannerConfig C = new PlannerConfig(TOK.size(), 12, 2, 4, 16, 1, 2, 16, 1, 2, 4, 4);
+  static final PlannerConfig C = new PlannerConfig(TOK.size(), 12, 2, 4, 16, 1, 2, 16, 1, 2, 4, 4);
 
-  private static Weights noisy(Graph g, long seed) {
+  static Weights noisy(Graph g, long seed) {
     Weights w = Weights.initialize(g, seed);
     SplittableRandom rng = new SplittableRandom(seed);
     w.asMap().values().forEach(t -> {
@@ -70,6 +70,6 @@ class GenerateToolTest {
     Path model = dir.resolve("lm");
     LanguageModel.export(model, C, TOK, noisy(PlannerTraining.languageModelGraph(C).graph(), 3), Map.of());
     String[] bad = run(2, model.toString(), "--attribute", "9");
-    assertThat(bad[1]).contains("--attribute").contains("9").contains("model.properties");
+    assertThat(bad[1]).contains("attribute must be in [0, 4)").contains("got 9").contains(model.toString());
   }
 }

@@ -1,0 +1,113 @@
+package dev.kiln.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.runtime.Weights;
+import dev.kiln.text.bpe.BpeTokenizer;
+import dev.kiln.text.corpus.SotuParagraphs;
+import dev.kiln.text.planner.Planner;
+import dev.kiln.text.planner.PlannerConfig;
+import dev.kiln.text.planner.PlannerText;
+import dev.kiln.text.planner.PlannerTraining;
+import dev.kiln.text.planner.TextModel;
+import dev.kiln.text.planner.TextRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An exported PLANNER folder in the repository is one model that answers {@code generate} with text: the
+ * paragraphs {@code kiln generate} writes for the same fields, as a {@code BYTES} output.
+ */
+class TextGenerateTest {
+
+  @TempDir
+  static Path dir;
+
+  private static Path folder;
+  private static InferenceServer server;
+  private static String url;
+
+  @BeforeAll
+  static void exportAndServe() throws Exception {
+    BpeTokenizer tok = BpeTokenizer.train(SotuParagraphs.load().train().subList(0, 200).stream()
+        .map(SotuParagraphs.Paragraph::text).toList(), 100, PlannerText.specials(3));
+    PlannerConfig c = new PlannerConfig(tok.size(), 10, 2, 4, 16, 1, 2, 16, 1, 2, 3, 3);
+    Path repo = Files.createDirectories(dir.resolve("repo"));
+    folder = repo.resolve("planner-tiny");
+    Planner.export(folder, c, tok, Weights.initialize(PlannerTraining.embedderGraph(c, 1e-5).graph(), 1),
+        Weights.initialize(PlannerTraining.denoiserGraph(c).graph(), 2), Map.of());
+    server = new InferenceServer(ModelRepository.open(repo, Zoo.backend()),
+        ServeOptions.defaults().withAddress("127.0.0.1", 0), line -> { }).start();
+    url = server.url() + "/v2/models/planner-tiny";
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void theFolderIsOneModelWhoseMetadataNamesItsFields() throws Exception {
+    JsonNode server = Http.json(Http.get(TextGenerateTest.server.url() + "/v2"));
+    assertThat(server.get("models").toString()).isEqualTo("[\"planner-tiny\"]");
+    JsonNode m = Http.json(Http.get(url));
+    assertThat(m.get("platform").asText()).isEqualTo("kiln_text");
+    assertThat(m.get("parameters").get("kind").asText()).isEqualTo("planner");
+    assertThat(m.get("parameters").get("num_classes").asInt()).isEqualTo(3);
+    assertThat(m.get("parameters").get("fields").toString()).contains("prefix").contains("attribute");
+  }
+
+  @Test
+  void generateAnswersTheParagraphsOfKilnGenerate() throws Exception {
+    HttpResponse<byte[]> r = Http.post(url + "/generate",
+        "{\"id\":\"p1\",\"count\":3,\"seed\":4,\"attribute\":1,\"steps\":5,\"prefix\":\"the nation\"}");
+    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    JsonNode answer = Http.json(r);
+    assertThat(answer.get("id").asText()).isEqualTo("p1");
+    JsonNode text = answer.get("outputs").get(0);
+    assertThat(text.get("name").asText()).isEqualTo("text");
+    assertThat(text.get("datatype").asText()).isEqualTo("BYTES");
+    assertThat(text.get("shape").toString()).isEqualTo("[3]");
+    List<String> served = new ArrayList<>();
+    text.get("data").forEach(s -> served.add(s.asText()));
+    try (TextModel direct = TextModel.open(folder, Zoo.backend())) {
+      List<String> expected = direct.generate(new TextRequest(1, "the nation", 3, 4, 1, 5, 0, 0)).stream()
+          .map(t -> "the nation " + t).toList();
+      assertThat(served).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void streamingSendsTheResultAsItsEvent() throws Exception {
+    HttpResponse<byte[]> r = Http.post(url + "/generate_stream", "{\"count\":1,\"seed\":1,\"steps\":3}");
+    String events = new String(r.body(), StandardCharsets.UTF_8);
+    assertThat(events).startsWith("event: result\ndata: {").contains("\"datatype\":\"BYTES\"");
+  }
+
+  @Test
+  void badRequestsAre400sNamingTheFieldAndNoPathLeaks() throws Exception {
+    assertError(url + "/generate", "{\"attribute\":7}", "attribute must be in [0, 3)");
+    assertError(url + "/generate", "{\"count\":100000}", "count must be in 1..");
+    assertError(url + "/generate", "{\"steps\":0}", "steps must be in 1..");
+    assertError(url + "/generate", "{\"seed\":\"x\"}", "seed must be an integer");
+    assertError(url + "/generate", "{\"mood\":\"happy\"}", "unknown field `mood`");
+    assertError(url + "/infer", "{\"inputs\":[]}", "answers generate, not infer");
+  }
+
+  private static void assertError(String where, String body, String message) throws Exception {
+    HttpResponse<byte[]> r = Http.post(where, body);
+    assertThat(r.statusCode()).as(body).isEqualTo(400);
+    String error = Http.json(r).get("error").asText();
+    assertThat(error).as(body).contains(message).doesNotContain(dir.toString());
+  }
+}
