@@ -18,8 +18,7 @@ import dev.kiln.spi.Sampler;
 import dev.kiln.spi.SamplerProvider;
 import dev.kiln.train.Progress;
 import dev.kiln.train.SafeTensors;
-import dev.kiln.viz.ImageGrid;
-import dev.kiln.viz.ScatterPlot;
+import dev.kiln.viz.SampleSheet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -183,17 +182,11 @@ final class Sampling {
 
   /** Writes a PNG of the samples kept: a scatter against held-out data for 2-D, a grid for images. */
   static void writePng(Drawn drawn, DiffusionTask task, Path png, long seed) throws IOException {
-    if (task.sampleShape().length == 1) {
-      int n = (int) drawn.samples().dim(0);
-      String shown = n < drawn.count() ? " (first " + n + " of " + drawn.count() + ")" : "";
-      ScatterPlot.defaults().withBounds(ScatterPlot.Bounds.square(bound(task))).write(png,
-          ScatterPlot.Panel.of("data (" + n + " held-out)", task.referenceSamples(seed, n, true)),
-          ScatterPlot.Panel.of(drawn.sampler() + ", " + drawn.steps() + " steps" + shown, drawn.samples()));
-    } else {
-      int columns = drawn.labels() != null ? 10 : (int) Math.ceil(Math.sqrt(drawn.samples().dim(0)));
-      ImageGrid.forRange(-1, 1).withColumns(columns).withScale(2).write(drawn.samples(), png);
-    }
+    int n = (int) drawn.samples().dim(0);
+    SampleSheet.write(drawn.samples(), () -> task.referenceSamples(seed, n, true), task.plotBound(),
+        drawn.sampler() + ", " + drawn.steps() + " steps", drawn.count(), drawn.labels() != null, png);
   }
+
 
   /**
    * Writes the PNG and (unless null) the raw samples of {@code plan} together: both are made in temporary
@@ -266,10 +259,6 @@ final class Sampling {
     }
   }
 
-  private static double bound(DiffusionTask task) {
-    String data = task.config().data().toLowerCase(Locale.ROOT);
-    return data.contains("checker") ? 4.5 : data.contains("moon") ? 3.2 : 3.0;
-  }
 
   /** Sample-quality metrics as one line. */
   static Map<String, Double> quality(DiffusionTask task, OrtBackend backend, Drawn drawn, long seed) {

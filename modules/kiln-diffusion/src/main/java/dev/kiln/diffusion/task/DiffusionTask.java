@@ -49,6 +49,12 @@ public final class DiffusionTask implements Task {
     return schedule;
   }
 
+  /** Half the side of the square that holds this task's 2-D data in a scatter plot. */
+  public double plotBound() {
+    String d = config.data().toLowerCase(java.util.Locale.ROOT);
+    return d.contains("checker") ? 4.5 : d.contains("moon") ? 3.2 : 3.0;
+  }
+
   /** Shape of one sample, without the batch axis. */
   public long[] sampleShape() {
     return data.shape();
