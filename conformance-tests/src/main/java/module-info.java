@@ -1,7 +1,8 @@
 /**
  * Kiln's conformance suite (TCK): contract suites any provider can be run against.
  * {@link dev.kiln.conformance.gradients.GradientRuleContract} checks every gradient rule against
- * central finite differences; the sampler, architecture and renderer contracts check providers. It
+ * central finite differences; the sampler, architecture, renderer and folder-model contracts check
+ * providers. It
  * needs only the SPI, the runtime, inference (export parity) and autodiff (gradient rules): a third
  * party's provider runs it without Kiln's training stack or any method module.
  */
@@ -24,10 +25,14 @@ module dev.kiln.conformance {
   exports dev.kiln.conformance.renderers;
   opens dev.kiln.conformance.renderers to org.junit.platform.commons;
 
+  exports dev.kiln.conformance.folders;
+  opens dev.kiln.conformance.folders to org.junit.platform.commons;
+
   exports dev.kiln.conformance.tck;
   provides java.util.spi.ToolProvider with dev.kiln.conformance.tck.TckTool;
 
   uses dev.kiln.spi.ArchitectureProvider;
   uses dev.kiln.spi.SamplerProvider;
   uses dev.kiln.spi.RendererProvider;
+  uses dev.kiln.spi.FolderModelProvider;
 }

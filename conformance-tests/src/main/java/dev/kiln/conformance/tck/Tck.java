@@ -1,6 +1,7 @@
 package dev.kiln.conformance.tck;
 
 import dev.kiln.conformance.architectures.ArchitectureChecks;
+import dev.kiln.conformance.folders.FolderModelChecks;
 import dev.kiln.conformance.renderers.RendererChecks;
 import dev.kiln.conformance.renderers.RendererContract;
 import dev.kiln.conformance.samplers.SamplerChecks;
@@ -8,6 +9,7 @@ import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.Device;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.spi.ArchitectureProvider;
+import dev.kiln.spi.FolderModelProvider;
 import dev.kiln.spi.Named;
 import dev.kiln.spi.Providers;
 import dev.kiln.spi.Renderer;
@@ -18,6 +20,7 @@ import java.io.PrintWriter;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,7 +31,7 @@ import java.util.stream.Collectors;
 
 /**
  * The conformance suite run against the providers in a third party's jars: the jars are loaded as a
- * module layer, their sampler, architecture and renderer providers are found and put through every
+ * module layer, their sampler, architecture, renderer and folder-model providers are found and put through every
  * contract check, a JUnit XML report is written and a verdict per provider printed. {@code kiln tck}
  * runs it through {@link TckTool}.
  */
@@ -85,8 +88,19 @@ public final class Tck {
       s.run("graph face equals host face", () -> RendererChecks.graphFaceEqualsHostFace(r, backend));
       suites.add(s);
     }
+    for (FolderModelProvider p : found(layer, FolderModelProvider.class)) {
+      TckReport.Suite s = new TckReport.Suite("folder model " + p.name(), p.getClass().getName());
+      Path dir = Files.createTempDirectory("kiln-tck-" + p.name());
+      try {
+        FolderModelChecks.all(p, dir, backend).forEach((name, check) -> s.run(name, check::run));
+      } finally {
+        deleteTree(dir);
+      }
+      suites.add(s);
+    }
     if (suites.isEmpty()) {
-      out.println("tck: no SamplerProvider, ArchitectureProvider or RendererProvider found on " + modulePath
+      out.println("tck: no SamplerProvider, ArchitectureProvider, RendererProvider or FolderModelProvider found on "
+          + modulePath
           + " (are they declared with `provides ... with ...` in module-info.java?)");
       return 1;
     }
@@ -101,6 +115,14 @@ public final class Tck {
     return ok ? 0 : 1;
   }
 
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
 
   static ModuleLayer layer(List<Path> paths) {
     ModuleFinder finder = ModuleFinder.of(paths.toArray(new Path[0]));

@@ -3,13 +3,7 @@ package dev.kiln.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.runtime.Weights;
-import dev.kiln.text.bpe.BpeTokenizer;
-import dev.kiln.text.corpus.SotuParagraphs;
-import dev.kiln.text.planner.Planner;
-import dev.kiln.text.planner.PlannerConfig;
-import dev.kiln.text.planner.PlannerText;
-import dev.kiln.text.planner.PlannerTraining;
+import dev.kiln.text.planner.TextFolderModels;
 import dev.kiln.text.planner.TextModel;
 import dev.kiln.text.planner.TextRequest;
 import java.net.http.HttpResponse;
@@ -18,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,16 +32,11 @@ class TextGenerateTest {
 
   @BeforeAll
   static void exportAndServe() throws Exception {
-    BpeTokenizer tok = BpeTokenizer.train(SotuParagraphs.load().train().subList(0, 200).stream()
-        .map(SotuParagraphs.Paragraph::text).toList(), 100, PlannerText.specials(3));
-    PlannerConfig c = new PlannerConfig(tok.size(), 10, 2, 4, 16, 1, 2, 16, 1, 2, 3, 3);
     Path repo = Files.createDirectories(dir.resolve("repo"));
-    folder = repo.resolve("planner-tiny");
-    Planner.export(folder, c, tok, Weights.initialize(PlannerTraining.embedderGraph(c, 1e-5).graph(), 1),
-        Weights.initialize(PlannerTraining.denoiserGraph(c).graph(), 2), Map.of());
+    folder = new TextFolderModels().writeExample(repo);
     server = new InferenceServer(ModelRepository.open(repo, Zoo.backend()),
         ServeOptions.defaults().withAddress("127.0.0.1", 0), line -> { }).start();
-    url = server.url() + "/v2/models/planner-tiny";
+    url = server.url() + "/v2/models/planner-example";
   }
 
   @AfterAll
@@ -59,7 +47,7 @@ class TextGenerateTest {
   @Test
   void theFolderIsOneModelWhoseMetadataNamesItsFields() throws Exception {
     JsonNode server = Http.json(Http.get(TextGenerateTest.server.url() + "/v2"));
-    assertThat(server.get("models").toString()).isEqualTo("[\"planner-tiny\"]");
+    assertThat(server.get("models").toString()).isEqualTo("[\"planner-example\"]");
     JsonNode m = Http.json(Http.get(url));
     assertThat(m.get("platform").asText()).isEqualTo("kiln_text");
     assertThat(m.get("parameters").get("kind").asText()).isEqualTo("planner");

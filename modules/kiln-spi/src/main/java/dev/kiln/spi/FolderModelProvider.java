@@ -1,8 +1,10 @@
 package dev.kiln.spi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.runtime.OrtBackend;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Opens exported models that are a folder of files rather than one denoiser a sampler loop calls, for
@@ -24,4 +26,15 @@ public interface FolderModelProvider extends Named {
    * is wrong with it.
    */
   FolderModel open(Path folder, OrtBackend backend) throws IOException;
+
+  /**
+   * Writes a small model of this provider's kind into {@code dir} (created if missing; untrained weights
+   * are fine), for the conformance suite.
+   *
+   * @return the folder to {@link #open}
+   */
+  Path writeExample(Path dir) throws IOException;
+
+  /** Valid generate requests for the {@link #writeExample example}, together using the provider's fields. */
+  List<JsonNode> exampleRequests();
 }

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.runtime.Weights;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.FolderModel;
 import dev.kiln.spi.FolderModelProvider;
+import dev.kiln.text.bpe.BpeTokenizer;
+import dev.kiln.text.corpus.SotuParagraphs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,6 +70,29 @@ public final class TextFolderModels implements FolderModelProvider {
         model.close();
       }
     };
+  }
+
+  /**
+   * A PLANNER folder of initialised weights (a tokenizer of 100 merges learned from 200 training
+   * paragraphs, 3 attributes, 10-token paragraphs).
+   */
+  @Override
+  public Path writeExample(Path dir) throws IOException {
+    BpeTokenizer tok = BpeTokenizer.train(SotuParagraphs.load().train().subList(0, 200).stream()
+        .map(SotuParagraphs.Paragraph::text).toList(), 100, PlannerText.specials(3));
+    PlannerConfig c = new PlannerConfig(tok.size(), 10, 2, 4, 16, 1, 2, 16, 1, 2, 3, 3);
+    Path folder = dir.resolve("planner-example");
+    Planner.export(folder, c, tok, Weights.initialize(PlannerTraining.embedderGraph(c, 1e-5).graph(), 1),
+        Weights.initialize(PlannerTraining.denoiserGraph(c).graph(), 2), Map.of());
+    return folder;
+  }
+
+  @Override
+  public List<JsonNode> exampleRequests() {
+    ObjectNode plain = JsonNodeFactory.instance.objectNode().put("count", 2).put("seed", 1);
+    ObjectNode all = JsonNodeFactory.instance.objectNode().put("count", 1).put("seed", 2).put("attribute", 1)
+        .put("prefix", "the people").put("steps", 4).put("guidance", 2.0);
+    return List.of(plain, all);
   }
 
   /** The request's fields as a {@link TextRequest}; a bad one is a {@link ConfigException} naming it. */
