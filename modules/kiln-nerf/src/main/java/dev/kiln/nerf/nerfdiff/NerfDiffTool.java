@@ -12,6 +12,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Configs;
 import dev.kiln.train.MetricsLog;
+import dev.kiln.train.ModelProvenance;
 import dev.kiln.viz.AnimatedGif;
 import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.Pictures;
@@ -39,6 +40,7 @@ import javax.imageio.ImageIO;
  *   kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A] [--elevation E])
  *                              --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]
  *   kiln nerfdiff export --model DIR --output DIR
+ *   kiln nerfdiff evaluate --onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]
  * </pre>
  *
  * {@code train} trains on the procedural toy cars and chairs and writes {@code nerfdiff.safetensors}
@@ -46,13 +48,21 @@ import javax.imageio.ImageIO;
  * of the procedural set, or a PNG seen from the given orbit camera) and writes a turntable per
  * method (single-image NeRF, and NGD unless {@code --no-ngd}): PNG frames, an animated GIF and a
  * sheet; {@code export} writes the encoder, the single-image NeRF (one image and one view's sample
- * points) and the CDM (one batch of the eight virtual views) as plain ONNX models. Mistakes (missing files, bad values) are thrown as {@link IllegalArgumentException} or
+ * points) and the CDM (one batch of the eight virtual views) as plain ONNX models, with the provenance
+ * (config, seed, source commit, data and its hash) in their metadata; {@code evaluate} reconstructs
+ * the first {@code N} held-out test scenes from one view with those exported files alone and prints
+ * the PSNR and SSIM at the eight held-out views, of the single-image NeRF and after NGD
+ * ({@link NerfDiffEvaluation}). Mistakes (missing files, bad values) are thrown as {@link IllegalArgumentException} or
  * {@link UncheckedIOException} naming the file, option and value.
  */
 public final class NerfDiffTool implements ToolProvider {
 
   /** The file a trained model is saved in. */
   public static final String MODEL_FILE = "nerfdiff.safetensors";
+  /** The exported single-image NeRF (encoder and decoder). */
+  public static final String SINGLE_IMAGE_NERF_FILE = "nerfdiff-single-image-nerf.onnx";
+  /** The exported conditional diffusion model. */
+  public static final String CDM_FILE = "nerfdiff-cdm.onnx";
 
   @Override
   public String name() {
@@ -64,6 +74,7 @@ public final class NerfDiffTool implements ToolProvider {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       out.println("usage: kiln nerfdiff train --output DIR [--config FILE] [--seed N] [--threads N]");
       out.println("       kiln nerfdiff export --model DIR --output DIR");
+      out.println("       kiln nerfdiff evaluate --onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]");
       out.println("       kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A]"
           + " [--elevation E]) --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]");
       return args.length == 0 ? 2 : 0;
@@ -74,7 +85,9 @@ public final class NerfDiffTool implements ToolProvider {
         case "train" -> train(opts, out);
         case "reconstruct" -> reconstruct(opts, out);
         case "export" -> export(opts, out);
-        default -> throw new IllegalArgumentException("unknown subcommand `" + args[0] + "`; use train, reconstruct or export");
+        case "evaluate" -> evaluate(opts, out);
+        default -> throw new IllegalArgumentException("unknown subcommand `" + args[0]
+            + "`; use train, reconstruct, export or evaluate");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -92,6 +105,7 @@ public final class NerfDiffTool implements ToolProvider {
     Files.createDirectories(dir);
     MultiViewDataset data = MultiViewDataset.generate(dataset(config));
     NerfDiff model = NerfDiff.initialize(config, seed);
+    model.recordProvenance(ModelProvenance.startingNow(data.trainingIdentity()));
     out.printf(Locale.ROOT, "nerfdiff: training on %d scenes × %d views (%d steps)%n", data.train().size(),
         data.config().trainViews(), config.training().steps());
     out.flush();
@@ -109,10 +123,38 @@ public final class NerfDiffTool implements ToolProvider {
     Files.createDirectories(dir);
     NerfDiffConfig.Model m = model.config().model();
     AtomicFiles.write(dir.resolve("nerfdiff-encoder.onnx"), model.exportEncoder(1));
-    AtomicFiles.write(dir.resolve("nerfdiff-single-image-nerf.onnx"),
+    AtomicFiles.write(dir.resolve(SINGLE_IMAGE_NERF_FILE),
         model.exportSingleImageNerf(1, (long) m.pixels() * m.samplesPerRay()));
-    AtomicFiles.write(dir.resolve("nerfdiff-cdm.onnx"), model.exportCdm(MultiViewDataset.HELD_OUT_VIEWS));
+    AtomicFiles.write(dir.resolve(CDM_FILE), model.exportCdm(MultiViewDataset.HELD_OUT_VIEWS));
     out.println("nerfdiff: encoder, single-image NeRF and CDM exported to " + dir);
+  }
+
+  private static void evaluate(Map<String, String> o, PrintWriter out) throws IOException {
+    Path dir = Path.of(required(o, "--onnx"));
+    int count = (int) longOption(o, "--count", 4);
+    if (count < 1 || count > 64) {
+      throw new IllegalArgumentException("--count must be in [1, 64], got " + count);
+    }
+    Path nerf = dir.resolve(SINGLE_IMAGE_NERF_FILE);
+    Path cdm = dir.resolve(CDM_FILE);
+    for (Path f : List.of(nerf, cdm)) {
+      if (!Files.isRegularFile(f)) {
+        throw new NoSuchFileException(f.toString(), null, "not an exported NerfDiff model (run kiln nerfdiff export)");
+      }
+    }
+    NerfDiff model = NerfDiff.fromExports(nerf, cdm);
+    long seed = longOption(o, "--seed", 0);
+    MultiViewDataset.Config dc = dataset(model.config());
+    MultiViewDataset.Config held = new MultiViewDataset.Config(dc.categories(), dc.trainScenes(), count,
+        dc.trainViews(), dc.imageSize(), dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
+    Map<String, Double> scores = NerfDiffEvaluation.heldOut(model, MultiViewDataset.generate(held).test(), seed,
+        backend(o));
+    scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+    if (o.containsKey("--metrics")) {
+      AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
+          .writeValueAsString(scores) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    out.flush();
   }
 
   private static NerfDiff trained(Map<String, String> o) throws IOException {
@@ -233,7 +275,7 @@ public final class NerfDiffTool implements ToolProvider {
       }
     }
     List<String> known = List.of("--output", "--config", "--seed", "--threads", "--model", "--scene", "--image",
-        "--azimuth", "--elevation", "--frames", "--no-ngd");
+        "--azimuth", "--elevation", "--frames", "--no-ngd", "--onnx", "--count", "--metrics");
     for (String k : o.keySet()) {
       if (!known.contains(k)) {
         throw new IllegalArgumentException("unknown option " + k + "; known: " + known);
