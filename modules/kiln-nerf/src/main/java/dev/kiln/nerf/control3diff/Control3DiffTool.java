@@ -6,7 +6,9 @@ import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Tensor;
+import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.spi.ConfigException;
+import dev.kiln.spi.Configs;
 import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.Pictures;
 import java.awt.image.BufferedImage;
@@ -42,6 +44,19 @@ import javax.imageio.ImageIO;
  *   -o DIR                output folder: views.png (one result per row), control.png
  * </pre>
  *
+ * and, to train, export and measure a model:
+ *
+ * <pre>
+ *   train --config FILE --output DIR [--seed N] [--threads T]     a {@link Control3DiffRecipe}; the model in DIR/model
+ *   export --model DIR --output DIR                               generator.onnx and prior-*.onnx (provenance inside)
+ *   evaluate --onnx DIR [--count N] [--seed S] [--threads T] [--metrics FILE.json]
+ * </pre>
+ *
+ * {@code evaluate} rebuilds the model from exported files alone ({@link Control3Diff#fromExports}) and
+ * scores image control by conditioning on the first {@code N} held-out test scenes, 4 results each:
+ * PSNR at the input view, PSNR and SSIM at the 8 ring views, and the same ring-view PSNR for the
+ * unconditional prior's samples that never see the control (the baseline).
+ *
  * Bad input throws {@link IllegalArgumentException} or {@link ConfigException} naming the file or
  * option and value, which the command line turns into exit code 2.
  */
@@ -57,6 +72,20 @@ public final class Control3DiffTool implements ToolProvider {
 
   @Override
   public int run(PrintWriter out, PrintWriter err, String... args) {
+    if (args.length > 0 && List.of("train", "export", "evaluate").contains(args[0])) {
+      Map<String, String> o = parse(java.util.Arrays.copyOfRange(args, 1, args.length));
+      try {
+        switch (args[0]) {
+          case "train" -> train(o, out);
+          case "export" -> export(o, out);
+          default -> evaluate(o, out);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      out.flush();
+      return 0;
+    }
     Map<String, String> opts = parse(args);
     Path modelDir = Path.of(required(opts, "--model"));
     ControlSignal control = ControlSignal.parse(required(opts, "--control"));
@@ -108,6 +137,81 @@ public final class Control3DiffTool implements ToolProvider {
       return 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The DDIM steps of the study, which {@code evaluate} samples with. */
+  static final int EVALUATION_STEPS = 20;
+
+  private static void train(Map<String, String> o, PrintWriter out) throws IOException {
+    Path config = Path.of(required(o, "--config"));
+    Control3DiffRecipe recipe = Configs.read(Configs.readFile(config, "control3diff recipe"), Control3DiffRecipe.class,
+        config.toString());
+    Path dir = Path.of(required(o, "--output"));
+    Files.createDirectories(dir);
+    Control3Diff model = Control3DiffTraining.train(recipe, seed(o), backend(o), dir,
+        new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+            java.nio.charset.StandardCharsets.UTF_8));
+    model.save(dir.resolve("model"));
+    out.println("control3diff: model in " + dir.resolve("model"));
+  }
+
+  private static void export(Map<String, String> o, PrintWriter out) throws IOException {
+    Path model = Path.of(required(o, "--model"));
+    Path trained = Files.isRegularFile(model.resolve("model").resolve(Control3Diff.GAN_FILE)) ? model.resolve("model")
+        : model;
+    Path dir = Path.of(required(o, "--output"));
+    Control3Diff.load(trained).export(dir, 1);
+    out.println("control3diff: generator and priors exported to " + dir);
+  }
+
+  private static void evaluate(Map<String, String> o, PrintWriter out) throws IOException {
+    Path dir = Path.of(required(o, "--onnx"));
+    int count = positive(o, "--count", 4);
+    Control3Diff model = Control3Diff.fromExports(dir);
+    String recipe = model.provenance().get("recipe");
+    if (recipe == null) {
+      throw new ConfigException(dir.resolve(Control3Diff.GENERATOR_ONNX) + ": metadata holds no `recipe`, so its"
+          + " held-out scenes are unknown; export it with kiln control3diff export");
+    }
+    MultiViewDataset.Config dc = Configs.read(Configs.parse(recipe, dir + " recipe").get("data"),
+        MultiViewDataset.Config.class, dir + " recipe field `data`");
+    MultiViewDataset.Config held = new MultiViewDataset.Config(dc.categories(), dc.trainScenes(), count,
+        dc.trainViews(), dc.imageSize(), dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
+    List<MultiViewDataset.SceneViews> scenes = MultiViewDataset.generate(held).test();
+    ControlledSampler.Settings settings = ControlledSampler.Settings.defaults().withSteps(EVALUATION_STEPS);
+    OrtBackend backend = backend(o);
+    long seed = seed(o);
+    ControlScores c = ControlScores.of(model, ControlledSampler.Route.CONDITIONING, ControlSignal.IMAGE, scenes,
+        settings, 4, seed, backend);
+    ControlScores u = ControlScores.of(model, ControlledSampler.Route.GUIDANCE, ControlSignal.IMAGE, scenes,
+        settings.withGuidanceScale(0), 4, seed, backend);
+    Map<String, Double> scores = new LinkedHashMap<>();
+    scores.put("input_psnr", c.fidelity());
+    scores.put("novel_psnr", c.novelPsnr());
+    scores.put("novel_ssim", c.novelSsim());
+    scores.put("novel_psnr_unconditional", u.novelPsnr());
+    scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+    if (o.containsKey("--metrics")) {
+      AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
+          .writeValueAsString(scores) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  private static OrtBackend backend(Map<String, String> o) {
+    return new OrtBackend(BackendOptions.cpu(positive(o, "--threads", 1)));
+  }
+
+  private static long seed(Map<String, String> o) {
+    String v = o.getOrDefault("--seed", "0");
+    try {
+      long s = Long.parseLong(v);
+      if (s < 0) {
+        throw new NumberFormatException();
+      }
+      return s;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("control3diff: --seed must be a non-negative integer, got `" + v + "`");
     }
   }
 
