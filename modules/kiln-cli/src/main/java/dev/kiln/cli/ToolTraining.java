@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * tool, found at run time as a {@link ToolProvider} like {@code kiln nerfdiff}'s, keeps one contract:
  *
  * <pre>
- *   TOOL train    --config FILE --seed N --output RUN_DIR --threads T
+ *   TOOL train    --config FILE --seed N --output RUN_DIR --threads T     (also writes RUN_DIR/config.json, in full)
  *   TOOL export   --model RUN_DIR --output DIR
  *   TOOL evaluate --onnx DIR --count N --seed S --threads T --metrics FILE.json
  * </pre>
@@ -97,8 +97,9 @@ final class ToolTraining {
     String recipe = meta.get("recipe");
     if (recipe == null || !Configs.parse(recipe, file + " metadata `recipe`").equals(config)) {
       throw new ConfigException("--run " + runDir + ": trained with a config that differs from "
-          + folder.resolve(t.recipe()) + "; train that file itself (" + command(t.tool()) + " train --config "
-          + folder.resolve(t.recipe()) + " --seed " + t.seed() + ") so that the zoo can reproduce it");
+          + folder.resolve(t.recipe()) + "; ship the run's own " + runDir.resolve("config.json") + " as "
+          + t.recipe() + ", or train that file itself (kiln " + command(t.tool()) + " train --config "
+          + folder.resolve(t.recipe()) + " --seed " + t.seed() + "), so that the zoo can reproduce it");
     }
     if (!Long.toString(t.seed()).equals(meta.get("seed"))) {
       throw new ConfigException("--run " + runDir + ": trained with seed " + meta.get("seed") + ", but the card's"

@@ -149,6 +149,9 @@ public final class Control3DiffTool implements ToolProvider {
         config.toString());
     Path dir = Path.of(required(o, "--output"));
     Files.createDirectories(dir);
+    // The whole recipe, defaults included: what a zoo folder ships as the recipe of this run.
+    AtomicFiles.write(dir.resolve("config.json"), Configs.mapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsBytes(Configs.toTree(recipe)));
     Control3Diff model = Control3DiffTraining.train(recipe, seed(o), backend(o), dir,
         new java.io.PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
             java.nio.charset.StandardCharsets.UTF_8));

@@ -43,8 +43,8 @@ import javax.imageio.ImageIO;
  *   kiln nerfdiff evaluate --onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]
  * </pre>
  *
- * {@code train} trains on the procedural toy cars and chairs and writes {@code nerfdiff.safetensors}
- * and {@code metrics.jsonl}; {@code reconstruct} reconstructs one scene from one view (a test scene
+ * {@code train} trains on the procedural toy cars and chairs and writes {@code nerfdiff.safetensors},
+ * {@code metrics.jsonl} and the whole config as {@code config.json}; {@code reconstruct} reconstructs one scene from one view (a test scene
  * of the procedural set, or a PNG seen from the given orbit camera) and writes a turntable per
  * method (single-image NeRF, and NGD unless {@code --no-ngd}): PNG frames, an animated GIF and a
  * sheet; {@code export} writes the encoder, the single-image NeRF (one image and one view's sample
@@ -59,6 +59,8 @@ public final class NerfDiffTool implements ToolProvider {
 
   /** The file a trained model is saved in. */
   public static final String MODEL_FILE = "nerfdiff.safetensors";
+  /** The config a training run was trained with, written in full into its folder. */
+  public static final String CONFIG_FILE = "config.json";
   /** The exported single-image NeRF (encoder and decoder). */
   public static final String SINGLE_IMAGE_NERF_FILE = "nerfdiff-single-image-nerf.onnx";
   /** The exported conditional diffusion model. */
@@ -103,6 +105,9 @@ public final class NerfDiffTool implements ToolProvider {
         : NerfDiffConfig.defaults();
     long seed = longOption(o, "--seed", 0);
     Files.createDirectories(dir);
+    // The whole config, defaults included: what a zoo folder ships as the recipe of this run.
+    AtomicFiles.write(dir.resolve(CONFIG_FILE), Configs.mapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsBytes(Configs.toTree(config)));
     MultiViewDataset data = MultiViewDataset.generate(dataset(config));
     NerfDiff model = NerfDiff.initialize(config, seed);
     model.recordProvenance(ModelProvenance.startingNow(data.trainingIdentity()));

@@ -27,6 +27,8 @@ public final class PlannerPipeline {
 
   /** The exported model folder inside a run folder. */
   public static final String MODEL = "models/planner";
+  /** The recipe a run was trained with, written in full into its folder. */
+  public static final String CONFIG = "config.json";
   private static final String PROVENANCE = "provenance.json";
 
   private PlannerPipeline() {}
@@ -48,6 +50,9 @@ public final class PlannerPipeline {
   public static Result train(PlannerRecipe recipe, long seed, OrtBackend backend, Path runDir, PrintStream log)
       throws IOException {
     Files.createDirectories(runDir);
+    // The whole recipe, defaults included: what a zoo folder ships as the recipe of this run.
+    AtomicFiles.write(runDir.resolve(CONFIG), Configs.mapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsBytes(Configs.toTree(recipe)));
     ModelProvenance provenance = provenance(runDir);
     SotuParagraphs corpus = SotuParagraphs.load();
     PlannerConfig c = recipe.model();
