@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,26 +32,44 @@ class ToolTrainedZooTest {
       """;
 
   @TempDir
+  static Path shared;
+
+  @TempDir
   Path dir;
 
+  private static Path published;
   private Path zoo;
   private Path folder;
 
-  @BeforeEach
-  void publishATinyToolTrainedModel() throws Exception {
-    zoo = dir.resolve("zoo");
-    folder = zoo.resolve("tiny-nerfdiff");
+  /** Trains and publishes once; each test gets its own copy of the published folder. */
+  @BeforeAll
+  static void publishATinyToolTrainedModel() throws Exception {
+    Path folder = shared.resolve("zoo/tiny-nerfdiff");
     Files.createDirectories(folder);
-    Path partial = dir.resolve("partial.json");
+    Path partial = shared.resolve("partial.json");
     Files.writeString(partial, CONFIG);
-    Path run = dir.resolve("run");
+    Path run = shared.resolve("run");
     Cli.ok("nerfdiff", "train", "--config", partial.toString(), "--seed", "1", "--output", run.toString(),
         "--threads", "1");
     Files.copy(run.resolve("config.json"), folder.resolve("config.json"));
     Files.writeString(folder.resolve("card.json"), CARD);
     Files.writeString(folder.resolve("README.md"), "# tiny-nerfdiff\n\nA tiny model.\n");
-    String published = Cli.ok("zoo", "publish", "tiny-nerfdiff", "--zoo", zoo.toString(), "--run", run.toString());
-    assertThat(published).contains("tiny-nerfdiff: psnr_nerf ").contains("(5 files)");
+    String out = Cli.ok("zoo", "publish", "tiny-nerfdiff", "--zoo", shared.resolve("zoo").toString(), "--run",
+        run.toString());
+    assertThat(out).contains("tiny-nerfdiff: psnr_nerf ").contains("(5 files)");
+    published = folder;
+  }
+
+  @BeforeEach
+  void copyThePublishedFolder() throws Exception {
+    zoo = dir.resolve("zoo");
+    folder = zoo.resolve("tiny-nerfdiff");
+    Files.createDirectories(folder);
+    try (var files = Files.list(published)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, folder.resolve(f.getFileName().toString()));
+      }
+    }
   }
 
   @Test
