@@ -9,6 +9,7 @@ import dev.kiln.runtime.Tensor;
 import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.Configs;
+import dev.kiln.train.ToolArguments;
 import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.Pictures;
 import java.awt.image.BufferedImage;
@@ -73,7 +74,8 @@ public final class Control3DiffTool implements ToolProvider {
   @Override
   public int run(PrintWriter out, PrintWriter err, String... args) {
     if (args.length > 0 && List.of("train", "export", "evaluate").contains(args[0])) {
-      Map<String, String> o = parse(java.util.Arrays.copyOfRange(args, 1, args.length));
+      ToolArguments o = ToolArguments.parse(args, 1, List.of("--config", "--output", "--seed", "--threads", "--model",
+          "--onnx", "--count", "--metrics"), java.util.Set.of());
       try {
         switch (args[0]) {
           case "train" -> train(o, out);
@@ -143,11 +145,11 @@ public final class Control3DiffTool implements ToolProvider {
   /** The DDIM steps of the study, which {@code evaluate} samples with. */
   static final int EVALUATION_STEPS = 20;
 
-  private static void train(Map<String, String> o, PrintWriter out) throws IOException {
-    Path config = Path.of(required(o, "--config"));
+  private static void train(ToolArguments o, PrintWriter out) throws IOException {
+    Path config = Path.of(o.required("--config"));
     Control3DiffRecipe recipe = Configs.read(Configs.readFile(config, "control3diff recipe"), Control3DiffRecipe.class,
         config.toString());
-    Path dir = Path.of(required(o, "--output"));
+    Path dir = Path.of(o.required("--output"));
     Files.createDirectories(dir);
     // The whole recipe, defaults included: what a zoo folder ships as the recipe of this run.
     AtomicFiles.write(dir.resolve("config.json"), Configs.mapper().writerWithDefaultPrettyPrinter()
@@ -159,18 +161,21 @@ public final class Control3DiffTool implements ToolProvider {
     out.println("control3diff: model in " + dir.resolve("model"));
   }
 
-  private static void export(Map<String, String> o, PrintWriter out) throws IOException {
-    Path model = Path.of(required(o, "--model"));
+  private static void export(ToolArguments o, PrintWriter out) throws IOException {
+    Path model = Path.of(o.required("--model"));
     Path trained = Files.isRegularFile(model.resolve("model").resolve(Control3Diff.GAN_FILE)) ? model.resolve("model")
         : model;
-    Path dir = Path.of(required(o, "--output"));
+    Path dir = Path.of(o.required("--output"));
     Control3Diff.load(trained).export(dir, 1);
     out.println("control3diff: generator and priors exported to " + dir);
   }
 
-  private static void evaluate(Map<String, String> o, PrintWriter out) throws IOException {
-    Path dir = Path.of(required(o, "--onnx"));
-    int count = positive(o, "--count", 4);
+  private static void evaluate(ToolArguments o, PrintWriter out) throws IOException {
+    Path dir = Path.of(o.required("--onnx"));
+    int count = (int) o.integer("--count", 4);
+    if (count < 1 || count > 64) {
+      throw new IllegalArgumentException("control3diff: --count must be in [1, 64], got " + count);
+    }
     Control3Diff model = Control3Diff.fromExports(dir);
     String recipe = model.provenance().get("recipe");
     if (recipe == null) {
@@ -195,27 +200,22 @@ public final class Control3DiffTool implements ToolProvider {
     scores.put("novel_ssim", c.novelSsim());
     scores.put("novel_psnr_unconditional", u.novelPsnr());
     scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
-    if (o.containsKey("--metrics")) {
+    if (o.has("--metrics")) {
       AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
           .writeValueAsString(scores) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
   }
 
-  private static OrtBackend backend(Map<String, String> o) {
-    return new OrtBackend(BackendOptions.cpu(positive(o, "--threads", 1)));
+  private static OrtBackend backend(ToolArguments o) {
+    return new OrtBackend(BackendOptions.cpu((int) o.integer("--threads", 1)));
   }
 
-  private static long seed(Map<String, String> o) {
-    String v = o.getOrDefault("--seed", "0");
-    try {
-      long s = Long.parseLong(v);
-      if (s < 0) {
-        throw new NumberFormatException();
-      }
-      return s;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("control3diff: --seed must be a non-negative integer, got `" + v + "`");
+  private static long seed(ToolArguments o) {
+    long s = o.integer("--seed", 0);
+    if (s < 0) {
+      throw new IllegalArgumentException("control3diff: --seed must be a non-negative integer, got " + s);
     }
+    return s;
   }
 
   /** An RGB picture [3, side, side] in [0, 1]; a missing, unreadable or wrongly sized file is named. */

@@ -13,6 +13,7 @@ import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Configs;
 import dev.kiln.train.MetricsLog;
 import dev.kiln.train.ModelProvenance;
+import dev.kiln.train.ToolArguments;
 import dev.kiln.viz.AnimatedGif;
 import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.Pictures;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +81,7 @@ public final class NerfDiffTool implements ToolProvider {
           + " [--elevation E]) --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]");
       return args.length == 0 ? 2 : 0;
     }
-    Map<String, String> opts = options(args);
+    ToolArguments opts = options(args);
     try {
       switch (args[0]) {
         case "train" -> train(opts, out);
@@ -97,13 +97,13 @@ public final class NerfDiffTool implements ToolProvider {
     return 0;
   }
 
-  private static void train(Map<String, String> o, PrintWriter out) throws IOException {
-    Path dir = Path.of(required(o, "--output"));
-    NerfDiffConfig config = o.containsKey("--config")
+  private static void train(ToolArguments o, PrintWriter out) throws IOException {
+    Path dir = Path.of(o.required("--output"));
+    NerfDiffConfig config = o.has("--config")
         ? Configs.read(Configs.readFile(Path.of(o.get("--config")), "nerfdiff config"), NerfDiffConfig.class,
             o.get("--config"))
         : NerfDiffConfig.defaults();
-    long seed = longOption(o, "--seed", 0);
+    long seed = o.integer("--seed", 0);
     Files.createDirectories(dir);
     // The whole config, defaults included: what a zoo folder ships as the recipe of this run.
     AtomicFiles.write(dir.resolve(CONFIG_FILE), Configs.mapper().writerWithDefaultPrettyPrinter()
@@ -122,9 +122,9 @@ public final class NerfDiffTool implements ToolProvider {
     out.println("nerfdiff: model in " + dir.resolve(MODEL_FILE));
   }
 
-  private static void export(Map<String, String> o, PrintWriter out) throws IOException {
+  private static void export(ToolArguments o, PrintWriter out) throws IOException {
     NerfDiff model = trained(o);
-    Path dir = Path.of(required(o, "--output"));
+    Path dir = Path.of(o.required("--output"));
     Files.createDirectories(dir);
     NerfDiffConfig.Model m = model.config().model();
     AtomicFiles.write(dir.resolve("nerfdiff-encoder.onnx"), model.exportEncoder(1));
@@ -134,9 +134,9 @@ public final class NerfDiffTool implements ToolProvider {
     out.println("nerfdiff: encoder, single-image NeRF and CDM exported to " + dir);
   }
 
-  private static void evaluate(Map<String, String> o, PrintWriter out) throws IOException {
-    Path dir = Path.of(required(o, "--onnx"));
-    int count = (int) longOption(o, "--count", 4);
+  private static void evaluate(ToolArguments o, PrintWriter out) throws IOException {
+    Path dir = Path.of(o.required("--onnx"));
+    int count = (int) o.integer("--count", 4);
     if (count < 1 || count > 64) {
       throw new IllegalArgumentException("--count must be in [1, 64], got " + count);
     }
@@ -148,49 +148,49 @@ public final class NerfDiffTool implements ToolProvider {
       }
     }
     NerfDiff model = NerfDiff.fromExports(nerf, cdm);
-    long seed = longOption(o, "--seed", 0);
+    long seed = o.integer("--seed", 0);
     MultiViewDataset.Config dc = dataset(model.config());
     MultiViewDataset.Config held = new MultiViewDataset.Config(dc.categories(), dc.trainScenes(), count,
         dc.trainViews(), dc.imageSize(), dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
     Map<String, Double> scores = NerfDiffEvaluation.heldOut(model, MultiViewDataset.generate(held).test(), seed,
         backend(o));
     scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
-    if (o.containsKey("--metrics")) {
+    if (o.has("--metrics")) {
       AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
           .writeValueAsString(scores) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     out.flush();
   }
 
-  private static NerfDiff trained(Map<String, String> o) throws IOException {
-    Path modelFile = Path.of(required(o, "--model")).resolve(MODEL_FILE);
+  private static NerfDiff trained(ToolArguments o) throws IOException {
+    Path modelFile = Path.of(o.required("--model")).resolve(MODEL_FILE);
     if (!Files.isRegularFile(modelFile)) {
       throw new NoSuchFileException(modelFile.toString(), null, "no trained model (run kiln nerfdiff train)");
     }
     return NerfDiff.load(modelFile);
   }
 
-  private static void reconstruct(Map<String, String> o, PrintWriter out) throws IOException {
+  private static void reconstruct(ToolArguments o, PrintWriter out) throws IOException {
     NerfDiff model = trained(o);
-    Path dir = Path.of(required(o, "--output"));
-    int frames = (int) longOption(o, "--frames", 24);
+    Path dir = Path.of(o.required("--output"));
+    int frames = (int) o.integer("--frames", 24);
     if (frames < 2 || frames > 360) {
       throw new IllegalArgumentException("--frames must be in [2, 360], got " + frames);
     }
-    long seed = longOption(o, "--seed", 0);
+    long seed = o.integer("--seed", 0);
     int s = model.config().model().imageSize();
     MultiViewDataset.Config dc = dataset(model.config());
     Intrinsics in = Intrinsics.fromFov(s, s, dc.fovDegrees());
     View input;
-    if (o.containsKey("--scene")) {
-      int scene = (int) longOption(o, "--scene", 0);
+    if (o.has("--scene")) {
+      int scene = (int) o.integer("--scene", 0);
       MultiViewDataset.Config one = new MultiViewDataset.Config(dc.categories(), dc.trainScenes(), scene + 1,
           dc.trainViews(), s, dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
       input = MultiViewDataset.generate(one).test().get(scene).inputs().get(0);
     } else {
-      Camera camera = Camera.orbit(dc.cameraRadius(), doubleOption(o, "--azimuth", 30), doubleOption(o,
+      Camera camera = Camera.orbit(dc.cameraRadius(), o.number("--azimuth", 30), o.number(
           "--elevation", MultiViewDataset.INPUT_ELEVATION), in);
-      input = new View(camera, readImage(Path.of(required(o, "--image")), s), null, null);
+      input = new View(camera, readImage(Path.of(o.required("--image")), s), null, null);
     }
     Files.createDirectories(dir);
     List<Camera> ring = new ArrayList<>();
@@ -203,7 +203,7 @@ public final class NerfDiffTool implements ToolProvider {
       turntable.add(Camera.orbit(dc.cameraRadius(), 360.0 * k / frames, MultiViewDataset.HELD_OUT_ELEVATION, in));
     }
     OrtBackend backend = backend(o);
-    List<Mode> modes = o.containsKey("--no-ngd") ? List.of(Mode.NERF_ONLY) : List.of(Mode.NERF_ONLY, Mode.NGD);
+    List<Mode> modes = o.has("--no-ngd") ? List.of(Mode.NERF_ONLY) : List.of(Mode.NERF_ONLY, Mode.NGD);
     List<float[]> sheet = new ArrayList<>();
     try (NerfGuidedDistillation ngd = new NerfGuidedDistillation(model, ring.size(), backend);
         TriplaneFit view = new TriplaneFit(model, model.config().distillation().raysPerStep(), backend)) {
@@ -259,59 +259,14 @@ public final class NerfDiffTool implements ToolProvider {
     return Pictures.planarRgb(img);
   }
 
-  private static OrtBackend backend(Map<String, String> o) {
-    return new OrtBackend(BackendOptions.cpu((int) longOption(o, "--threads", 1)));
+  private static OrtBackend backend(ToolArguments o) {
+    return new OrtBackend(BackendOptions.cpu((int) o.integer("--threads", 1)));
   }
 
   /** {@code --name value} pairs and {@code --flag}s after the subcommand. */
-  static Map<String, String> options(String[] args) {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument `" + a + "`; options are --name value");
-      }
-      if (a.equals("--no-ngd")) {
-        o.put(a, "");
-      } else if (i + 1 < args.length) {
-        o.put(a, args[++i]);
-      } else {
-        throw new IllegalArgumentException("option " + a + " needs a value");
-      }
-    }
-    List<String> known = List.of("--output", "--config", "--seed", "--threads", "--model", "--scene", "--image",
-        "--azimuth", "--elevation", "--frames", "--no-ngd", "--onnx", "--count", "--metrics");
-    for (String k : o.keySet()) {
-      if (!known.contains(k)) {
-        throw new IllegalArgumentException("unknown option " + k + "; known: " + known);
-      }
-    }
-    return o;
-  }
-
-  private static String required(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("option " + name + " is required");
-    }
-    return v;
-  }
-
-  private static long longOption(Map<String, String> o, String name, long fallback) {
-    String v = o.get(name);
-    try {
-      return v == null ? fallback : Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " must be an integer, got `" + v + "`");
-    }
-  }
-
-  private static double doubleOption(Map<String, String> o, String name, double fallback) {
-    String v = o.get(name);
-    try {
-      return v == null ? fallback : Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " must be a number, got `" + v + "`");
-    }
+  static ToolArguments options(String[] args) {
+    return ToolArguments.parse(args, 1, List.of("--output", "--config", "--seed", "--threads", "--model", "--scene",
+        "--image", "--azimuth", "--elevation", "--frames", "--no-ngd", "--onnx", "--count", "--metrics"),
+        java.util.Set.of("--no-ngd"));
   }
 }

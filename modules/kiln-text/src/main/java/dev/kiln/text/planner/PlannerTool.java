@@ -5,6 +5,7 @@ import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.spi.Configs;
 import dev.kiln.text.corpus.SotuParagraphs;
+import dev.kiln.train.ToolArguments;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +52,7 @@ public final class PlannerTool implements ToolProvider {
       out.flush();
       return args.length == 0 ? 2 : 0;
     }
-    Map<String, String> o = options(args);
+    ToolArguments o = options(args);
     try {
       switch (args[0]) {
         case "train" -> train(o, out);
@@ -68,22 +68,22 @@ public final class PlannerTool implements ToolProvider {
     return 0;
   }
 
-  private static void train(Map<String, String> o, PrintWriter out) throws IOException {
-    Path config = Path.of(required(o, "--config"));
+  private static void train(ToolArguments o, PrintWriter out) throws IOException {
+    Path config = Path.of(o.required("--config"));
     PlannerRecipe recipe = Configs.read(Configs.readFile(config, "planner recipe"), PlannerRecipe.class,
         config.toString());
-    Path dir = Path.of(required(o, "--output"));
-    PlannerPipeline.Result r = PlannerPipeline.train(recipe, number(o, "--seed", 0), backend(o), dir,
+    Path dir = Path.of(o.required("--output"));
+    PlannerPipeline.Result r = PlannerPipeline.train(recipe, o.integer("--seed", 0), backend(o), dir,
         new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8));
     out.println("planner: model in " + r.model());
   }
 
-  private static void export(Map<String, String> o, PrintWriter out) throws IOException {
-    Path model = Path.of(required(o, "--model")).resolve(PlannerPipeline.MODEL);
+  private static void export(ToolArguments o, PrintWriter out) throws IOException {
+    Path model = Path.of(o.required("--model")).resolve(PlannerPipeline.MODEL);
     if (!Files.isRegularFile(model.resolve("model.properties"))) {
       throw new NoSuchFileException(model.toString(), null, "no trained PLANNER model (run kiln planner train)");
     }
-    Path dir = Path.of(required(o, "--output"));
+    Path dir = Path.of(o.required("--output"));
     Files.createDirectories(dir);
     try (Stream<Path> files = Files.list(model)) {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -96,9 +96,9 @@ public final class PlannerTool implements ToolProvider {
     out.println("planner: exported " + model + " to " + dir);
   }
 
-  private static void evaluate(Map<String, String> o, PrintWriter out) throws IOException {
-    Path dir = Path.of(required(o, "--onnx"));
-    int count = (int) number(o, "--count", 64);
+  private static void evaluate(ToolArguments o, PrintWriter out) throws IOException {
+    Path dir = Path.of(o.required("--onnx"));
+    int count = (int) o.integer("--count", 64);
     if (count < 2 || count > 1000) {
       throw new IllegalArgumentException("--count must be in [2, 1000], got " + count);
     }
@@ -108,50 +108,22 @@ public final class PlannerTool implements ToolProvider {
     }
     Map<String, Double> scores;
     try (Planner planner = Planner.load(dir, backend(o))) {
-      scores = PlannerScores.heldOut(planner, SotuParagraphs.load().test(), count, number(o, "--seed", 0));
+      scores = PlannerScores.heldOut(planner, SotuParagraphs.load().test(), count, o.integer("--seed", 0));
     }
     scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
-    if (o.containsKey("--metrics")) {
+    if (o.has("--metrics")) {
       AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
           .writeValueAsString(scores) + "\n").getBytes(StandardCharsets.UTF_8));
     }
   }
 
-  private static OrtBackend backend(Map<String, String> o) {
-    return new OrtBackend(BackendOptions.cpu((int) number(o, "--threads", 1)));
+  private static OrtBackend backend(ToolArguments o) {
+    return new OrtBackend(BackendOptions.cpu((int) o.integer("--threads", 1)));
   }
 
   /** {@code --name value} pairs after the subcommand. */
-  private static Map<String, String> options(String[] args) {
-    List<String> known = List.of("--config", "--output", "--seed", "--threads", "--model", "--onnx", "--count",
-        "--metrics");
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      if (!known.contains(args[i])) {
-        throw new IllegalArgumentException("unknown option `" + args[i] + "`; known: " + known);
-      }
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("option " + args[i] + " needs a value");
-      }
-      o.put(args[i], args[++i]);
-    }
-    return o;
-  }
-
-  private static String required(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("option " + name + " is required");
-    }
-    return v;
-  }
-
-  private static long number(Map<String, String> o, String name, long fallback) {
-    String v = o.get(name);
-    try {
-      return v == null ? fallback : Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " must be an integer, got `" + v + "`");
-    }
+  private static ToolArguments options(String[] args) {
+    return ToolArguments.parse(args, 1, List.of("--config", "--output", "--seed", "--threads", "--model", "--onnx",
+        "--count", "--metrics"), java.util.Set.of());
   }
 }

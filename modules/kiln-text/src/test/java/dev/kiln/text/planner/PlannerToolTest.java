@@ -4,38 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.graph.Graph;
-import dev.kiln.runtime.Weights;
 import dev.kiln.spi.Configs;
-import dev.kiln.text.bpe.BpeTokenizer;
 import dev.kiln.text.corpus.SotuParagraphs;
 import dev.kiln.text.metrics.Diversity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln planner evaluate} and {@code export} on an exported PLANNER folder (untrained weights). */
 class PlannerToolTest {
-
-  private static final BpeTokenizer TOK = BpeTokenizer.train(SotuParagraphs.load().train().subList(0, 300).stream()
-      .map(SotuParagraphs.Paragraph::text).toList(), 120, PlannerText.specials(4));
-  private static final PlannerConfig C = new PlannerConfig(TOK.size(), 12, 2, 4, 16, 1, 2, 16, 1, 2, 4, 4);
-
-  private static Weights noisy(Graph g, long seed) {
-    Weights w = Weights.initialize(g, seed);
-    SplittableRandom rng = new SplittableRandom(seed);
-    w.asMap().values().forEach(t -> {
-      for (int i = 0; i < t.size(); i++) {
-        t.set(i, t.get(i) + 0.3 * rng.nextGaussian());
-      }
-    });
-    return w;
-  }
 
   private static String run(ToolProvider tool, String... args) {
     StringWriter out = new StringWriter();
@@ -47,8 +28,7 @@ class PlannerToolTest {
   @Test
   void evaluateMeasuresTheDiversityOfWhatKilnGenerateWrites(@TempDir Path dir) throws Exception {
     Path model = dir.resolve("run").resolve(PlannerPipeline.MODEL);
-    Planner.export(model, C, TOK, noisy(PlannerTraining.embedderGraph(C, 1e-5).graph(), 1),
-        noisy(PlannerTraining.denoiserGraph(C).graph(), 2), Map.of("source_commit", "0123abc"));
+    TinyPlanner.export(model, Map.of("source_commit", "0123abc"));
     Path exported = dir.resolve("exported");
     run(new PlannerTool(), "export", "--model", dir.resolve("run").toString(), "--output", exported.toString());
     Path metrics = dir.resolve("metrics.json");
