@@ -24,6 +24,6 @@ module dev.kiln.text {
 
   provides dev.kiln.spi.TaskProvider with dev.kiln.text.CharLmTaskProvider;
   provides dev.kiln.spi.ArchitectureProvider with dev.kiln.text.lm.TransformerLmProvider;
-  provides java.util.spi.ToolProvider with dev.kiln.text.planner.GenerateTool;
+  provides java.util.spi.ToolProvider with dev.kiln.text.planner.GenerateTool, dev.kiln.text.planner.PlannerTool;
   provides dev.kiln.spi.FolderModelProvider with dev.kiln.text.planner.TextFolderModels;
 }

@@ -7,8 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.spi.ToolProvider;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code kiln control3diff}: sample 3D results for a control picture with a trained Control3Diff
@@ -18,19 +22,26 @@ import picocli.CommandLine.Option;
 @Command(name = "control3diff", mixinStandardHelpOptions = true,
     description = {"Sample 3D results for a control (picture, edge map or segmentation) with a Control3Diff model, "
         + "and render each from 8 azimuths at 30° elevation.",
-        "`kiln experiment control3diff` trains a model and writes it to its output folder under model/."})
+        "`kiln experiment control3diff` trains a model and writes it to its output folder under model/;",
+        "`kiln control3diff train --config FILE --output DIR` trains one from a recipe, `export` writes its ONNX",
+        "files and `evaluate --onnx DIR` measures them."},
+    subcommands = {Control3DiffCommand.Train.class, Control3DiffCommand.Export.class,
+        Control3DiffCommand.Evaluate.class})
 public final class Control3DiffCommand implements Callable<Integer> {
 
   static final String TOOL = "kiln-control3diff";
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "model folder")
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "model folder (required)")
   Path model;
 
-  @Option(names = "--control", required = true, paramLabel = "KIND", description = "image, edges or segmentation")
+  @Option(names = "--control", paramLabel = "KIND", description = "image, edges or segmentation (required)")
   String control;
 
-  @Option(names = "--input", required = true, paramLabel = "PNG",
-      description = "the control's source picture (its size must be the model's render size)")
+  @Option(names = "--input", paramLabel = "PNG",
+      description = "the control's source picture, its size the model's render size (required)")
   Path input;
 
   @Option(names = "--as-control", description = "the PNG is the control map itself (edges dark on white; "
@@ -65,8 +76,11 @@ public final class Control3DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ToolProvider tool = ToolProvider.findFirst(TOOL).orElseThrow(() -> new IllegalStateException(
-        "Control3Diff (module dev.kiln.nerf, tool " + TOOL + ") is not on the module path"));
+    for (Object[] o : new Object[][] {{model, "--model=DIR"}, {control, "--control=KIND"}, {input, "--input=PNG"}}) {
+      if (o[0] == null) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '" + o[1] + "'");
+      }
+    }
     List<String> args = new ArrayList<>(List.of("--model", model.toString(), "--control", control, "--input",
         input.toString(), "--route", route, "--samples", Integer.toString(samples), "--azimuth",
         Double.toString(azimuth), "--elevation", Double.toString(elevation), "--seed", Integer.toString(seed),
@@ -77,8 +91,57 @@ public final class Control3DiffCommand implements Callable<Integer> {
     if (steps != null) {
       args.addAll(List.of("--steps", steps.toString()));
     }
+    return runTool(args);
+  }
+
+  private static int runTool(List<String> args) {
+    ToolProvider tool = ToolProvider.findFirst(TOOL).orElseThrow(() -> new IllegalStateException(
+        "Control3Diff (module dev.kiln.nerf, tool " + TOOL + ") is not on the module path"));
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     return tool.run(out, err, args.toArray(String[]::new));
+  }
+
+  /** A subcommand handed to the tool with its options as they are. */
+  abstract static class PassThrough implements Callable<Integer> {
+    @Unmatched
+    List<String> args = new ArrayList<>();
+
+    abstract String name();
+
+    @Override
+    public Integer call() {
+      List<String> all = new ArrayList<>(List.of(name()));
+      all.addAll(args);
+      return runTool(all);
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train a model from a recipe: --config FILE --output DIR [--seed N] [--threads N].")
+  static final class Train extends PassThrough {
+    @Override
+    String name() {
+      return "train";
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Export a trained model as plain ONNX (generator.onnx, prior-*.onnx): --model DIR --output DIR.")
+  static final class Export extends PassThrough {
+    @Override
+    String name() {
+      return "export";
+    }
+  }
+
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = {"Measure exported files on held-out scenes (image control, conditioning, 4 results each):",
+          "--onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]."})
+  static final class Evaluate extends PassThrough {
+    @Override
+    String name() {
+      return "evaluate";
+    }
   }
 }

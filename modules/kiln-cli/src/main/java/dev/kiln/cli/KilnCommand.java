@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
     description = {"Train generative models written as ONNX graphs, export them, and sample them with ONNX Runtime."},
     subcommands = {QuickstartCommand.class, TrainCommand.class, ExportCommand.class, SampleCommand.class,
         EvalCommand.class, GenerateCommand.class, ExperimentCommand.class, TckCommand.class, BenchCommand.class,
-        ServeCommand.class, ZooCommand.class, NerfDiffCommand.class, Control3DiffCommand.class,
+        ServeCommand.class, ZooCommand.class, NerfDiffCommand.class, Control3DiffCommand.class, PlannerCommand.class,
         CommandLine.HelpCommand.class})
 public final class KilnCommand {
 

@@ -20,8 +20,10 @@ import picocli.CommandLine.Unmatched;
         "  kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A] [--elevation E])",
         "                            --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]",
         "  kiln nerfdiff export --model DIR --output DIR",
+        "  kiln nerfdiff evaluate --onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]",
         "reconstruct writes PNG frames, an animated GIF per method and a turntable.png sheet;",
-        "export writes the encoder, the single-image NeRF and the CDM as plain ONNX models."})
+        "export writes the encoder, the single-image NeRF and the CDM as plain ONNX models;",
+        "evaluate reconstructs N held-out scenes from one view with exported files and prints PSNR/SSIM."})
 public final class NerfDiffCommand implements Callable<Integer> {
 
   /** The NeRF module's tool. */

@@ -65,15 +65,38 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
    * A model file and the recipe that trains it, both relative to the folder.
    *
    * @param file the exported model ({@code model.onnx})
-   * @param recipe the recipe that trained it ({@code recipe.json})
+   * @param recipe the recipe that trained it ({@code recipe.json}), or the config a method's own tool
+   *     trains from
+   * @param tool null for {@code kiln train}; else the method tool that trains and exports the file
+   *     ({@code kiln-nerfdiff}: see {@link ToolTraining})
+   * @param seed the tool's training seed (null: 0); {@code kiln train} takes its seed from the recipe
    */
-  record Trained(String file, String recipe) {
+  record Trained(String file, String recipe, String tool, Long seed) {
     Trained {
       requireRelative("models[].file", file);
       requireRelative("models[].recipe", recipe);
       if (!file.endsWith(".onnx")) {
         throw new ConfigException("field `models[].file` must be an .onnx file, got " + file);
       }
+      if (tool != null && !tool.matches("kiln-[a-z0-9-]+")) {
+        throw new ConfigException("field `models[].tool` must name a Kiln method tool (kiln-nerfdiff, ...), got "
+            + tool);
+      }
+      if (tool == null && seed != null) {
+        throw new ConfigException("field `models[].seed` belongs to a tool-trained file; a `kiln train` recipe"
+            + " holds its own seed (file " + file + ")");
+      }
+      seed = tool != null && seed == null ? Long.valueOf(0) : seed;
+    }
+
+    /** Whether a method tool, not {@code kiln train}, trains this file. */
+    boolean byTool() {
+      return tool != null;
+    }
+
+    /** Whether {@code o} comes out of the same tool run as this file (same tool, config and seed). */
+    boolean sameRun(Trained o) {
+      return byTool() && tool.equals(o.tool) && recipe.equals(o.recipe) && seed.equals(o.seed);
     }
   }
 
@@ -82,7 +105,12 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
     /** Sample quality against held-out data, as {@code kiln eval} measures it. */
     SAMPLE_QUALITY("sample-quality"),
     /** The training task's own evaluation (held-out accuracy, bits per character) on the exported model. */
-    TASK("task");
+    TASK("task"),
+    /**
+     * A method tool's own held-out evaluation of the exported files ({@code kiln nerfdiff evaluate}:
+     * novel-view PSNR of scenes reconstructed from one view; {@link ToolTraining}).
+     */
+    TOOL("tool");
 
     final String id;
 
@@ -96,18 +124,18 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
           return k;
         }
       }
-      throw new ConfigException("field `evaluation.type` must be sample-quality or task, got " + s);
+      throw new ConfigException("field `evaluation.type` must be sample-quality, task or tool, got " + s);
     }
   }
 
   /**
    * What {@code kiln zoo verify} runs.
    *
-   * @param type {@code sample-quality} or {@code task}
-   * @param model the file evaluated ({@code model.onnx})
+   * @param type {@code sample-quality}, {@code task} or {@code tool}
+   * @param model the file evaluated ({@code model.onnx}); for {@code tool}, a file of the tool-trained model
    * @param sampler sample-quality: the sampler (null: the model's default)
    * @param steps sample-quality: sampling steps (null: the model's default)
-   * @param count sample-quality: samples drawn
+   * @param count sample-quality: samples drawn; tool: held-out scenes or paragraphs
    * @param seed noise seed (sample-quality) or the task's evaluation seed
    * @param guidance sample-quality: classifier-free guidance scale (1: none)
    * @param settings sample-quality: sampler settings, as {@code kiln eval --set FIELD=VALUE}
@@ -131,6 +159,15 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
         if (!Double.isFinite(guidance)) {
           throw new ConfigException("field `evaluation.guidance` must be finite, got " + guidance);
         }
+      } else if (Kind.parse(type) == Kind.TOOL) {
+        if (count == null || count < 1 || count > ToolTraining.MAX_COUNT) {
+          throw new ConfigException("field `evaluation.count` must be in 1.." + ToolTraining.MAX_COUNT
+              + " for a tool evaluation, got " + count);
+        }
+        if (sampler != null || steps != null || !settings.isEmpty()) {
+          throw new ConfigException("fields `evaluation.sampler`, `steps` and `settings` belong to a sample-quality"
+              + " evaluation; a tool evaluation takes `model`, `count` and `seed`");
+        }
       } else if (sampler != null || steps != null || count != null || !settings.isEmpty()) {
         throw new ConfigException("fields `evaluation.sampler`, `steps`, `count` and `settings` belong to a"
             + " sample-quality evaluation; a task evaluation takes only `model` and `seed`");
@@ -143,7 +180,7 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
 
     /** The same measurement as a command line, run from the checkout (for the card and {@code kiln zoo show}). */
     String command(String folder) {
-      if (kind() == Kind.TASK) {
+      if (kind() == Kind.TASK || kind() == Kind.TOOL) {
         return "./kiln zoo verify " + folder;
       }
       StringBuilder sb = new StringBuilder("./kiln eval model-zoo/" + folder + "/" + model);
@@ -205,6 +242,21 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
       throw new ConfigException(file + ": field `name` is " + card.name() + " but the folder is " + dir);
     }
     return card;
+  }
+
+  /** The command line that measures this card's numbers, run from the checkout. */
+  String command() {
+    if (evaluation.kind() == Kind.TOOL) {
+      return ToolTraining.evaluationCommand(this);
+    }
+    return evaluation.command(name);
+  }
+
+  /** The tool-trained file the card's tool evaluation reads; a config error when there is none. */
+  Trained evaluated() {
+    return models.stream().filter(t -> t.file().equals(evaluation.model())).findFirst()
+        .filter(Trained::byTool).orElseThrow(() -> new ConfigException("field `evaluation.model` of a tool evaluation"
+            + " must be a tool-trained file of `models`, got " + evaluation.model()));
   }
 
   /** This card with {@code measured} as its numbers. */

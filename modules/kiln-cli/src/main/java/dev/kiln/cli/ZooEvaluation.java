@@ -21,15 +21,17 @@ final class ZooEvaluation {
 
   /**
    * The numbers {@code card.evaluation()} measures on {@code folder}'s model. {@code training} builds
-   * a task evaluation's task from the recipe in the model's metadata; {@code inference} resolves samplers.
+   * a task evaluation's task from the recipe in the model's metadata; {@code inference} resolves samplers;
+   * a tool evaluation runs on {@code threads} ONNX Runtime threads.
    */
-  static Map<String, Double> measure(Path folder, ZooCard card, Injector training, Injector inference)
+  static Map<String, Double> measure(Path folder, ZooCard card, Injector training, Injector inference, int threads)
       throws IOException {
     ZooCard.Evaluation e = card.evaluation();
     Path model = folder.resolve(e.model());
     return switch (e.kind()) {
       case SAMPLE_QUALITY -> sampleQuality(model, e, inference);
       case TASK -> task(model, e, training);
+      case TOOL -> ToolTraining.evaluate(folder, card, threads, System.err);
     };
   }
 

@@ -30,7 +30,9 @@ final class ZooPublishCommand implements Callable<Integer> {
   String name;
 
   @Option(names = "--run", paramLabel = "[FILE=]RUN_DIR", description = {"a run folder of `kiln train` to export as the",
-      "card's FILE (default: its only model file); its recipe must be the folder's recipe for that file"})
+      "card's FILE (default: its only model file); its recipe must be the folder's recipe for that file. For",
+      "files a method's tool trains (the card's `tool`), the tool's run folder, e.g. of `kiln nerfdiff train`:",
+      "its export gives every file of that run, each trained with the folder's config and the card's seed"})
   List<String> runs = new ArrayList<>();
 
   @Option(names = "--keep-numbers", description = {"keep the card's numbers instead of measuring (after editing the",
@@ -59,7 +61,9 @@ final class ZooPublishCommand implements Callable<Integer> {
     com.google.inject.Injector training = runtime.injector();
     TrainingRun run = training.getInstance(TrainingRun.class);
     for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
-      requireSameRecipe(folder.resolve(e.getKey().recipe()), e.getValue());
+      if (!e.getKey().byTool()) {
+        requireSameRecipe(folder.resolve(e.getKey().recipe()), e.getValue());
+      }
     }
     Path staged = ZooSwap.stage(folder);
     Map<String, Double> measured;
@@ -85,6 +89,11 @@ final class ZooPublishCommand implements Callable<Integer> {
   private Map<String, Double> publish(Path staged, Path folder, ZooCard card, Map<ZooCard.Trained, Path> exports,
       TrainingRun run, com.google.inject.Injector training, RuntimeOptions runtime) throws Exception {
     for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
+      if (e.getKey().byTool()) {
+        ToolTraining.publish(folder, card, e.getKey(), e.getValue(), staged, System.err);
+        System.out.println("exported " + e.getValue() + " with " + e.getKey().tool() + " into " + folder);
+        continue;
+      }
       Path out = staged.resolve(e.getKey().file());
       run.export(e.getValue(), out, true);
       System.out.println("exported " + e.getValue() + " to " + folder.resolve(e.getKey().file()));
@@ -105,7 +114,7 @@ final class ZooPublishCommand implements Callable<Integer> {
       }
     }
     Map<String, Double> measured = keepNumbers ? card.metrics()
-        : ZooEvaluation.measure(staged, card, training, runtime.inferenceInjector());
+        : ZooEvaluation.measure(staged, card, training, runtime.inferenceInjector(), runtime.threads);
     ZooCard published = card.withMetrics(measured);
     published.write(staged);
     ZooReadme.writeMeasured(staged, published);
@@ -115,6 +124,10 @@ final class ZooPublishCommand implements Callable<Integer> {
 
   private static ZooCard.Trained trained(ZooCard card, String file, String spec) {
     if (file == null) {
+      ZooCard.Trained first = card.models().get(0);
+      if (card.models().stream().allMatch(first::sameRun)) {
+        return first; // one tool run gives every file
+      }
       if (card.models().size() != 1) {
         throw new ConfigException("--run " + spec + ": the card lists " + card.models().size() + " model files; say which"
             + " one, e.g. --run " + card.models().get(0).file() + "=" + spec);

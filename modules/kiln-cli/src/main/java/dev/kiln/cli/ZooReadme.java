@@ -35,8 +35,12 @@ final class ZooReadme {
       sb.append("Sample quality of `").append(e.model()).append("` against held-out data: ").append(e.count())
           .append(" samples, ").append(e.sampler() != null ? "sampler `" + e.sampler() + "`" : "the model's sampler")
           .append(e.steps() != null ? ", " + e.steps() + " steps" : "").append(", seed ").append(e.seed())
-          .append(", ONNX Runtime on one CPU thread; the same numbers as\n`").append(e.command(card.name()))
+          .append(", ONNX Runtime on one CPU thread; the same numbers as\n`").append(card.command())
           .append("`.");
+    } else if (e.kind() == ZooCard.Kind.TOOL) {
+      sb.append("The method tool's own held-out evaluation of the shipped files (").append(e.count())
+          .append(" held-out items, seed ").append(e.seed()).append("), ONNX Runtime on one CPU thread; the same")
+          .append(" numbers as\n`").append(card.command()).append("`.");
     } else {
       sb.append("The training task's own held-out evaluation of `").append(e.model())
           .append("` (seed ").append(e.seed()).append("), ONNX Runtime on one CPU thread.");

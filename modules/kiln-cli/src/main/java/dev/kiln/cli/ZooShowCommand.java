@@ -59,8 +59,13 @@ final class ZooShowCommand implements Callable<Integer> {
       }
       Map<String, String> meta = m.metadata();
       String recipe = meta.get("recipe");
-      System.out.printf(Locale.ROOT, "  recipe %s%n", recipe == null ? "(not recorded)"
-          : dev.kiln.train.Recipe.parse(recipe, file + " (its recipe)").name());
+      if (t.byTool()) {
+        System.out.printf(Locale.ROOT, "  trained by  kiln %s train --config model-zoo/%s/%s --seed %d%s%n",
+            ToolTraining.command(t.tool()), name, t.recipe(), t.seed(), recipe == null ? " (config not recorded)" : "");
+      } else {
+        System.out.printf(Locale.ROOT, "  recipe %s%n", recipe == null ? "(not recorded)"
+            : dev.kiln.train.Recipe.parse(recipe, file + " (its recipe)").name());
+      }
       for (String key : PROVENANCE) {
         System.out.printf(Locale.ROOT, "  %-14s %s%n", key, meta.getOrDefault(key, "(not recorded)"));
       }
@@ -69,7 +74,7 @@ final class ZooShowCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "measured (%s evaluation of %s; kiln zoo verify accepts %s):%n", e.type(), e.model(),
         card.tolerance());
     card.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-20s %s%n", k, v));
-    System.out.println("  command: " + e.command(card.name()));
+    System.out.println("  command: " + card.command());
     return 0;
   }
 }

@@ -54,7 +54,7 @@ final class ZooVerifyCommand implements Callable<Integer> {
         continue;
       }
       long t0 = System.nanoTime();
-      List<String> problems = check(folder, training, inference, System.out);
+      List<String> problems = check(folder, training, inference, runtime.threads, System.out);
       String name = folder.getFileName().toString();
       double secs = (System.nanoTime() - t0) / 1e9;
       if (problems.isEmpty()) {
@@ -75,8 +75,8 @@ final class ZooVerifyCommand implements Callable<Integer> {
    * The mismatches of one model folder: its files against the manifest, then (unless {@code training} is
    * null) its card's numbers against a fresh evaluation, whose results go to {@code out}.
    */
-  static List<String> check(Path folder, Injector training, Injector inference, java.io.PrintStream out)
-      throws Exception {
+  static List<String> check(Path folder, Injector training, Injector inference, int threads,
+      java.io.PrintStream out) throws Exception {
     ZooCard card = ZooCard.read(folder);
     List<String> problems = new ArrayList<>();
     if (Files.isRegularFile(folder.resolve(ZooManifest.FILE))) {
@@ -98,7 +98,7 @@ final class ZooVerifyCommand implements Callable<Integer> {
           + card.name() + "`");
       return problems;
     }
-    Map<String, Double> measured = ZooEvaluation.measure(folder, card, training, inference);
+    Map<String, Double> measured = ZooEvaluation.measure(folder, card, training, inference, threads);
     card.metrics().forEach((metric, expected) -> {
       Double got = measured.get(metric);
       if (got == null) {

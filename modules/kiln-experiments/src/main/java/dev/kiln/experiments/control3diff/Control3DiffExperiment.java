@@ -2,6 +2,8 @@ package dev.kiln.experiments.control3diff;
 
 import dev.kiln.diffusion.metrics.FrechetDistance;
 import dev.kiln.nerf.control3diff.Control3Diff;
+import dev.kiln.nerf.control3diff.Control3DiffTraining;
+import dev.kiln.nerf.control3diff.ControlScores;
 import dev.kiln.nerf.control3diff.ControlSignal;
 import dev.kiln.nerf.control3diff.ControlledSampler;
 import dev.kiln.nerf.control3diff.GanConfig;
@@ -26,7 +28,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,21 +101,8 @@ public final class Control3DiffExperiment implements Experiment {
     }
   }
 
-  /**
-   * Scores of one route and control, averaged over the evaluated scenes and samples.
-   *
-   * @param fidelity at the input view: PSNR (image), edge IoU (edges), pixel accuracy (segmentation)
-   * @param inputSsim SSIM at the input view (image control; NaN otherwise)
-   * @param novelPsnr PSNR against the scene's 8 ring views (image control; NaN otherwise)
-   * @param novelSsim SSIM against the ring views (image control; NaN otherwise)
-   * @param diversity per-pixel standard deviation over the samples, at the ring views
-   * @param seconds wall time per sampled set of {@link #SAMPLES}
-   */
-  public record Scores(double fidelity, double inputSsim, double novelPsnr, double novelSsim, double diversity,
-      double seconds) {}
-
   /** The scores of one seed. */
-  public record SeedRun(long seed, Map<String, Map<String, Scores>> byControlAndRoute,
+  public record SeedRun(long seed, Map<String, Map<String, ControlScores>> byControlAndRoute,
       Map<String, List<LatentPrior.Point>> priorCurves) {}
 
   /**
@@ -178,10 +166,11 @@ public final class Control3DiffExperiment implements Experiment {
     Map<Double, Double> sweep = new LinkedHashMap<>();
     for (int seed = 0; seed < plan.seeds(); seed++) {
       Map<String, List<LatentPrior.Point>> curves = new LinkedHashMap<>();
-      Control3Diff model = trainPriors(plan, gan, pool, seed, backend, out, log, curves);
+      Control3Diff model = Control3DiffTraining.priors(plan.prior(), List.of(ControlSignal.values()), gan, pool, seed,
+          backend, out, "-seed" + seed, plan.logEvery(), log, curves);
       if (seed == 0) {
         for (double l : plan.guidanceScales()) {
-          Scores s = evaluate(model, ControlledSampler.Route.GUIDANCE, ControlSignal.IMAGE, validation,
+          ControlScores s = evaluate(model, ControlledSampler.Route.GUIDANCE, ControlSignal.IMAGE, validation,
               plan.sampler().withGuidanceScale(l), 1000 + seed, backend);
           sweep.put(l, s.fidelity());
           log.printf(Locale.ROOT, "  λ = %.0f: validation input-view PSNR %.2f dB%n", l, s.fidelity());
@@ -190,14 +179,14 @@ public final class Control3DiffExperiment implements Experiment {
         model.save(out.resolve("model"));
       }
       ControlledSampler.Settings settings = plan.sampler().withGuidanceScale(lambda);
-      Map<String, Map<String, Scores>> scores = new LinkedHashMap<>();
+      Map<String, Map<String, ControlScores>> scores = new LinkedHashMap<>();
       for (ControlSignal c : ControlSignal.values()) {
-        Map<String, Scores> byRoute = new LinkedHashMap<>();
+        Map<String, ControlScores> byRoute = new LinkedHashMap<>();
         // The baseline: the unconditional prior's samples, with no control and no guidance.
         byRoute.put(UNCONDITIONAL, evaluate(model, ControlledSampler.Route.GUIDANCE, c, eval,
             settings.withGuidanceScale(0), seed, backend));
         for (ControlledSampler.Route r : ControlledSampler.Route.values()) {
-          Scores s = evaluate(model, r, c, eval, settings, seed, backend);
+          ControlScores s = evaluate(model, r, c, eval, settings, seed, backend);
           byRoute.put(r.id(), s);
           log.printf(Locale.ROOT, "  seed %d %-12s %-17s fidelity %.3f  novel %.2f dB / %.3f  diversity %.4f  %.1fs%n",
               seed, c.id(), r.id(), s.fidelity(), s.novelPsnr(), s.novelSsim(), s.diversity(), s.seconds());
@@ -214,84 +203,10 @@ public final class Control3DiffExperiment implements Experiment {
     log.printf(Locale.ROOT, "control3diff: done in %.0fs; results in %s%n", (System.nanoTime() - t0) / 1e9, out);
   }
 
-  private static Control3Diff trainPriors(Plan plan, TriplaneGan gan, GanSamples pool, long seed, OrtBackend backend,
-      Path out, PrintStream log, Map<String, List<LatentPrior.Point>> curves) throws IOException {
-    int style = plan.gan().style();
-    int side = plan.gan().imageSize();
-    LatentPrior unconditional = LatentPrior.initialize(plan.prior(), null, style, side, pool, seed);
-    try (MetricsLog m = new MetricsLog(out.resolve("prior-unconditional-seed" + seed + ".jsonl"), -1)) {
-      curves.put("unconditional", unconditional.train(pool, backend, seed, plan.logEvery(), m, log));
-    }
-    Map<ControlSignal, LatentPrior> conditional = new EnumMap<>(ControlSignal.class);
-    for (ControlSignal c : ControlSignal.values()) {
-      LatentPrior p = LatentPrior.initialize(plan.prior(), c, style, side, pool, seed);
-      try (MetricsLog m = new MetricsLog(out.resolve("prior-" + c.id() + "-seed" + seed + ".jsonl"), -1)) {
-        curves.put(c.id(), p.train(pool, backend, Seeds.mix(seed, c.id()), plan.logEvery(), m, log));
-      }
-      conditional.put(c, p);
-    }
-    return new Control3Diff(gan, conditional, unconditional);
-  }
-
   /** Scores one route and control over {@code scenes}, each controlled by its first input view. */
-  static Scores evaluate(Control3Diff model, ControlledSampler.Route route, ControlSignal control,
+  static ControlScores evaluate(Control3Diff model, ControlledSampler.Route route, ControlSignal control,
       List<SceneViews> scenes, ControlledSampler.Settings settings, long seed, OrtBackend backend) {
-    int side = model.gan().config().imageSize();
-    double fidelity = 0;
-    double inputSsim = 0;
-    double novelPsnr = 0;
-    double novelSsim = 0;
-    double diversity = 0;
-    double seconds = 0;
-    for (SceneViews scene : scenes) {
-      View input = scene.inputs().get(0);
-      float[] c = control.of(input.rgb(), side);
-      long t0 = System.nanoTime();
-      List<float[]> styles = model.sample(route, control, c, input.camera(), SAMPLES, settings, backend,
-          Seeds.mix(seed, "scene", scene.index()));
-      seconds += (System.nanoTime() - t0) / 1e9;
-      List<Camera> cameras = new ArrayList<>(List.of(input.camera()));
-      scene.heldOut().forEach(v -> cameras.add(v.camera()));
-      float[][][] images = model.render(styles, cameras, backend);
-      for (float[][] perSample : images) {
-        fidelity += control.fidelity(perSample[0], c, side) / SAMPLES;
-        if (control == ControlSignal.IMAGE) {
-          inputSsim += ImageQuality.ssim(perSample[0], input.rgb(), 3, side, side) / SAMPLES;
-          for (int v = 0; v < scene.heldOut().size(); v++) {
-            float[] truth = scene.heldOut().get(v).rgb();
-            novelPsnr += ImageQuality.psnr(perSample[v + 1], truth) / SAMPLES / scene.heldOut().size();
-            novelSsim += ImageQuality.ssim(perSample[v + 1], truth, 3, side, side) / SAMPLES / scene.heldOut().size();
-          }
-        }
-      }
-      diversity += spread(images) / scenes.size();
-    }
-    int n = scenes.size();
-    boolean image = control == ControlSignal.IMAGE;
-    return new Scores(fidelity / n, image ? inputSsim / n : Double.NaN, image ? novelPsnr / n : Double.NaN,
-        image ? novelSsim / n : Double.NaN, diversity, seconds / n);
-  }
-
-  /** Mean over ring views and pixels of the standard deviation over samples. */
-  private static double spread(float[][][] images) {
-    int samples = images.length;
-    int views = images[0].length - 1;
-    int size = images[0][0].length;
-    double total = 0;
-    for (int v = 1; v <= views; v++) {
-      for (int i = 0; i < size; i++) {
-        double mean = 0;
-        for (float[][] s : images) {
-          mean += s[v][i] / samples;
-        }
-        double var = 0;
-        for (float[][] s : images) {
-          var += (s[v][i] - mean) * (s[v][i] - mean) / samples;
-        }
-        total += Math.sqrt(var);
-      }
-    }
-    return total / views / size;
+    return ControlScores.of(model, route, control, scenes, settings, SAMPLES, seed, backend);
   }
 
   /** Fréchet distance between the GAN's renders at the test ring cameras and the test scenes' ring views. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.experiments.control3diff.Control3DiffExperiment.GanScores;
 import dev.kiln.experiments.control3diff.Control3DiffExperiment.Plan;
-import dev.kiln.experiments.control3diff.Control3DiffExperiment.Scores;
+import dev.kiln.nerf.control3diff.ControlScores;
 import dev.kiln.experiments.control3diff.Control3DiffExperiment.SeedRun;
 import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.nerf.control3diff.Control3Diff;
@@ -187,18 +187,19 @@ final class Control3DiffReport {
         + "samples |\n|---|---|---|---|---|---|---|---|\n");
     for (ControlSignal c : ControlSignal.values()) {
       for (String route : runs.get(0).byControlAndRoute().get(c.id()).keySet()) {
-        List<Scores> s = runs.stream().map(x -> x.byControlAndRoute().get(c.id()).get(route)).toList();
+        List<ControlScores> s = runs.stream().map(x -> x.byControlAndRoute().get(c.id()).get(route)).toList();
         md.append("| ").append(c.id()).append(" | ").append(route).append(" | ")
-            .append(stat(s, Scores::fidelity, 3)).append(" | ").append(stat(s, Scores::inputSsim, 3)).append(" | ")
-            .append(stat(s, Scores::novelPsnr, 2)).append(" | ").append(stat(s, Scores::novelSsim, 3)).append(" | ")
-            .append(stat(s, Scores::diversity, 4)).append(" | ").append(stat(s, Scores::seconds, 1)).append(" |\n");
+            .append(stat(s, ControlScores::fidelity, 3)).append(" | ").append(stat(s, ControlScores::inputSsim, 3))
+            .append(" | ").append(stat(s, ControlScores::novelPsnr, 2)).append(" | ")
+            .append(stat(s, ControlScores::novelSsim, 3)).append(" | ").append(stat(s, ControlScores::diversity, 4))
+            .append(" | ").append(stat(s, ControlScores::seconds, 1)).append(" |\n");
       }
     }
     md.append("\nFidelity: PSNR in dB (image), edge IoU (edges), pixel accuracy (segmentation).\n");
     AtomicFiles.write(out.resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String stat(List<Scores> s, ToDoubleFunction<Scores> f, int digits) {
+  private static String stat(List<ControlScores> s, ToDoubleFunction<ControlScores> f, int digits) {
     double[] v = s.stream().mapToDouble(f).toArray();
     if (Double.isNaN(v[0])) {
       return "—";

@@ -12,6 +12,8 @@ import dev.kiln.text.planner.LanguageModel;
 import dev.kiln.text.planner.Planner;
 import dev.kiln.text.planner.PlannerConfig;
 import dev.kiln.text.planner.PlannerData;
+import dev.kiln.text.planner.PlannerPipeline;
+import dev.kiln.text.planner.PlannerRecipe;
 import dev.kiln.text.planner.PlannerText;
 import dev.kiln.text.planner.PlannerTraining;
 import dev.kiln.train.Trainer;
@@ -83,25 +85,20 @@ public final class PlannerExperiment implements Experiment {
     Path out = ctx.outDir();
     Files.createDirectories(out);
     long seed = 0;
+    PlannerConfig c = s.config();
+    PlannerRecipe recipe = new PlannerRecipe(c, s.embedderSteps(), s.denoiserSteps(), s.batch(), s.denoiserBatch(),
+        5e-4, 3e-4, NOISE, KL_WEIGHT, LABEL_DROP);
+    PlannerPipeline.Result trained = PlannerPipeline.train(recipe, seed, ctx.backend(), out, ctx.log());
     SotuParagraphs corpus = SotuParagraphs.load();
     List<String> trainTexts = corpus.train().stream().map(SotuParagraphs.Paragraph::text).toList();
-    ctx.log().println("planner: " + corpus.train().size() + " training, " + corpus.validation().size()
-        + " validation, " + corpus.test().size() + " test paragraphs; training a BPE tokenizer of " + s.vocab());
-    BpeTokenizer tok = BpeTokenizer.train(trainTexts, s.vocab(), PlannerText.specials(SotuParagraphs.ERAS));
-    PlannerConfig c = s.config();
-    PlannerText text = new PlannerText(tok, c.length(), c.classes());
-    PlannerData train = PlannerData.of(corpus.train(), text, c.prefixLength());
+    BpeTokenizer tok = trained.tokenizer();
+    PlannerText text = trained.text();
+    PlannerData train = trained.train();
     PlannerData test = PlannerData.of(corpus.test(), text, c.prefixLength());
     Map<String, String> meta = Map.of("corpus", "sotu", "seed", Long.toString(seed));
-
-    Trainer.Result emb = PlannerTraining.trainEmbedder(ctx.backend(), c, text, train, NOISE, KL_WEIGHT,
-        budget(s.embedderSteps(), s.batch(), 5e-4, out.resolve("runs/embedder"), ctx), seed);
+    Trainer.Result emb = trained.embedder();
     Weights embW = emb.weights();
-    float[] whole = PlannerTraining.latents(ctx.backend(), c, embW, train.whole());
-    float[] cont = PlannerTraining.latents(ctx.backend(), c, embW, train.continuation());
-    Trainer.Result den = PlannerTraining.trainDenoiser(ctx.backend(), c, train, whole, cont, LABEL_DROP,
-        budget(s.denoiserSteps(), s.denoiserBatch(), 3e-4, out.resolve("runs/denoiser"), ctx), seed);
-    Planner.export(out.resolve("models/planner"), c, tok, embW, den.ema(), meta);
+    Trainer.Result den = trained.denoiser();
 
     Trainer.Result lm = PlannerTraining.trainLanguageModel(ctx.backend(), c, text, train.whole(), train.labels(),
         LABEL_DROP, budget(s.embedderSteps(), s.batch(), 5e-4, out.resolve("runs/baseline-lm"), ctx), seed);

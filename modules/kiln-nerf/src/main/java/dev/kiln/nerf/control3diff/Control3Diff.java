@@ -3,6 +3,7 @@ package dev.kiln.nerf.control3diff;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.graph.onnx.AtomicFiles;
+import dev.kiln.graph.onnx.ModelReader;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.spi.ConfigException;
@@ -37,10 +38,16 @@ public final class Control3Diff {
 
   static final String GAN_FILE = "gan.safetensors";
   static final String UNCONDITIONAL_FILE = "prior-unconditional.safetensors";
+  /** The exported generator and renderer. */
+  public static final String GENERATOR_ONNX = "generator.onnx";
+  private static final String PROVENANCE_KEY = "provenance";
+  private static final java.util.Set<String> PROVENANCE_KEYS = java.util.Set.of("recipe", "seed", "step", "weights",
+      "source_commit", "data_name", "data_sha256");
 
   private final TriplaneGan gan;
   private final Map<ControlSignal, LatentPrior> conditional;
   private final LatentPrior unconditional;
+  private final Map<String, String> provenance = new LinkedHashMap<>();
 
   /**
    * @param conditional a prior per control it can condition on
@@ -55,6 +62,20 @@ public final class Control3Diff {
 
   public TriplaneGan gan() {
     return gan;
+  }
+
+  /**
+   * Records how the model was trained (recipe, seed, step, source commit, data: {@code ModelProvenance}'s
+   * export entries), kept by {@link #save} and written into every exported file's metadata.
+   */
+  public void recordProvenance(Map<String, String> exportMetadata) {
+    provenance.clear();
+    provenance.putAll(exportMetadata);
+  }
+
+  /** What {@link #recordProvenance} recorded (empty if nothing was). */
+  public Map<String, String> provenance() {
+    return java.util.Collections.unmodifiableMap(provenance);
   }
 
   /** The prior a route uses for a control. */
@@ -98,7 +119,12 @@ public final class Control3Diff {
   /** Writes the GAN and every prior into {@code dir} (each file through a temporary file). */
   public void save(Path dir) throws IOException {
     Files.createDirectories(dir);
-    SafeTensors.write(dir.resolve(GAN_FILE), gan.weights(), Map.of("gan_config", json(gan.config())));
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("gan_config", json(gan.config()));
+    if (!provenance.isEmpty()) {
+      meta.put(PROVENANCE_KEY, json(provenance));
+    }
+    SafeTensors.write(dir.resolve(GAN_FILE), gan.weights(), meta);
     savePrior(dir.resolve(UNCONDITIONAL_FILE), unconditional);
     for (Map.Entry<ControlSignal, LatentPrior> e : conditional.entrySet()) {
       savePrior(dir.resolve(priorFile(e.getKey())), e.getValue());
@@ -112,13 +138,13 @@ public final class Control3Diff {
    */
   public void export(Path dir, int batch) throws IOException {
     Files.createDirectories(dir);
-    AtomicFiles.write(dir.resolve("generator.onnx"), gan.exportRenderer(batch,
-        json(gan.config())));
+    AtomicFiles.write(dir.resolve(GENERATOR_ONNX), gan.exportRenderer(batch,
+        json(gan.config()), provenance));
     AtomicFiles.write(dir.resolve("prior-unconditional.onnx"),
-        unconditional.export(batch, priorMetadata(unconditional)));
+        unconditional.export(batch, exportMetadata(unconditional)));
     for (Map.Entry<ControlSignal, LatentPrior> e : conditional.entrySet()) {
       AtomicFiles.write(dir.resolve("prior-" + e.getKey().id() + ".onnx"),
-          e.getValue().export(batch, priorMetadata(e.getValue())));
+          e.getValue().export(batch, exportMetadata(e.getValue())));
     }
   }
 
@@ -131,6 +157,11 @@ public final class Control3Diff {
     SafeTensors.Contents g = SafeTensors.read(ganFile);
     GanConfig gc = Configs.read(parse(g.metadata(), "gan_config", ganFile), GanConfig.class, ganFile + " gan_config");
     TriplaneGan gan = TriplaneGan.of(gc, new LinkedHashMap<>(g.tensors()));
+    Map<String, String> provenance = new LinkedHashMap<>();
+    if (g.metadata().containsKey(PROVENANCE_KEY)) {
+      parse(g.metadata(), PROVENANCE_KEY, ganFile).properties().forEach(e -> provenance.put(e.getKey(),
+          e.getValue().asText()));
+    }
     Map<ControlSignal, LatentPrior> conditional = new EnumMap<>(ControlSignal.class);
     for (ControlSignal c : ControlSignal.values()) {
       Path f = dir.resolve(priorFile(c));
@@ -138,7 +169,56 @@ public final class Control3Diff {
         conditional.put(c, loadPrior(f, gc));
       }
     }
-    return new Control3Diff(gan, conditional, loadPrior(dir.resolve(UNCONDITIONAL_FILE), gc));
+    Control3Diff model = new Control3Diff(gan, conditional, loadPrior(dir.resolve(UNCONDITIONAL_FILE), gc));
+    model.recordProvenance(provenance);
+    return model;
+  }
+
+  /**
+   * The model a folder of {@link #export}'s files holds: the generator's weights and settings from
+   * {@code generator.onnx}, each prior's weights, control and normalisation from its
+   * {@code prior-*.onnx}, the provenance from the generator's metadata. It samples and renders as the
+   * trained model does; it has no discriminator, so it cannot be trained further.
+   */
+  public static Control3Diff fromExports(Path dir) throws IOException {
+    Path genFile = dir.resolve(GENERATOR_ONNX);
+    if (!Files.isRegularFile(genFile)) {
+      throw new java.nio.file.NoSuchFileException(genFile.toString(), null,
+          "no exported Control3Diff model (run kiln control3diff export)");
+    }
+    ModelReader.LoadedModel g = ModelReader.read(genFile);
+    GanConfig gc = Configs.read(parse(g.metadata(), "gan_config", genFile), GanConfig.class, genFile + " gan_config");
+    TriplaneGan gan = TriplaneGan.of(gc, tensors(g));
+    Map<ControlSignal, LatentPrior> conditional = new EnumMap<>(ControlSignal.class);
+    for (ControlSignal c : ControlSignal.values()) {
+      Path f = dir.resolve("prior-" + c.id() + ".onnx");
+      if (Files.isRegularFile(f)) {
+        ModelReader.LoadedModel m = ModelReader.read(f);
+        conditional.put(c, prior(f, m.metadata(), tensors(m), gc));
+      }
+    }
+    Path u = dir.resolve("prior-unconditional.onnx");
+    if (!Files.isRegularFile(u)) {
+      throw new java.nio.file.NoSuchFileException(u.toString(), null, "the unconditional prior is missing");
+    }
+    ModelReader.LoadedModel um = ModelReader.read(u);
+    Control3Diff model = new Control3Diff(gan, conditional, prior(u, um.metadata(), tensors(um), gc));
+    Map<String, String> meta = new LinkedHashMap<>(g.metadata());
+    meta.keySet().retainAll(PROVENANCE_KEYS);
+    model.recordProvenance(meta);
+    return model;
+  }
+
+  private static Map<String, dev.kiln.runtime.Tensor> tensors(ModelReader.LoadedModel m) {
+    Map<String, dev.kiln.runtime.Tensor> out = new LinkedHashMap<>();
+    m.initializers().forEach((k, v) -> out.put(k, dev.kiln.runtime.Tensor.fromProto(v)));
+    return out;
+  }
+
+  private Map<String, String> exportMetadata(LatentPrior p) {
+    Map<String, String> meta = new LinkedHashMap<>(provenance);
+    meta.putAll(priorMetadata(p));
+    return meta;
   }
 
   static String priorFile(ControlSignal c) {
@@ -163,18 +243,23 @@ public final class Control3Diff {
       throw new IOException("Control3Diff model file " + file + " is missing");
     }
     SafeTensors.Contents c = SafeTensors.read(file);
-    PriorConfig pc = Configs.read(parse(c.metadata(), "prior_config", file), PriorConfig.class,
-        file + " prior_config");
-    String control = c.metadata().getOrDefault("control", "none");
+    return prior(file, c.metadata(), new LinkedHashMap<>(c.tensors()), gc);
+  }
+
+  /** A prior from its weights and the metadata {@link #priorMetadata} wrote; a bad field names the file. */
+  private static LatentPrior prior(Path file, Map<String, String> metadata, Map<String, dev.kiln.runtime.Tensor> weights,
+      GanConfig gc) {
+    PriorConfig pc = Configs.read(parse(metadata, "prior_config", file), PriorConfig.class, file + " prior_config");
+    String control = metadata.getOrDefault("control", "none");
     ControlSignal signal;
     try {
       signal = control.equals("none") ? null : ControlSignal.parse(control);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(file + ": metadata field `control`: " + e.getMessage());
     }
-    float[] mean = floats(parse(c.metadata(), "mean", file), gc.style(), file, "mean");
-    float[] spread = floats(parse(c.metadata(), "spread", file), gc.style(), file, "spread");
-    return LatentPrior.of(pc, signal, gc.style(), gc.imageSize(), new LinkedHashMap<>(c.tensors()), mean, spread);
+    float[] mean = floats(parse(metadata, "mean", file), gc.style(), file, "mean");
+    float[] spread = floats(parse(metadata, "spread", file), gc.style(), file, "spread");
+    return LatentPrior.of(pc, signal, gc.style(), gc.imageSize(), weights, mean, spread);
   }
 
   private static float[] floats(JsonNode n, int size, Path file, String field) {

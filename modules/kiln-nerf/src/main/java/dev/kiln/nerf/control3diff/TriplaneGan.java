@@ -117,15 +117,15 @@ public final class TriplaneGan {
   /**
    * The generator and renderer as a plain ONNX model with the generator's weights as initializers:
    * inputs {@code w [B, W]}, {@code points}, {@code t}, {@code delta} (as {@link #fillRays} writes
-   * them), output {@code image [B, 3, H, W]}; metadata records the GAN's settings.
+   * them), output {@code image [B, 3, H, W]}; metadata records the GAN's settings and {@code provenance}.
    */
-  public byte[] exportRenderer(int batch, String configJson) {
+  public byte[] exportRenderer(int batch, String configJson, Map<String, String> provenance) {
     Graph g = new Graph("control3diff_generator");
     Value w = g.input("w", Shape.of(batch, config().style()));
     g.output("image", renderRays(g, nets.synthesis(g, w), batch));
     Map<String, TensorProto> protos = new LinkedHashMap<>();
     generator.forEach((k, v) -> protos.put(k, v.toProto()));
-    return ModelWriter.of(g).weights(protos).metadata("gan_config", configJson)
+    return ModelWriter.of(g).weights(protos).metadata(provenance).metadata("gan_config", configJson)
         .docString("Control3Diff generator: style w and camera ray samples -> rendered image").toBytes();
   }
 

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.kiln.graph.DType;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Value;
+import dev.kiln.graph.onnx.ModelReader;
 import dev.kiln.graph.onnx.ModelWriter;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
@@ -13,6 +14,7 @@ import dev.kiln.spi.Configs;
 import dev.kiln.spi.process.BetaSchedule;
 import dev.kiln.spi.process.NoiseSchedule;
 import dev.kiln.train.Checkpoint;
+import dev.kiln.train.ModelProvenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.FloatBuffer;
@@ -51,6 +53,8 @@ public final class NerfDiff {
   private final long seed;
   private final Map<String, Tensor> nerf = new LinkedHashMap<>();
   private final Map<String, Tensor> cdm = new LinkedHashMap<>();
+  private ModelProvenance provenance = new ModelProvenance(null, null);
+  private long steps;
 
   private NerfDiff(NerfDiffConfig config, long seed) {
     this.config = config;
@@ -77,6 +81,16 @@ public final class NerfDiff {
   /** The seed the weights were initialised from. */
   public long seed() {
     return seed;
+  }
+
+  /** How the weights were trained: source commit and data (unknown for a model not trained by the tool). */
+  public ModelProvenance provenance() {
+    return provenance;
+  }
+
+  /** Records how the weights are being trained, for the checkpoint and the exports' metadata. */
+  public void recordProvenance(ModelProvenance p) {
+    provenance = p;
   }
 
   /** The diffusion model's noise schedule. */
@@ -112,8 +126,10 @@ public final class NerfDiff {
   public void save(Path file, long steps) throws IOException {
     Map<String, Tensor> all = new LinkedHashMap<>(nerf);
     all.putAll(cdm);
-    new Checkpoint(steps, seed, Weights.of(all), Map.of(), null,
-        Map.of(CONFIG_KEY, Configs.toTree(config).toString())).write(file);
+    Map<String, String> meta = new LinkedHashMap<>(provenance.checkpointMetadata());
+    meta.put(CONFIG_KEY, Configs.toTree(config).toString());
+    new Checkpoint(steps, seed, Weights.of(all), Map.of(), null, meta).write(file);
+    this.steps = steps;
   }
 
   /** Reads a model written by {@link #save}. */
@@ -126,6 +142,8 @@ public final class NerfDiff {
     NerfDiffConfig config = Configs.read(Configs.parse(text, file + " metadata " + CONFIG_KEY), NerfDiffConfig.class,
         file + " metadata " + CONFIG_KEY);
     NerfDiff model = new NerfDiff(config, c.seed());
+    model.provenance = ModelProvenance.fromMetadata(c.metadata());
+    model.steps = c.step();
     for (Map<String, Tensor> part : List.of(model.nerf, model.cdm)) {
       for (Map.Entry<String, Tensor> e : part.entrySet()) {
         Tensor saved = c.weights().asMap().get(e.getKey());
@@ -137,6 +155,40 @@ public final class NerfDiff {
       }
     }
     return model;
+  }
+
+  /**
+   * The model its exports hold: the single-image NeRF (encoder and decoder weights, config and seed in
+   * its metadata) and the CDM. A file that is not a NerfDiff export, or lacks a weight, is named.
+   */
+  public static NerfDiff fromExports(Path singleImageNerf, Path cdmFile) throws IOException {
+    ModelReader.LoadedModel nerfFile = ModelReader.read(singleImageNerf);
+    String text = nerfFile.metadata().get("kiln.config");
+    if (text == null || !"nerfdiff".equals(nerfFile.metadata().get("kiln.method"))) {
+      throw new IOException(singleImageNerf + ": not a NerfDiff export (metadata `kiln.method` is "
+          + nerfFile.metadata().get("kiln.method") + ")");
+    }
+    NerfDiffConfig config = Configs.read(Configs.parse(text, singleImageNerf + " metadata kiln.config"),
+        NerfDiffConfig.class, singleImageNerf + " metadata kiln.config");
+    NerfDiff model = new NerfDiff(config, Long.parseLong(nerfFile.metadata().getOrDefault("kiln.seed", "0")));
+    model.provenance = ModelProvenance.fromMetadata(nerfFile.metadata());
+    model.steps = Long.parseLong(nerfFile.metadata().getOrDefault("step", "0"));
+    copyWeights(model.nerf, singleImageNerf, nerfFile.initializers());
+    copyWeights(model.cdm, cdmFile, ModelReader.read(cdmFile).initializers());
+    return model;
+  }
+
+  private static void copyWeights(Map<String, Tensor> into, Path file, Map<String, TensorProto> from)
+      throws IOException {
+    for (Map.Entry<String, Tensor> e : into.entrySet()) {
+      TensorProto p = from.get(e.getKey());
+      Tensor t = p == null ? null : Tensor.fromProto(p);
+      if (t == null || t.size() != e.getValue().size()) {
+        throw new IOException(file + ": weight `" + e.getKey() + "` is " + (t == null ? "missing"
+            : "of size " + t.size() + ", the config needs " + e.getValue().size()));
+      }
+      e.getValue().copyFrom(t);
+    }
   }
 
   NerfDiffGraphs graphs() {
@@ -192,6 +244,7 @@ public final class NerfDiff {
       protos.put(p.name(), weights.get(p.name()).toProto());
     }
     return ModelWriter.of(g).weights(protos).docString(doc)
+        .metadata(provenance.exportMetadata(Configs.toTree(config).toString(), seed, steps))
         .metadata("kiln.method", "nerfdiff")
         .metadata("kiln.seed", Long.toString(seed))
         .metadata("kiln.config", Configs.toTree(config).toString())

@@ -12,6 +12,8 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.Configs;
 import dev.kiln.train.MetricsLog;
+import dev.kiln.train.ModelProvenance;
+import dev.kiln.train.ToolArguments;
 import dev.kiln.viz.AnimatedGif;
 import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.Pictures;
@@ -23,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,20 +40,31 @@ import javax.imageio.ImageIO;
  *   kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A] [--elevation E])
  *                              --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]
  *   kiln nerfdiff export --model DIR --output DIR
+ *   kiln nerfdiff evaluate --onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]
  * </pre>
  *
- * {@code train} trains on the procedural toy cars and chairs and writes {@code nerfdiff.safetensors}
- * and {@code metrics.jsonl}; {@code reconstruct} reconstructs one scene from one view (a test scene
+ * {@code train} trains on the procedural toy cars and chairs and writes {@code nerfdiff.safetensors},
+ * {@code metrics.jsonl} and the whole config as {@code config.json}; {@code reconstruct} reconstructs one scene from one view (a test scene
  * of the procedural set, or a PNG seen from the given orbit camera) and writes a turntable per
  * method (single-image NeRF, and NGD unless {@code --no-ngd}): PNG frames, an animated GIF and a
  * sheet; {@code export} writes the encoder, the single-image NeRF (one image and one view's sample
- * points) and the CDM (one batch of the eight virtual views) as plain ONNX models. Mistakes (missing files, bad values) are thrown as {@link IllegalArgumentException} or
+ * points) and the CDM (one batch of the eight virtual views) as plain ONNX models, with the provenance
+ * (config, seed, source commit, data and its hash) in their metadata; {@code evaluate} reconstructs
+ * the first {@code N} held-out test scenes from one view with those exported files alone and prints
+ * the PSNR and SSIM at the eight held-out views, of the single-image NeRF and after NGD
+ * ({@link NerfDiffEvaluation}). Mistakes (missing files, bad values) are thrown as {@link IllegalArgumentException} or
  * {@link UncheckedIOException} naming the file, option and value.
  */
 public final class NerfDiffTool implements ToolProvider {
 
   /** The file a trained model is saved in. */
   public static final String MODEL_FILE = "nerfdiff.safetensors";
+  /** The config a training run was trained with, written in full into its folder. */
+  public static final String CONFIG_FILE = "config.json";
+  /** The exported single-image NeRF (encoder and decoder). */
+  public static final String SINGLE_IMAGE_NERF_FILE = "nerfdiff-single-image-nerf.onnx";
+  /** The exported conditional diffusion model. */
+  public static final String CDM_FILE = "nerfdiff-cdm.onnx";
 
   @Override
   public String name() {
@@ -64,17 +76,20 @@ public final class NerfDiffTool implements ToolProvider {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       out.println("usage: kiln nerfdiff train --output DIR [--config FILE] [--seed N] [--threads N]");
       out.println("       kiln nerfdiff export --model DIR --output DIR");
+      out.println("       kiln nerfdiff evaluate --onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]");
       out.println("       kiln nerfdiff reconstruct --model DIR (--scene N | --image FILE.png [--azimuth A]"
           + " [--elevation E]) --output DIR [--frames N] [--no-ngd] [--seed N] [--threads N]");
       return args.length == 0 ? 2 : 0;
     }
-    Map<String, String> opts = options(args);
+    ToolArguments opts = options(args);
     try {
       switch (args[0]) {
         case "train" -> train(opts, out);
         case "reconstruct" -> reconstruct(opts, out);
         case "export" -> export(opts, out);
-        default -> throw new IllegalArgumentException("unknown subcommand `" + args[0] + "`; use train, reconstruct or export");
+        case "evaluate" -> evaluate(opts, out);
+        default -> throw new IllegalArgumentException("unknown subcommand `" + args[0]
+            + "`; use train, reconstruct, export or evaluate");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -82,16 +97,20 @@ public final class NerfDiffTool implements ToolProvider {
     return 0;
   }
 
-  private static void train(Map<String, String> o, PrintWriter out) throws IOException {
-    Path dir = Path.of(required(o, "--output"));
-    NerfDiffConfig config = o.containsKey("--config")
+  private static void train(ToolArguments o, PrintWriter out) throws IOException {
+    Path dir = Path.of(o.required("--output"));
+    NerfDiffConfig config = o.has("--config")
         ? Configs.read(Configs.readFile(Path.of(o.get("--config")), "nerfdiff config"), NerfDiffConfig.class,
             o.get("--config"))
         : NerfDiffConfig.defaults();
-    long seed = longOption(o, "--seed", 0);
+    long seed = o.integer("--seed", 0);
     Files.createDirectories(dir);
+    // The whole config, defaults included: what a zoo folder ships as the recipe of this run.
+    AtomicFiles.write(dir.resolve(CONFIG_FILE), Configs.mapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsBytes(Configs.toTree(config)));
     MultiViewDataset data = MultiViewDataset.generate(dataset(config));
     NerfDiff model = NerfDiff.initialize(config, seed);
+    model.recordProvenance(ModelProvenance.startingNow(data.trainingIdentity()));
     out.printf(Locale.ROOT, "nerfdiff: training on %d scenes × %d views (%d steps)%n", data.train().size(),
         data.config().trainViews(), config.training().steps());
     out.flush();
@@ -103,47 +122,75 @@ public final class NerfDiffTool implements ToolProvider {
     out.println("nerfdiff: model in " + dir.resolve(MODEL_FILE));
   }
 
-  private static void export(Map<String, String> o, PrintWriter out) throws IOException {
+  private static void export(ToolArguments o, PrintWriter out) throws IOException {
     NerfDiff model = trained(o);
-    Path dir = Path.of(required(o, "--output"));
+    Path dir = Path.of(o.required("--output"));
     Files.createDirectories(dir);
     NerfDiffConfig.Model m = model.config().model();
     AtomicFiles.write(dir.resolve("nerfdiff-encoder.onnx"), model.exportEncoder(1));
-    AtomicFiles.write(dir.resolve("nerfdiff-single-image-nerf.onnx"),
+    AtomicFiles.write(dir.resolve(SINGLE_IMAGE_NERF_FILE),
         model.exportSingleImageNerf(1, (long) m.pixels() * m.samplesPerRay()));
-    AtomicFiles.write(dir.resolve("nerfdiff-cdm.onnx"), model.exportCdm(MultiViewDataset.HELD_OUT_VIEWS));
+    AtomicFiles.write(dir.resolve(CDM_FILE), model.exportCdm(MultiViewDataset.HELD_OUT_VIEWS));
     out.println("nerfdiff: encoder, single-image NeRF and CDM exported to " + dir);
   }
 
-  private static NerfDiff trained(Map<String, String> o) throws IOException {
-    Path modelFile = Path.of(required(o, "--model")).resolve(MODEL_FILE);
+  private static void evaluate(ToolArguments o, PrintWriter out) throws IOException {
+    Path dir = Path.of(o.required("--onnx"));
+    int count = (int) o.integer("--count", 4);
+    if (count < 1 || count > 64) {
+      throw new IllegalArgumentException("--count must be in [1, 64], got " + count);
+    }
+    Path nerf = dir.resolve(SINGLE_IMAGE_NERF_FILE);
+    Path cdm = dir.resolve(CDM_FILE);
+    for (Path f : List.of(nerf, cdm)) {
+      if (!Files.isRegularFile(f)) {
+        throw new NoSuchFileException(f.toString(), null, "not an exported NerfDiff model (run kiln nerfdiff export)");
+      }
+    }
+    NerfDiff model = NerfDiff.fromExports(nerf, cdm);
+    long seed = o.integer("--seed", 0);
+    MultiViewDataset.Config dc = dataset(model.config());
+    MultiViewDataset.Config held = new MultiViewDataset.Config(dc.categories(), dc.trainScenes(), count,
+        dc.trainViews(), dc.imageSize(), dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
+    Map<String, Double> scores = NerfDiffEvaluation.heldOut(model, MultiViewDataset.generate(held).test(), seed,
+        backend(o));
+    scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+    if (o.has("--metrics")) {
+      AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
+          .writeValueAsString(scores) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    out.flush();
+  }
+
+  private static NerfDiff trained(ToolArguments o) throws IOException {
+    Path modelFile = Path.of(o.required("--model")).resolve(MODEL_FILE);
     if (!Files.isRegularFile(modelFile)) {
       throw new NoSuchFileException(modelFile.toString(), null, "no trained model (run kiln nerfdiff train)");
     }
     return NerfDiff.load(modelFile);
   }
 
-  private static void reconstruct(Map<String, String> o, PrintWriter out) throws IOException {
+  private static void reconstruct(ToolArguments o, PrintWriter out) throws IOException {
     NerfDiff model = trained(o);
-    Path dir = Path.of(required(o, "--output"));
-    int frames = (int) longOption(o, "--frames", 24);
+    Path dir = Path.of(o.required("--output"));
+    int frames = (int) o.integer("--frames", 24);
     if (frames < 2 || frames > 360) {
       throw new IllegalArgumentException("--frames must be in [2, 360], got " + frames);
     }
-    long seed = longOption(o, "--seed", 0);
+    long seed = o.integer("--seed", 0);
     int s = model.config().model().imageSize();
     MultiViewDataset.Config dc = dataset(model.config());
     Intrinsics in = Intrinsics.fromFov(s, s, dc.fovDegrees());
     View input;
-    if (o.containsKey("--scene")) {
-      int scene = (int) longOption(o, "--scene", 0);
+    if (o.has("--scene")) {
+      int scene = (int) o.integer("--scene", 0);
       MultiViewDataset.Config one = new MultiViewDataset.Config(dc.categories(), dc.trainScenes(), scene + 1,
           dc.trainViews(), s, dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
       input = MultiViewDataset.generate(one).test().get(scene).inputs().get(0);
     } else {
-      Camera camera = Camera.orbit(dc.cameraRadius(), doubleOption(o, "--azimuth", 30), doubleOption(o,
+      Camera camera = Camera.orbit(dc.cameraRadius(), o.number("--azimuth", 30), o.number(
           "--elevation", MultiViewDataset.INPUT_ELEVATION), in);
-      input = new View(camera, readImage(Path.of(required(o, "--image")), s), null, null);
+      input = new View(camera, readImage(Path.of(o.required("--image")), s), null, null);
     }
     Files.createDirectories(dir);
     List<Camera> ring = new ArrayList<>();
@@ -156,7 +203,7 @@ public final class NerfDiffTool implements ToolProvider {
       turntable.add(Camera.orbit(dc.cameraRadius(), 360.0 * k / frames, MultiViewDataset.HELD_OUT_ELEVATION, in));
     }
     OrtBackend backend = backend(o);
-    List<Mode> modes = o.containsKey("--no-ngd") ? List.of(Mode.NERF_ONLY) : List.of(Mode.NERF_ONLY, Mode.NGD);
+    List<Mode> modes = o.has("--no-ngd") ? List.of(Mode.NERF_ONLY) : List.of(Mode.NERF_ONLY, Mode.NGD);
     List<float[]> sheet = new ArrayList<>();
     try (NerfGuidedDistillation ngd = new NerfGuidedDistillation(model, ring.size(), backend);
         TriplaneFit view = new TriplaneFit(model, model.config().distillation().raysPerStep(), backend)) {
@@ -212,59 +259,14 @@ public final class NerfDiffTool implements ToolProvider {
     return Pictures.planarRgb(img);
   }
 
-  private static OrtBackend backend(Map<String, String> o) {
-    return new OrtBackend(BackendOptions.cpu((int) longOption(o, "--threads", 1)));
+  private static OrtBackend backend(ToolArguments o) {
+    return new OrtBackend(BackendOptions.cpu((int) o.integer("--threads", 1)));
   }
 
   /** {@code --name value} pairs and {@code --flag}s after the subcommand. */
-  static Map<String, String> options(String[] args) {
-    Map<String, String> o = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument `" + a + "`; options are --name value");
-      }
-      if (a.equals("--no-ngd")) {
-        o.put(a, "");
-      } else if (i + 1 < args.length) {
-        o.put(a, args[++i]);
-      } else {
-        throw new IllegalArgumentException("option " + a + " needs a value");
-      }
-    }
-    List<String> known = List.of("--output", "--config", "--seed", "--threads", "--model", "--scene", "--image",
-        "--azimuth", "--elevation", "--frames", "--no-ngd");
-    for (String k : o.keySet()) {
-      if (!known.contains(k)) {
-        throw new IllegalArgumentException("unknown option " + k + "; known: " + known);
-      }
-    }
-    return o;
-  }
-
-  private static String required(Map<String, String> o, String name) {
-    String v = o.get(name);
-    if (v == null) {
-      throw new IllegalArgumentException("option " + name + " is required");
-    }
-    return v;
-  }
-
-  private static long longOption(Map<String, String> o, String name, long fallback) {
-    String v = o.get(name);
-    try {
-      return v == null ? fallback : Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " must be an integer, got `" + v + "`");
-    }
-  }
-
-  private static double doubleOption(Map<String, String> o, String name, double fallback) {
-    String v = o.get(name);
-    try {
-      return v == null ? fallback : Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option " + name + " must be a number, got `" + v + "`");
-    }
+  static ToolArguments options(String[] args) {
+    return ToolArguments.parse(args, 1, List.of("--output", "--config", "--seed", "--threads", "--model", "--scene",
+        "--image", "--azimuth", "--elevation", "--frames", "--no-ngd", "--onnx", "--count", "--metrics"),
+        java.util.Set.of("--no-ngd"));
   }
 }

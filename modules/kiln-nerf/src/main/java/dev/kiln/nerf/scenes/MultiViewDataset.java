@@ -95,6 +95,33 @@ public record MultiViewDataset(Config config, List<SceneViews> train, List<Scene
     }
   }
 
+  /**
+   * The training split's identity for a model's provenance: named by its categories, sizes and seed,
+   * hashed over every training view's pixels (float32), so a change to the generator or the ray tracer
+   * changes the hash.
+   */
+  public dev.kiln.spi.DataIdentity trainingIdentity() {
+    int n = 0;
+    for (SceneViews s : train) {
+      for (View v : s.inputs()) {
+        n += v.rgb().length;
+      }
+    }
+    double[] all = new double[n];
+    int k = 0;
+    for (SceneViews s : train) {
+      for (View v : s.inputs()) {
+        for (float f : v.rgb()) {
+          all[k++] = f;
+        }
+      }
+    }
+    String name = String.format(java.util.Locale.ROOT, "procedural multi-view scenes (%s): %d training scenes × %d"
+        + " views at %d×%d, seed %d", String.join(", ", config.categories().stream().map(Category::id).toList()),
+        config.trainScenes(), config.trainViews(), config.imageSize(), config.imageSize(), config.seed());
+    return dev.kiln.spi.DataIdentity.ofDraw(name, all);
+  }
+
   /** Renders the dataset a config describes. */
   public static MultiViewDataset generate(Config config) {
     Intrinsics in = Intrinsics.fromFov(config.imageSize(), config.imageSize(), config.fovDegrees());

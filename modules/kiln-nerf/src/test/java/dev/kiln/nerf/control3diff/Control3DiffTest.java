@@ -38,16 +38,38 @@ class Control3DiffTest {
     m.save(dir);
     Control3Diff back = Control3Diff.load(dir);
     View view = TinyGan.views(1).get(0);
+    assertSamplesAndRendersAlike(m, back);
+    ControlledSampler.Settings s = ControlledSampler.Settings.defaults().withSteps(3);
+    assertThatThrownBy(() -> back.sample(ControlledSampler.Route.CONDITIONING, ControlSignal.IMAGE, view.rgb(),
+        view.camera(), 1, s, TinyGan.BACKEND, 1)).hasMessageContaining("no prior conditioned on image")
+        .hasMessageContaining("edges");
+  }
+
+  @Test
+  void theModelRebuiltFromItsExportsSamplesTheSameAndKeepsItsProvenance(@TempDir Path dir) throws IOException {
+    Control3Diff m = model();
+    m.recordProvenance(Map.of("recipe", "{}", "seed", "4", "source_commit", "0123abc"));
+    m.save(dir.resolve("model"));
+    Control3Diff.load(dir.resolve("model")).export(dir.resolve("onnx"), 1);
+    Control3Diff back = Control3Diff.fromExports(dir.resolve("onnx"));
+    assertThat(back.provenance()).containsEntry("source_commit", "0123abc").containsEntry("seed", "4");
+    assertThat(dev.kiln.graph.onnx.ModelReader.read(dir.resolve("onnx/prior-edges.onnx")).metadata())
+        .containsEntry("source_commit", "0123abc").containsKey("prior_config");
+    assertSamplesAndRendersAlike(m, back);
+  }
+
+  /** Both models sample the same styles on both routes (edge control) and render them alike. */
+  private static void assertSamplesAndRendersAlike(Control3Diff m, Control3Diff back) {
+    View view = TinyGan.views(1).get(0);
     float[] c = ControlSignal.EDGES.of(view.rgb(), 8);
     ControlledSampler.Settings s = ControlledSampler.Settings.defaults().withSteps(3);
     for (ControlledSampler.Route r : List.of(ControlledSampler.Route.CONDITIONING, ControlledSampler.Route.GUIDANCE)) {
       List<float[]> a = m.sample(r, ControlSignal.EDGES, c, view.camera(), 2, s, TinyGan.BACKEND, 3);
       List<float[]> b = back.sample(r, ControlSignal.EDGES, c, view.camera(), 2, s, TinyGan.BACKEND, 3);
       assertThat(b).as(r.id()).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(a);
+      assertThat(back.render(b, List.of(view.camera()), TinyGan.BACKEND)[0][0])
+          .containsExactly(m.render(a, List.of(view.camera()), TinyGan.BACKEND)[0][0]);
     }
-    assertThatThrownBy(() -> back.sample(ControlledSampler.Route.CONDITIONING, ControlSignal.IMAGE, view.rgb(),
-        view.camera(), 1, s, TinyGan.BACKEND, 1)).hasMessageContaining("no prior conditioned on image")
-        .hasMessageContaining("edges");
   }
 
   @Test

@@ -63,4 +63,52 @@ class Control3DiffToolTest {
         "--input", input.toString(), "--samples", "zero")).hasMessageContaining("--samples")
         .hasMessageContaining("`zero`");
   }
+
+  private static final String RECIPE = """
+      {"data": {"categories": ["toycar"], "train_scenes": 6, "test_scenes": 2, "train_views": 1, "image_size": 8,
+                "supersample": 1},
+       "gan": {"latent": 8, "style": 8, "mapping_width": 16, "synthesis_channels": 8,
+               "field": {"channels": 2, "resolution": 8, "hidden": 8}, "image_size": 8, "samples_per_ray": 6,
+               "discriminator_channels": 4, "batch": 2, "steps": 2},
+       "prior": {"hidden": 16, "blocks": 1, "embedding": 8, "encoder_channels": 2, "timesteps": 100, "batch": 4,
+                 "steps": 2, "pool": 8},
+       "controls": ["image"]}
+      """;
+
+  @Test
+  void trainExportAndEvaluateARecipeWithTheProvenanceInEveryFile(@TempDir Path dir) throws Exception {
+    Path recipe = dir.resolve("recipe.json");
+    java.nio.file.Files.writeString(recipe, RECIPE);
+    PrintWriter none = new PrintWriter(new StringWriter());
+    Control3DiffTool tool = new Control3DiffTool();
+    assertThat(tool.run(none, none, "train", "--config", recipe.toString(), "--seed", "1", "--output",
+        dir.resolve("run").toString())).isZero();
+    assertThat(tool.run(none, none, "export", "--model", dir.resolve("run").toString(), "--output",
+        dir.resolve("onnx").toString())).isZero();
+    StringWriter out = new StringWriter();
+    Path metrics = dir.resolve("metrics.json");
+    assertThat(tool.run(new PrintWriter(out), none, "evaluate", "--onnx", dir.resolve("onnx").toString(), "--count",
+        "1", "--metrics", metrics.toString())).isZero();
+
+    for (String f : List.of("generator.onnx", "prior-image.onnx", "prior-unconditional.onnx")) {
+      Map<String, String> meta = dev.kiln.graph.onnx.ModelReader.read(dir.resolve("onnx").resolve(f)).metadata();
+      assertThat(meta).as(f).containsEntry("seed", "1").containsEntry("step", "2").containsKeys("source_commit",
+          "data_sha256");
+      assertThat(dev.kiln.spi.Configs.parse(meta.get("recipe"), f)).as(f)
+          .isEqualTo(dev.kiln.spi.Configs.readFile(dir.resolve("run/config.json"), "config"));
+    }
+    assertThat(dir.resolve("onnx/prior-edges.onnx")).as("only the recipe's controls").doesNotExist();
+    assertThat(dev.kiln.spi.Configs.readFile(metrics, "metrics").fieldNames()).toIterable()
+        .containsExactly("input_psnr", "novel_psnr", "novel_ssim", "novel_psnr_unconditional");
+    assertThat(out.toString()).contains("novel_psnr ");
+  }
+
+  @Test
+  void aRecipeWithAnUnknownControlIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+    Path recipe = dir.resolve("recipe.json");
+    java.nio.file.Files.writeString(recipe, RECIPE.replace("[\"image\"]", "[\"depth\"]"));
+    assertThatThrownBy(() -> new Control3DiffTool().run(new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()), "train", "--config", recipe.toString(), "--output",
+        dir.resolve("run").toString())).hasMessageContaining("depth");
+  }
 }

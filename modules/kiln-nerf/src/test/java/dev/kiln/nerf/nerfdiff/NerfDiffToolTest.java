@@ -3,7 +3,13 @@ package dev.kiln.nerf.nerfdiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.graph.onnx.ModelReader;
+import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.Configs;
+import dev.kiln.spi.DataIdentity;
+import dev.kiln.train.ModelProvenance;
+import java.util.List;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -86,6 +92,42 @@ class NerfDiffToolTest {
       assertThat(s.inputNames()).containsExactlyInAnyOrder("z", "cond", "t");
       assertThat(s.outputNames()).containsExactly("v");
     }
+  }
+
+  @Test
+  void exportsCarryTheProvenanceAndEvaluateMeasuresWhatTheSavedModelMeasures() throws Exception {
+    Path model = savedModel();
+    NerfDiff saved = NerfDiff.load(model.resolve(NerfDiffTool.MODEL_FILE));
+    saved.recordProvenance(new ModelProvenance("0123abc", DataIdentity.of("tiny scenes", new byte[] {1, 2})));
+    saved.save(model.resolve(NerfDiffTool.MODEL_FILE), 5);
+    Path out = dir.resolve("onnx");
+    Path metrics = dir.resolve("metrics.json");
+    StringWriter text = new StringWriter();
+    PrintWriter none = new PrintWriter(new StringWriter());
+    new NerfDiffTool().run(none, none, "export", "--model", model.toString(), "--output", out.toString());
+    assertThat(new NerfDiffTool().run(new PrintWriter(text), none, "evaluate", "--onnx", out.toString(), "--count",
+        "1", "--seed", "3", "--metrics", metrics.toString())).isZero();
+
+    Map<String, String> meta = ModelReader.read(out.resolve(NerfDiffTool.SINGLE_IMAGE_NERF_FILE)).metadata();
+    assertThat(meta).containsEntry("source_commit", "0123abc").containsEntry("data_name", "tiny scenes")
+        .containsEntry("seed", "2").containsEntry("step", "5");
+    assertThat(Configs.read(Configs.parse(meta.get("recipe"), "recipe"), NerfDiffConfig.class, "recipe"))
+        .isEqualTo(saved.config());
+    NerfDiff rebuilt = NerfDiff.fromExports(out.resolve(NerfDiffTool.SINGLE_IMAGE_NERF_FILE),
+        out.resolve(NerfDiffTool.CDM_FILE));
+    saved.nerfWeights().forEach((k, v) -> assertThat(v.contentEquals(rebuilt.nerfWeights().get(k))).as(k).isTrue());
+    saved.cdmWeights().forEach((k, v) -> assertThat(v.contentEquals(rebuilt.cdmWeights().get(k))).as(k).isTrue());
+
+    MultiViewDataset.Config dc = NerfDiffTool.dataset(saved.config());
+    List<MultiViewDataset.SceneViews> scenes = MultiViewDataset.generate(new MultiViewDataset.Config(dc.categories(),
+        dc.trainScenes(), 1, dc.trainViews(), dc.imageSize(), dc.fovDegrees(), dc.cameraRadius(), dc.supersample(),
+        dc.seed())).test();
+    Map<String, Double> live = NerfDiffEvaluation.heldOut(saved, scenes, 3, TinyNerfDiff.BACKEND);
+    com.fasterxml.jackson.databind.JsonNode written = Configs.readFile(metrics, "metrics");
+    assertThat(live.keySet()).containsExactly("psnr_nerf", "ssim_nerf", "psnr_ngd", "ssim_ngd");
+    live.forEach((k, v) -> assertThat(written.get(k).asDouble()).as(k).isEqualTo(v));
+    assertThat(live.get("psnr_nerf")).isBetween(3.0, 60.0);
+    assertThat(text.toString()).contains("psnr_ngd ");
   }
 
   @Test

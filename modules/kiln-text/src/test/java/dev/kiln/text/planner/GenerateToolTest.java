@@ -5,31 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.graph.Graph;
 import dev.kiln.runtime.Weights;
 import dev.kiln.text.bpe.BpeTokenizer;
-import dev.kiln.text.corpus.SotuParagraphs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln generate} on exported PLANNER and language-model folders (untrained weights). */
 class GenerateToolTest {
 
-  static final BpeTokenizer TOK = BpeTokenizer.train(SotuParagraphs.load().train().subList(0, 300).stream()
-      .map(SotuParagraphs.Paragraph::text).toList(), 120, PlannerText.specials(4));
-  static final PlannerConfig C = new PlannerConfig(TOK.size(), 12, 2, 4, 16, 1, 2, 16, 1, 2, 4, 4);
+  private static final BpeTokenizer TOK = TinyPlanner.TOK;
+  private static final PlannerConfig C = TinyPlanner.C;
 
-  static Weights noisy(Graph g, long seed) {
-    Weights w = Weights.initialize(g, seed);
-    SplittableRandom rng = new SplittableRandom(seed);
-    w.asMap().values().forEach(t -> {
-      for (int i = 0; i < t.size(); i++) {
-        t.set(i, t.get(i) + 0.3 * rng.nextGaussian());
-      }
-    });
-    return w;
+  private static Weights noisy(Graph g, long seed) {
+    return TinyPlanner.noisy(g, seed);
   }
 
   private static String[] run(int expectedExit, String... args) {

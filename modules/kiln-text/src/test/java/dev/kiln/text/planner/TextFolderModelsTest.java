@@ -29,7 +29,7 @@ class TextFolderModelsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final OrtBackend CPU = new OrtBackend(BackendOptions.cpu(1));
-  private static final PlannerConfig C = GenerateToolTest.C;
+  private static final PlannerConfig C = TinyPlanner.C;
 
   @TempDir
   static Path dir;
@@ -40,12 +40,12 @@ class TextFolderModelsTest {
   @BeforeAll
   static void export() throws Exception {
     planner = dir.resolve("planner");
-    Planner.export(planner, C, GenerateToolTest.TOK,
-        GenerateToolTest.noisy(PlannerTraining.embedderGraph(C, 1e-5).graph(), 1),
-        GenerateToolTest.noisy(PlannerTraining.denoiserGraph(C).graph(), 2), Map.of());
+    Planner.export(planner, C, TinyPlanner.TOK,
+        TinyPlanner.noisy(PlannerTraining.embedderGraph(C, 1e-5).graph(), 1),
+        TinyPlanner.noisy(PlannerTraining.denoiserGraph(C).graph(), 2), Map.of());
     lm = dir.resolve("lm");
-    LanguageModel.export(lm, C, GenerateToolTest.TOK,
-        GenerateToolTest.noisy(PlannerTraining.languageModelGraph(C).graph(), 3), Map.of());
+    LanguageModel.export(lm, C, TinyPlanner.TOK,
+        TinyPlanner.noisy(PlannerTraining.languageModelGraph(C).graph(), 3), Map.of());
   }
 
   private static FolderModelProvider provider() {
