@@ -29,6 +29,7 @@ module dev.kiln.nerf {
   opens dev.kiln.nerf.control3diff to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
+  provides dev.kiln.spi.FolderModelProvider with dev.kiln.nerf.nerfdiff.NerfDiffFolderModels;
   provides java.util.spi.ToolProvider with dev.kiln.nerf.nerfdiff.NerfDiffTool,
       dev.kiln.nerf.control3diff.Control3DiffTool;
 }
