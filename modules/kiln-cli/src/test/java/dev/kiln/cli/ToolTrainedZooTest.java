@@ -117,4 +117,18 @@ class ToolTrainedZooTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("trained with seed 2").contains("`models[].seed`");
   }
+
+  @Test
+  void aToolCardWithSamplerSettingsOrAnUnknownToolIsAUserErrorNamingFileAndField() throws Exception {
+    Path card = folder.resolve("card.json");
+    String json = Files.readString(card, StandardCharsets.UTF_8);
+    Files.writeString(card, json.replace("\"type\" : \"tool\",", "\"type\" : \"tool\", \"sampler\" : \"ddim\","));
+    Cli.Run r = Cli.run("zoo", "verify", "tiny-nerfdiff", "--zoo", zoo.toString(), "--hashes-only");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(card.toString()).contains("`evaluation.sampler`");
+    Files.writeString(card, json.replace("\"kiln-nerfdiff\"", "\"nerfdiff\""));
+    r = Cli.run("zoo", "verify", "tiny-nerfdiff", "--zoo", zoo.toString(), "--hashes-only");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(card.toString()).contains("`models[].tool`").contains("nerfdiff");
+  }
 }

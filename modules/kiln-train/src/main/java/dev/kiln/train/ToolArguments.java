@@ -82,4 +82,18 @@ public final class ToolArguments {
       throw new IllegalArgumentException("option " + name + " must be a number, got `" + v + "`");
     }
   }
+
+  /**
+   * Prints an evaluation's numbers, one {@code name value} line each, and, when {@code --metrics FILE}
+   * was given, writes them to FILE as one JSON object (a temporary file, then moved).
+   */
+  public void report(Map<String, Double> scores, java.io.PrintWriter out) throws java.io.IOException {
+    scores.forEach((k, v) -> out.printf(java.util.Locale.ROOT, "%s %.4f%n", k, v));
+    if (has("--metrics")) {
+      dev.kiln.graph.onnx.AtomicFiles.write(java.nio.file.Path.of(get("--metrics")),
+          (dev.kiln.spi.Configs.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(scores) + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    out.flush();
+  }
 }

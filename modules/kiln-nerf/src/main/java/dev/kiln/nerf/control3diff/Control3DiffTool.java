@@ -199,11 +199,7 @@ public final class Control3DiffTool implements ToolProvider {
     scores.put("novel_psnr", c.novelPsnr());
     scores.put("novel_ssim", c.novelSsim());
     scores.put("novel_psnr_unconditional", u.novelPsnr());
-    scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
-    if (o.has("--metrics")) {
-      AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
-          .writeValueAsString(scores) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
+    o.report(scores, out);
   }
 
   private static OrtBackend backend(ToolArguments o) {

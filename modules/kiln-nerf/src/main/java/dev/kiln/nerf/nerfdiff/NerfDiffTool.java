@@ -154,11 +154,7 @@ public final class NerfDiffTool implements ToolProvider {
         dc.trainViews(), dc.imageSize(), dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
     Map<String, Double> scores = NerfDiffEvaluation.heldOut(model, MultiViewDataset.generate(held).test(), seed,
         backend(o));
-    scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
-    if (o.has("--metrics")) {
-      AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
-          .writeValueAsString(scores) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
+    o.report(scores, out);
     out.flush();
   }
 

@@ -1,6 +1,5 @@
 package dev.kiln.text.planner;
 
-import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.spi.Configs;
@@ -16,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
@@ -110,11 +108,7 @@ public final class PlannerTool implements ToolProvider {
     try (Planner planner = Planner.load(dir, backend(o))) {
       scores = PlannerScores.heldOut(planner, SotuParagraphs.load().test(), count, o.integer("--seed", 0));
     }
-    scores.forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
-    if (o.has("--metrics")) {
-      AtomicFiles.write(Path.of(o.get("--metrics")), (Configs.mapper().writerWithDefaultPrettyPrinter()
-          .writeValueAsString(scores) + "\n").getBytes(StandardCharsets.UTF_8));
-    }
+    o.report(scores, out);
   }
 
   private static OrtBackend backend(ToolArguments o) {
