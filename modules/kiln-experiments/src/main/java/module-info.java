@@ -37,6 +37,7 @@ module dev.kiln.experiments {
   provides dev.kiln.spi.Experiment with
       dev.kiln.experiments.samplers.SamplerNfeExperiment,
       dev.kiln.experiments.agm.AgmExperiment,
+      dev.kiln.experiments.agm.AgmDigitsExperiment,
       dev.kiln.experiments.boot.BootExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfLossBalance,

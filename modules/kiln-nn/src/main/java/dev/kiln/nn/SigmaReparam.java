@@ -23,14 +23,14 @@ public final class SigmaReparam {
 
   /** How γ and W start, after the two official implementations. */
   public enum Variant {
-    /** Vision (PyTorch): W ~ truncN(0, 0.02), γ₀ = σ(W₀), so Ŵ₀ = W₀. */
+    /** Vision (PyTorch): W ~ trunc_normal_(std=0.02), bounds ±2 absolute, γ₀ = σ(W₀), so Ŵ₀ = W₀. */
     VISION,
     /** Speech (JAX): W ~ N(0, 0.1), γ₀ = 1, so ‖Ŵ₀‖₂ = 1. */
     SPEECH;
 
     /** The weight initialiser this variant uses. */
     public Init weightInit() {
-      return this == VISION ? Init.truncatedNormal(0.02) : Init.normal(0.1);
+      return this == VISION ? Init.torchTruncatedNormal(0.02) : Init.normal(0.1);
     }
   }
 
