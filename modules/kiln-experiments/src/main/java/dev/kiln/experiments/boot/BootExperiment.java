@@ -109,10 +109,15 @@ public final class BootExperiment implements Experiment {
 
   @Override
   public void run(Context ctx) throws Exception {
+    run(ctx, ctx.quick() ? QUICK : FULL);
+  }
+
+  /** Runs the study's {@code parts} and writes their results and tables. */
+  void run(Context ctx, List<Part> parts) throws Exception {
     int seeds = ctx.seeds() > 0 ? ctx.seeds() : (ctx.quick() ? 1 : 3);
     ObjectNode results = Configs.mapper().createObjectNode();
     StringBuilder table = new StringBuilder();
-    for (Part part : ctx.quick() ? QUICK : FULL) {
+    for (Part part : parts) {
       ObjectNode r = results.putObject(part.name());
       table.append(runPart(ctx, part, seeds, r));
       Files.writeString(ctx.outDir().resolve("results.json"), results.toPrettyString());
