@@ -41,7 +41,7 @@ import java.util.Map;
  * character; the ViT runs log their loss and end with the test error. Runs whose loss becomes NaN or
  * infinite are stopped and counted as diverged. A run folder holding a finished run of the same recipe
  * is read, not trained again. Writes {@code results.json}, {@code summary.md} and PNG plots to the output
- * folder; {@code --quick} runs every arm for a few steps. Report: {@code docs/reproductions/sigma-reparam.md}.
+ * folder; {@code --quick} runs every arm and variant at its largest learning rate for a few steps. Report: {@code docs/reproductions/sigma-reparam.md}.
  */
 public final class SigmaReparamLrSweep implements Experiment {
 
@@ -118,7 +118,7 @@ public final class SigmaReparamLrSweep implements Experiment {
         Map.of("transformer-lm", new TransformerLmProvider(), "vit", new VitProvider()));
     List<SweepRun> runs = new ArrayList<>();
     for (Arm arm : ARMS) {
-      double[] lrs = quick ? new double[] {arm.lrs()[0], arm.lrs()[arm.lrs().length - 1]} : arm.lrs();
+      double[] lrs = quick ? new double[] {arm.lrs()[arm.lrs().length - 1]} : arm.lrs();
       for (int seed = 0; seed < seeds; seed++) {
         for (Variant v : VARIANTS) {
           for (double lr : lrs) {
