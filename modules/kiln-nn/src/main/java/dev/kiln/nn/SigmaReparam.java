@@ -34,7 +34,13 @@ public final class SigmaReparam {
     }
   }
 
-  private static final int INIT_ITERATIONS = 100;
+  /*
+   * u₀ must be the top singular vector, not an approximation of it: σ's gradient treats u and v as
+   * constants, which is exact only at a fixed point of the power iteration. Close top singular values
+   * (a random 256×64 matrix's two largest differ by a few per cent) need thousands of iterations.
+   */
+  private static final int MAX_INIT_ITERATIONS = 20_000;
+  private static final double INIT_TOLERANCE = 1e-13;
 
   private SigmaReparam() {}
 
@@ -78,7 +84,8 @@ public final class SigmaReparam {
       vec[i] = rng.nextGaussian();
     }
     double sigma = 0;
-    for (int it = 0; it < INIT_ITERATIONS; it++) {
+    double change = Double.POSITIVE_INFINITY;
+    for (int it = 0; it < MAX_INIT_ITERATIONS && change > INIT_TOLERANCE; it++) {
       double[] left = new double[rows];
       for (int r = 0; r < rows; r++) {
         double s = 0;
@@ -95,6 +102,10 @@ public final class SigmaReparam {
         }
       }
       sigma = normalizeInPlace(right);
+      change = 0;
+      for (int c = 0; c < cols; c++) {
+        change = Math.max(change, Math.abs(right[c] - vec[c]));
+      }
       vec = right;
     }
     values.put(u, vec);
