@@ -37,7 +37,9 @@ module dev.kiln.experiments {
   provides dev.kiln.spi.Experiment with
       dev.kiln.experiments.samplers.SamplerNfeExperiment,
       dev.kiln.experiments.agm.AgmExperiment,
+      dev.kiln.experiments.agm.AgmDigitsExperiment,
       dev.kiln.experiments.boot.BootExperiment,
+      dev.kiln.experiments.boot.Boot8GaussiansExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfLossBalance,
       dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,

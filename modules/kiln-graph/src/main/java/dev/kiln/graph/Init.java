@@ -63,6 +63,34 @@ public sealed interface Init {
     }
   }
 
+  /**
+   * N(0, std²) restricted to the absolute interval [lo, hi] by rejection: the law of PyTorch's
+   * {@code trunc_normal_(std=…, a=lo, b=hi)}. PyTorch's defaults a = −2, b = 2 are absolute values, so
+   * for std = 0.02 the bounds lie 100σ out and the law is N(0, std²) to every practical purpose, unlike
+   * {@link TruncatedNormal}, whose bounds are multiples of std.
+   */
+  record BoundedNormal(double std, double lo, double hi) implements Init {
+    public BoundedNormal {
+      if (!(std > 0) || !(lo < 0) || !(hi > 0)) {
+        throw new IllegalArgumentException("a bounded normal needs std > 0 and lo < 0 < hi, got std " + std
+            + ", bounds " + lo + ", " + hi);
+      }
+    }
+
+    @Override
+    public double[] sample(int count, Fans fans, RandomGenerator rng) {
+      double[] v = new double[count];
+      for (int i = 0; i < count; i++) {
+        double x;
+        do {
+          x = std * rng.nextGaussian();
+        } while (x < lo || x > hi);
+        v[i] = x;
+      }
+      return v;
+    }
+  }
+
   /** U(low, high). */
   record Uniform(double low, double high) implements Init {
     @Override
@@ -119,6 +147,14 @@ public sealed interface Init {
 
   static Init truncatedNormal(double std) {
     return new TruncatedNormal(std, -2, 2);
+  }
+
+  /**
+   * PyTorch's {@code trunc_normal_(std=std)}: N(0, std²) truncated at ±2 in absolute value. Kept apart
+   * from {@link #truncatedNormal}, whose ±2σ bounds shipped models were trained with.
+   */
+  static Init torchTruncatedNormal(double std) {
+    return new BoundedNormal(std, -2, 2);
   }
 
   static Init xavierUniform() {

@@ -42,6 +42,31 @@ class InitTest {
   }
 
   @Test
+  void torchTruncatedNormalKeepsTheFullSpreadOfItsStd() {
+    double[] t = Init.torchTruncatedNormal(0.02).sample(200_000, FANS, new SplittableRandom(5));
+    // the std estimate's standard error is 0.02/sqrt(2n) = 3.2e-5; the ±2σ variant gives 0.8796·0.02 = 0.01759
+    assertThat(std(t)).isCloseTo(0.02, org.assertj.core.data.Offset.offset(2e-4));
+    // N(0, 1) puts 4.55 % of its mass beyond 2σ (binomial standard error 0.05 %); ±2σ truncation puts none
+    double beyond = Arrays.stream(t).filter(x -> Math.abs(x) > 0.04).count() / (double) t.length;
+    assertThat(beyond).isCloseTo(0.0455, org.assertj.core.data.Offset.offset(0.003));
+  }
+
+  @Test
+  void boundedNormalTruncatesAtAbsoluteBounds() {
+    double[] t = new Init.BoundedNormal(2.0, -1, 1).sample(200_000, FANS, new SplittableRandom(9));
+    assertThat(Arrays.stream(t).max().orElseThrow()).isLessThanOrEqualTo(1.0).isGreaterThan(0.999);
+    assertThat(Arrays.stream(t).min().orElseThrow()).isGreaterThanOrEqualTo(-1.0).isLessThan(-0.999);
+    // N(0, 2²) on [-1, 1] is 2·(N(0, 1) on [-0.5, 0.5]): std 2·sqrt(1 - 0.5·φ(0.5)/(Φ(0.5) - 1/2)) = 0.56776
+    assertThat(std(t)).isCloseTo(0.56776, org.assertj.core.data.Offset.offset(0.004));
+  }
+
+  @Test
+  void boundedNormalRejectsBoundsThatExcludeZero() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Init.BoundedNormal(1, 0.5, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lo < 0 < hi");
+  }
+
+  @Test
   void convolutionFansUseReceptiveField() {
     Fans f = Fans.of(Shape.of(16, 3, 5, 5));
     assertThat(f).isEqualTo(new Fans(75, 400));

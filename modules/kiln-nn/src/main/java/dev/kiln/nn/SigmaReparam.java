@@ -23,18 +23,24 @@ public final class SigmaReparam {
 
   /** How γ and W start, after the two official implementations. */
   public enum Variant {
-    /** Vision (PyTorch): W ~ truncN(0, 0.02), γ₀ = σ(W₀), so Ŵ₀ = W₀. */
+    /** Vision (PyTorch): W ~ trunc_normal_(std=0.02), bounds ±2 absolute, γ₀ = σ(W₀), so Ŵ₀ = W₀. */
     VISION,
     /** Speech (JAX): W ~ N(0, 0.1), γ₀ = 1, so ‖Ŵ₀‖₂ = 1. */
     SPEECH;
 
     /** The weight initialiser this variant uses. */
     public Init weightInit() {
-      return this == VISION ? Init.truncatedNormal(0.02) : Init.normal(0.1);
+      return this == VISION ? Init.torchTruncatedNormal(0.02) : Init.normal(0.1);
     }
   }
 
-  private static final int INIT_ITERATIONS = 100;
+  /*
+   * u₀ must be the top singular vector, not an approximation of it: σ's gradient treats u and v as
+   * constants, which is exact only at a fixed point of the power iteration. Close top singular values
+   * (a random 256×64 matrix's two largest differ by a few per cent) need thousands of iterations.
+   */
+  private static final int MAX_INIT_ITERATIONS = 20_000;
+  private static final double INIT_TOLERANCE = 1e-13;
 
   private SigmaReparam() {}
 
@@ -78,7 +84,8 @@ public final class SigmaReparam {
       vec[i] = rng.nextGaussian();
     }
     double sigma = 0;
-    for (int it = 0; it < INIT_ITERATIONS; it++) {
+    double change = Double.POSITIVE_INFINITY;
+    for (int it = 0; it < MAX_INIT_ITERATIONS && change > INIT_TOLERANCE; it++) {
       double[] left = new double[rows];
       for (int r = 0; r < rows; r++) {
         double s = 0;
@@ -95,6 +102,10 @@ public final class SigmaReparam {
         }
       }
       sigma = normalizeInPlace(right);
+      change = 0;
+      for (int c = 0; c < cols; c++) {
+        change = Math.max(change, Math.abs(right[c] - vec[c]));
+      }
       vec = right;
     }
     values.put(u, vec);

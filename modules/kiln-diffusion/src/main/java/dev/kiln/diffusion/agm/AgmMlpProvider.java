@@ -24,7 +24,7 @@ public final class AgmMlpProvider implements ArchitectureProvider<AgmMlp.Config>
   /** Small enough for finite-difference checks. */
   @Override
   public AgmMlp.Config exampleConfig() {
-    return new AgmMlp.Config(java.util.List.of(2), 16, 2, 8, null);
+    return new AgmMlp.Config(java.util.List.of(2), 16, 2, 8, null, true);
   }
 
   @Override

@@ -16,7 +16,10 @@ import java.util.Map;
  * The ε-, x₀- or v-prediction twin of {@link AgmMlp}: {@code out = MLP([flatten(x), sinusoidal(t)])}
  * reshaped to x's shape, for samples of any shape (digits [1, 28, 28] as well as 2-D points), so
  * that a diffusion baseline and an AGM model can be compared at equal widths and depth. For
- * {@code sample_shape} [d] it is the same network as {@code mlp-denoiser}. Inputs
+ * {@code sample_shape} [d] it is the same network as {@code mlp-denoiser}. With {@code skip} it adds
+ * the time-gated skip path {@code a(t) ⊙ flatten(x)} ({@link TimeGatedSkip}), the same path
+ * {@link AgmMlp} gets, so that an ε-prediction target, ≈ x/σ_t near the data end, is representable
+ * through a bottleneck narrower than the sample. Inputs
  * {@code x [N, ...sample_shape]}, {@code t [N]} (training timestep); output {@code out} of x's shape.
  *
  * @param config sizes
@@ -28,13 +31,16 @@ public record FlatMlpDenoiser(Config config) implements Architecture {
    * @param hidden width of the hidden layers
    * @param depth number of hidden layers
    * @param timeEmbedding width of the sinusoidal time features
+   * @param skip whether to add the time-gated skip path (false)
    */
-  public record Config(List<Integer> sampleShape, Integer hidden, Integer depth, Integer timeEmbedding) {
+  public record Config(List<Integer> sampleShape, Integer hidden, Integer depth, Integer timeEmbedding,
+      Boolean skip) {
     public Config {
       sampleShape = SampleShape.of(sampleShape, "flat-mlp-denoiser");
       hidden = hidden == null ? 128 : hidden;
       depth = depth == null ? 3 : depth;
       timeEmbedding = timeEmbedding == null ? 32 : timeEmbedding;
+      skip = skip != null && skip;
       if (hidden < 1 || depth < 1 || timeEmbedding < 2 || timeEmbedding % 2 != 0) {
         throw new IllegalArgumentException("flat-mlp-denoiser needs hidden, depth >= 1 and an even time_embedding"
             + " >= 2; got hidden=" + hidden + ", depth=" + depth + ", time_embedding=" + timeEmbedding);
@@ -64,7 +70,11 @@ public record FlatMlpDenoiser(Config config) implements Architecture {
       widths[i] = config.hidden();
     }
     widths[widths.length - 1] = d;
-    Value out = new Mlp("mlp", widths, Activation.SILU, true).apply(g, g.concat(1, g.flatten(x, 1), temb));
+    Value flat = g.flatten(x, 1);
+    Value out = new Mlp("mlp", widths, Activation.SILU, true).apply(g, g.concat(1, flat, temb));
+    if (config.skip()) {
+      out = g.add(out, TimeGatedSkip.apply(g, "skip", temb, List.of(flat), d));
+    }
     return Map.of("out", g.reshape(out, SampleShape.batched(config.sampleShape())));
   }
 }

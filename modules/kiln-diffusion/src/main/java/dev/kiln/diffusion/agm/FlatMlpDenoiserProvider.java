@@ -24,7 +24,7 @@ public final class FlatMlpDenoiserProvider implements ArchitectureProvider<FlatM
   /** Small enough for finite-difference checks. */
   @Override
   public FlatMlpDenoiser.Config exampleConfig() {
-    return new FlatMlpDenoiser.Config(java.util.List.of(1, 3, 3), 16, 2, 8);
+    return new FlatMlpDenoiser.Config(java.util.List.of(1, 3, 3), 16, 2, 8, true);
   }
 
   @Override

@@ -204,8 +204,13 @@ public final class BootTask implements Task {
     int steps = grid.steps();
     int classes = teacher.numClasses();
     SplittableRandom rng = Seeds.rng(seed, "boot-noise", step);
+    int own = config.boundaryRows();
+    // With boundary rows of their own, the bootstrap weights are rescaled so that the loss, a mean over all
+    // draws, is the mean bootstrap term over its draws plus λ times the mean boundary term over its own.
+    double bootstrapScale = own == 0 ? 1 : b / (double) (b - own);
     for (int i = 0; i < b; i++) {
-      int k = rng.nextInt(steps);
+      boolean boundaryRow = i < own;
+      int k = boundaryRow ? 0 : rng.nextInt(steps);
       long cls = classes > 0 ? rng.nextInt(classes) : 0;
       for (int j = 0; j < d; j++) {
         double e = rng.nextGaussian();
@@ -220,9 +225,14 @@ public final class BootTask implements Task {
       row[ALPHA] = grid.alpha(k);
       row[SIGMA] = grid.sigma(k);
       row[DELTA] = delta;
-      row[BOOTSTRAP_WEIGHT] = 1 / (delta * delta);
-      // Only rows at the noise end carry the boundary term; × steps keeps its expected weight per draw.
-      row[BOUNDARY_WEIGHT] = k == 0 ? config.boundaryWeight() * steps : 0;
+      if (own > 0) {
+        row[BOOTSTRAP_WEIGHT] = boundaryRow ? 0 : bootstrapScale / (delta * delta);
+        row[BOUNDARY_WEIGHT] = boundaryRow ? config.boundaryWeight() * b / own : 0;
+      } else {
+        row[BOOTSTRAP_WEIGHT] = 1 / (delta * delta);
+        // Only rows at the noise end carry the boundary term; × steps keeps its expected weight per draw.
+        row[BOUNDARY_WEIGHT] = k == 0 ? config.boundaryWeight() * steps : 0;
+      }
       row[X0_A] = ab[0];
       row[X0_B] = ab[1];
       for (int j = 0; j < COLUMNS; j++) {
@@ -276,6 +286,9 @@ public final class BootTask implements Task {
     }
     m.put("boot_teacher", teacher.path().toString());
     m.put("boot_grid_steps", Integer.toString(grid.steps()));
+    if (config.boundaryRows() > 0) {
+      m.put("boot_boundary_rows", Integer.toString(config.boundaryRows()));
+    }
     m.put("boot_guidance", Double.toString(config.guidance()));
     return m;
   }

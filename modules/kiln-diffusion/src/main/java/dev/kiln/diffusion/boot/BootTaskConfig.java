@@ -10,10 +10,14 @@ package dev.kiln.diffusion.boot;
  * @param gridSteps steps of the teacher DDIM grid the student learns to shortcut (the paper's N)
  * @param guidance classifier-free guidance weight w of the teacher, {@code f(∅) + w·(f(c) − f(∅))};
  *     1 means the plain conditional teacher; only for class-conditional teachers
- * @param boundaryWeight weight of the boundary term ‖g(ε, T) − f(ε, T)‖² relative to one bootstrap term
+ * @param boundaryWeight weight λ of the boundary term ‖g(ε, T) − f(ε, T)‖² relative to one bootstrap term
+ * @param boundaryRows how the boundary term is sampled: 0 (the default) puts it on the draws whose
+ *     interval starts at the noise end, weighted λ·grid_steps so that its expected weight per draw is λ;
+ *     m &gt; 0 gives it m draws of its own in every step (at the noise end, boundary term only), so the loss
+ *     is the mean bootstrap term over the other draws plus λ times the mean boundary term over these
  */
 public record BootTaskConfig(String teacher, Integer batchSize, Integer gridSteps, Double guidance,
-    Double boundaryWeight) {
+    Double boundaryWeight, Integer boundaryRows) {
 
   public BootTaskConfig {
     if (teacher == null || teacher.isBlank()) {
@@ -23,6 +27,7 @@ public record BootTaskConfig(String teacher, Integer batchSize, Integer gridStep
     gridSteps = gridSteps == null ? 32 : gridSteps;
     guidance = guidance == null ? 1.0 : guidance;
     boundaryWeight = boundaryWeight == null ? 1.0 : boundaryWeight;
+    boundaryRows = boundaryRows == null ? 0 : boundaryRows;
     if (batchSize < 1) {
       throw new IllegalArgumentException("boot task field `batch_size` must be >= 1, got " + batchSize);
     }
@@ -35,6 +40,10 @@ public record BootTaskConfig(String teacher, Integer batchSize, Integer gridStep
     if (!(boundaryWeight >= 0) || !Double.isFinite(boundaryWeight)) {
       throw new IllegalArgumentException("boot task field `boundary_weight` must be finite and >= 0, got "
           + boundaryWeight);
+    }
+    if (boundaryRows < 0 || boundaryRows >= batchSize) {
+      throw new IllegalArgumentException("boot task field `boundary_rows` must be in [0, batch_size = " + batchSize
+          + "), got " + boundaryRows);
     }
   }
 }

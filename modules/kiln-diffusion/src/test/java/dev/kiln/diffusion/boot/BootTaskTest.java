@@ -51,12 +51,12 @@ class BootTaskTest {
 
   private Setup toy(int batch, int gridSteps) throws Exception {
     Path file = TinyTeachers.write(TinyTeachers.toy(), new long[] {2}, 0, dir.resolve("toy.onnx"), 11);
-    return setup(TinyTeachers.toy(), new BootTaskConfig(file.toString(), batch, gridSteps, null, null));
+    return setup(TinyTeachers.toy(), new BootTaskConfig(file.toString(), batch, gridSteps, null, null, null));
   }
 
   private Setup guidedDigits(double guidance) throws Exception {
     Path file = TinyTeachers.write(TinyTeachers.digits(), new long[] {1, 4, 4}, 3, dir.resolve("digits.onnx"), 12);
-    return setup(TinyTeachers.digits(), new BootTaskConfig(file.toString(), 6, 4, guidance, 0.5));
+    return setup(TinyTeachers.digits(), new BootTaskConfig(file.toString(), 6, 4, guidance, 0.5, null));
   }
 
   private Setup setup(Architecture arch, BootTaskConfig config) {
@@ -127,6 +127,68 @@ class BootTaskTest {
       assertThat(loss).isCloseTo(expected, within(1e-4 * Math.abs(expected)));
       assertThat(step.metric("boundary_loss")).as("the boundary term is exercised").isGreaterThan(0);
     }
+  }
+
+  /**
+   * With boundary rows of their own, every step's loss is the mean bootstrap term over the other draws
+   * plus λ times the mean boundary term over those rows, each computed on the host from the frozen targets
+   * without the fed weight columns.
+   */
+  @Test
+  void ownBoundaryRowsGiveMeanBootstrapPlusLambdaTimesMeanBoundary() throws Exception {
+    Path file = TinyTeachers.write(TinyTeachers.toy(), new long[] {2}, 0, dir.resolve("toy.onnx"), 11);
+    double lambda = 0.7;
+    int b = 8;
+    int own = 3;
+    Setup s = setup(TinyTeachers.toy(), new BootTaskConfig(file.toString(), b, 4, null, lambda, own));
+    perturbStudent(s.weights());
+    SignalGrid grid = s.task().grid();
+    try (TrainStep step = s.compile();
+        ModelForward student = new ModelForward(TinyTeachers.CPU, s.arch(), part(s.weights(), false), 0, 1);
+        ModelForward teacher = new ModelForward(TinyTeachers.CPU, s.arch(), part(s.weights(), true), 0, 1)) {
+      Map<String, Tensor> f = step.feeds();
+      for (long stepIndex = 1; stepIndex <= 3; stepIndex++) {
+        s.task().fill(SEED, stepIndex, f);
+        assertThat(boundaryRows(f.get(BootTask.COEFFICIENTS))).as("boundary rows in step %d", stepIndex)
+            .isEqualTo(2 * own);
+        double[] t = f.get("t").toDoubleArray();
+        for (int i = 0; i < own; i++) {
+          assertThat(t[i]).as("boundary row %d starts at the noise end", i).isEqualTo(grid.timestep(0));
+        }
+        double loss = step.run();
+        Targets frozen = targets(f, student, teacher);
+        double[] out = studentOut(f, student);
+        int d = 2;
+        double bootstrap = 0;
+        double boundary = 0;
+        for (int i = 0; i < b; i++) {
+          int k = grid.steps() - 1;
+          while (k > 0 && grid.timestep(k) != t[i]) {
+            k--;
+          }
+          double bs = 0;
+          double bc = 0;
+          for (int j = 0; j < d; j++) {
+            int e = i * d + j;
+            bs += Math.pow(out[b * d + e] - frozen.bootstrap()[e], 2) / d;
+            bc += Math.pow(out[e] - frozen.f()[e], 2) / d;
+          }
+          if (i < own) {
+            boundary += bc / own;
+          } else {
+            bootstrap += bs / Math.pow(grid.delta(k), 2) / (b - own);
+          }
+        }
+        double expected = bootstrap + lambda * boundary;
+        assertThat(loss).isCloseTo(expected, within(1e-4 * Math.abs(expected)));
+      }
+    }
+  }
+
+  @Test
+  void boundaryRowsMustLeaveRoomForBootstrapDraws() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BootTaskConfig("t.onnx", 4, 4, null, null, 4))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("boundary_rows").hasMessageContaining("4");
   }
 
   private static int boundaryRows(Tensor coef) {

@@ -38,8 +38,12 @@ public final class AgmExperiment implements Experiment {
     int seeds = ctx.seeds() > 0 ? ctx.seeds() : 3;
     // --quick checks the pipeline on the toy data only: digit metrics (Fréchet distances of 256-wide
     // features) cost seconds per call even on a handful of samples.
-    List<ComparisonSettings> all = ctx.quick() ? List.of(ComparisonSettings.toy(true, 1))
-        : List.of(ComparisonSettings.toy(false, seeds), ComparisonSettings.digits(seeds));
+    run(ctx, ctx.quick() ? List.of(ComparisonSettings.toy(true, 1))
+        : List.of(ComparisonSettings.toy(false, seeds), ComparisonSettings.digits(seeds)));
+  }
+
+  /** Runs the comparisons {@code all} and writes their results, tables and plots. */
+  static void run(Context ctx, List<ComparisonSettings> all) throws Exception {
     ObjectNode results = Configs.mapper().createObjectNode();
     StringBuilder md = new StringBuilder("# agm experiment results\n\n");
     long start = System.nanoTime();

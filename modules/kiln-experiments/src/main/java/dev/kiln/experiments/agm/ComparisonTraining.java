@@ -21,7 +21,7 @@ import java.util.Map;
 /**
  * The recipes of one comparison and their training: an AGM model (agm-mlp, probability-flow labels),
  * optionally an SDE-label AGM model, and an ε-prediction diffusion baseline (flat-mlp-denoiser,
- * DDPM's linear β schedule), all with the same widths, depth, steps, batch, optimizer (AdamW 1e-3, cosine
+ * DDPM's linear β schedule), all with the same widths, depth, skip path, steps, batch, optimizer (AdamW 1e-3, cosine
  * decay after a short warm-up, gradient clipping at 1) and EMA 0.999. A run folder that already
  * holds a finished checkpoint is resumed, i.e. not trained again.
  *
@@ -52,6 +52,9 @@ final class ComparisonTraining {
     ObjectNode arch = Configs.mapper().createObjectNode().put("type", "agm-mlp");
     shape(arch);
     arch.put("hidden", s.hidden()).put("depth", s.depth()).put("time_embedding", 32);
+    if (s.skip()) {
+      arch.put("skip", true);
+    }
     return recipe("agm-" + s.key() + (type == DeType.SDE ? "-sde" : ""), task, arch);
   }
 
@@ -65,6 +68,9 @@ final class ComparisonTraining {
     ObjectNode arch = Configs.mapper().createObjectNode().put("type", "flat-mlp-denoiser");
     shape(arch);
     arch.put("hidden", s.hidden()).put("depth", s.depth()).put("time_embedding", 32);
+    if (s.skip()) {
+      arch.put("skip", true);
+    }
     return recipe("eps-" + s.key(), task, arch);
   }
 

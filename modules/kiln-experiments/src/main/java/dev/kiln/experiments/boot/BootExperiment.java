@@ -48,8 +48,12 @@ import java.util.Map;
  * digit teacher with classifier-free guidance), distils it again by progressive distillation 32 → … → 1
  * as the baseline, and compares, through the exported models in ONNX Runtime, the 1-step student with the
  * teacher's DDIM at 1–32 steps and the 1-step PD student: sample quality, pairing fidelity with DDIM-32
- * for the same noise, k-NN precision/recall, and wall time per sample. Writes {@code results.json},
- * {@code table.md} and sample plots under the output folder.
+ * for the same noise, k-NN precision/recall, and wall time per sample. Two design choices the comparison
+ * with progressive distillation may depend on are ablated with students of the same budget: the teacher
+ * grid the student bootstraps along (16 and 64 steps against the recipe's 32) and how the boundary term
+ * is sampled (draws of its own in every step, {@code boundary_rows}, against the draws that happen to
+ * start at the noise end, weighted ×grid_steps). Writes {@code results.json}, {@code table.md} and sample
+ * plots under the output folder.
  */
 public final class BootExperiment implements Experiment {
 
@@ -66,6 +70,27 @@ public final class BootExperiment implements Experiment {
    * @param timingBatch samples per timed call
    */
   record Part(String name, long pdRoundSteps, int pdBatch, double pdLr, int evalCount, int timingBatch) {}
+
+  /**
+   * One ablated BOOT student: the recipe's student with another teacher grid or boundary scheme.
+   *
+   * @param label row label
+   * @param folder run folder under the part's folder
+   * @param gridSteps {@code task.grid_steps}
+   * @param boundaryShare the fraction of each step's draws given to the boundary term (0: the recipe's
+   *     scheme)
+   */
+  record Ablation(String label, String folder, int gridSteps, double boundaryShare) {
+
+    /** {@code task.boundary_rows} for a batch of {@code batch} draws. */
+    int boundaryRows(int batch) {
+      return boundaryShare == 0 ? 0 : Math.max(1, (int) Math.round(boundaryShare * batch));
+    }
+  }
+
+  static final List<Ablation> ABLATIONS = List.of(new Ablation("BOOT 1-step, grid 16", "boot-grid16", 16, 0),
+      new Ablation("BOOT 1-step, grid 64", "boot-grid64", 64, 0),
+      new Ablation("BOOT 1-step, own boundary rows", "boot-boundary-rows", 32, 0.125));
 
   static final List<Part> FULL = List.of(new Part("8gaussians", 1200, 256, 3e-4, 2000, 256),
       new Part("mnist", 1000, 64, 2e-4, 1000, 256));
@@ -84,10 +109,15 @@ public final class BootExperiment implements Experiment {
 
   @Override
   public void run(Context ctx) throws Exception {
+    run(ctx, ctx.quick() ? QUICK : FULL);
+  }
+
+  /** Runs the study's {@code parts} and writes their results and tables. */
+  void run(Context ctx, List<Part> parts) throws Exception {
     int seeds = ctx.seeds() > 0 ? ctx.seeds() : (ctx.quick() ? 1 : 3);
     ObjectNode results = Configs.mapper().createObjectNode();
     StringBuilder table = new StringBuilder();
-    for (Part part : ctx.quick() ? QUICK : FULL) {
+    for (Part part : parts) {
       ObjectNode r = results.putObject(part.name());
       table.append(runPart(ctx, part, seeds, r));
       Files.writeString(ctx.outDir().resolve("results.json"), results.toPrettyString());
@@ -126,6 +156,19 @@ public final class BootExperiment implements Experiment {
     double guidance = bootRecipe.section("task").path("guidance").asDouble(1.0);
     out.put("guidance", guidance);
 
+    int batch = bootRecipe.section("task").path("batch_size").asInt();
+    List<Path> ablationFiles = new ArrayList<>();
+    for (Ablation a : ABLATIONS) {
+      Recipe r = bootRecipe.with("task.grid_steps", number(a.gridSteps()))
+          .with("task.boundary_rows", number(a.boundaryRows(batch)));
+      t0 = System.nanoTime();
+      Trainer.Result ar = runs.train(r, dir.resolve(a.folder()), ctx.log());
+      ablationFiles.add(runs.export(dir.resolve(a.folder()), dir.resolve(a.folder()).resolve("model.onnx"), true));
+      timing.put(a.folder(), seconds(t0));
+      out.putObject("ablation_" + a.folder()).put("grid_steps", a.gridSteps())
+          .put("boundary_rows", a.boundaryRows(batch)).put("final_loss", ar.finalLoss()).put("steps", ar.steps());
+    }
+
     Teacher teacher = Teacher.load(teacherFile);
     Architecture arch = runs.build(teacherRecipe).architecture();
     DiffusionTask data = task(teacherRecipe, Map.of());
@@ -142,7 +185,8 @@ public final class BootExperiment implements Experiment {
     try (GenerativeModel teacherModel = GenerativeModel.load(teacherFile, ctx.backend());
         GenerativeModel bootModel = GenerativeModel.load(bootFile, ctx.backend());
         GenerativeModel pdModel = GenerativeModel.load(pdFile, ctx.backend());
-        SampleQuality quality = new SampleQuality(data, ctx.backend())) {
+        SampleQuality quality = new SampleQuality(data, ctx.backend());
+        Models ablated = new Models(ablationFiles, ctx)) {
       List<DistillationComparison.Method> methods = new ArrayList<>();
       for (int n : DDIM_STEPS) {
         methods.add(new DistillationComparison.Method("teacher DDIM-" + n, teacherModel, teacher.ddim(), n, guidance));
@@ -154,6 +198,11 @@ public final class BootExperiment implements Experiment {
           teacher.ddim(), 1, 1);
       methods.add(boot);
       methods.add(progressive);
+      for (int i = 0; i < ABLATIONS.size(); i++) {
+        GenerativeModel m = ablated.models().get(i);
+        methods.add(new DistillationComparison.Method(ABLATIONS.get(i).label(), m,
+            m.sampler(new BootSamplerProvider(), null, "boot"), 1, 1));
+      }
       ctx.log().println(part.name() + ": measuring " + methods.size() + " samplers × " + seeds + " seeds");
       List<DistillationComparison.Row> rows = new DistillationComparison(data, quality)
           .measure(methods, reference, part.evalCount(), seeds);
@@ -170,6 +219,21 @@ public final class BootExperiment implements Experiment {
       out.put("timing_batch", part.timingBatch());
       plot(part, dir, data, List.of(methods.get(0), methods.get(2), reference, progressive, boot));
       return table(part, rows, wall);
+    }
+  }
+
+  /** Exported models loaded together and closed together. */
+  private record Models(List<GenerativeModel> models) implements AutoCloseable {
+    Models(List<Path> files, Context ctx) throws IOException {
+      this(new ArrayList<>());
+      for (Path f : files) {
+        models.add(GenerativeModel.load(f, ctx.backend()));
+      }
+    }
+
+    @Override
+    public void close() {
+      models.forEach(GenerativeModel::close);
     }
   }
 

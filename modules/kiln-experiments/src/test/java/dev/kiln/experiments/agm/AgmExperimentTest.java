@@ -39,4 +39,19 @@ class AgmExperimentTest {
     assertThat(dir.resolve("toy").resolve("samples-nfe10.png")).exists();
     assertThat(Files.readString(dir.resolve("table.md"))).contains("AGM + gDDIM + hop", "DPM-Solver++ 2M");
   }
+
+  /** The digits half trains AGM and the ε baseline with the same skip-path network family. */
+  @Test
+  void digitsRunGivesBothModelsTheSkipPath() throws Exception {
+    new AgmDigitsExperiment().run(new Experiment.Context(dir, new OrtBackend(BackendOptions.cpu(2)), 0, true,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    for (String model : new String[] {"agm-digits", "eps-digits"}) {
+      JsonNode recipe = Configs.mapper().readTree(dir.resolve("digits").resolve(model).resolve("recipe.json").toFile());
+      assertThat(recipe.path("architecture").path("skip").asBoolean()).as("%s has the skip path", model).isTrue();
+      assertThat(recipe.path("architecture").path("hidden").asInt()).as("%s width", model).isEqualTo(32);
+    }
+    JsonNode digits = Configs.mapper().readTree(dir.resolve("results.json").toFile()).get("digits");
+    assertThat(digits.get("rows").has("agm-gddim-hop")).isTrue();
+    assertThat(digits.get("rows").has("ddim")).isTrue();
+  }
 }

@@ -27,12 +27,16 @@ class BootExperimentTest {
     JsonNode results = Configs.mapper().readTree(dir.resolve("results.json").toFile());
     for (String part : new String[] {"8gaussians", "mnist"}) {
       JsonNode rows = results.path(part).path("rows");
-      assertThat(rows).as("%s rows", part).hasSize(8);
+      assertThat(rows).as("%s rows", part).hasSize(8 + BootExperiment.ABLATIONS.size());
       for (JsonNode row : rows) {
         assertThat(row.path("pairing_rms_mean").isNumber()).as("%s %s has a pairing fidelity", part, row).isTrue();
         assertThat(row.path("recall_mean").asDouble(-1)).as("%s %s recall", part, row).isBetween(0.0, 1.0);
       }
       assertThat(rows.get(7).path("method").asText()).isEqualTo("PD 1-step");
+      assertThat(rows.get(8).path("method").asText()).isEqualTo("BOOT 1-step, grid 16");
+      assertThat(results.path(part).path("ablation_boot-grid64").path("grid_steps").asInt()).isEqualTo(64);
+      assertThat(results.path(part).path("ablation_boot-boundary-rows").path("boundary_rows").asInt())
+          .as("%s: boundary rows of their own", part).isPositive();
       assertThat(results.path(part).path("wall_time_us_per_sample").path("BOOT 1-step").isNumber()).isTrue();
     }
     assertThat(rowOf(results.path("8gaussians").path("rows"), "teacher DDIM-32").path("pairing_rms_mean").asDouble())

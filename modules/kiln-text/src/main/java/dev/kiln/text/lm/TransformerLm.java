@@ -50,7 +50,8 @@ public record TransformerLm(Config config) implements dev.kiln.spi.Architecture 
    * @param sigmaReparam σReparam on every linear layer: none, vision (γ₀ = σ(W₀)) or speech (γ₀ = 1)
    * @param activation MLP non-linearity (gelu, relu, tanh, …)
    * @param tieEmbeddings whether the head is the transposed token embedding (then it has no σReparam)
-   * @param initStd standard deviation of the embeddings and of plain linear weights (truncated normal)
+   * @param initStd standard deviation of the embeddings and of plain linear weights (PyTorch's
+   *     {@code trunc_normal_}, bounds ±2 absolute)
    */
   public record Config(Integer vocab, Integer contextLength, Integer layers, Integer dim, Integer heads,
       Integer mlpRatio, String norm, String sigmaReparam, String activation, Boolean tieEmbeddings, Double initStd) {
@@ -93,7 +94,7 @@ public record TransformerLm(Config config) implements dev.kiln.spi.Architecture 
     /** The model-wide switches these fields describe (causal attention always). */
     public TransformerOptions options() {
       return TransformerOptions.parse(norm, sigmaReparam).withCausal(true)
-          .withLinearInit(Init.truncatedNormal(initStd));
+          .withLinearInit(Init.torchTruncatedNormal(initStd));
     }
 
     public Config with(String normPlacement, String variant) {
@@ -117,7 +118,7 @@ public record TransformerLm(Config config) implements dev.kiln.spi.Architecture 
   public Map<String, Value> build(Graph g, Map<String, Value> inputs) {
     TransformerOptions options = config.options();
     long d = config.dim();
-    Init embInit = Init.truncatedNormal(config.initStd());
+    Init embInit = Init.torchTruncatedNormal(config.initStd());
     Embedding.Declared tok = new Embedding("tok_emb", config.vocab(), d, embInit).declare(g);
     Value h = tok.apply(g, inputs.get("tokens"));
     try (var s = g.scope("pos_emb")) {
