@@ -57,7 +57,7 @@ public final class SsdNerfExperiment implements Experiment {
       SsdNerfConfig.Model model = new SsdNerfConfig.Model(null, null, null, null, null, null, null, null, null, null,
           null, null, null, 1e-2);
       SsdNerfConfig.Training training = new SsdNerfConfig.Training(250, 8, 256, 4, 2, 50, null, null, 1e-3, 0.995,
-          null, null, 1);
+          null, null, 1, 1e-2);
       SsdNerfConfig.Reconstruction recon = new SsdNerfConfig.Reconstruction(20, 1e4, 256, 6, 4, null, null, null,
           256);
       return new Plan(data, new SsdNerfConfig(model, training, recon), 3, 6, 25);
@@ -69,7 +69,7 @@ public final class SsdNerfExperiment implements Experiment {
       SsdNerfConfig.Model model = new SsdNerfConfig.Model(new TriplaneField.Config(2, 8, 8, null), 6, null, 8,
           List.of(1, 2), 4, 100, null, null, null, null, null, null, null);
       SsdNerfConfig.Training training = new SsdNerfConfig.Training(3, 3, 16, 2, 1, 1, null, null, null, null, null,
-          null, 2);
+          null, 2, null);
       SsdNerfConfig.Reconstruction recon = new SsdNerfConfig.Reconstruction(3, null, 16, 1, 2, null, null, null, 16);
       return new Plan(data, new SsdNerfConfig(model, training, recon), 1, 2, 1);
     }

@@ -26,8 +26,10 @@ import java.util.SplittableRandom;
  * step on the codes (moments kept per scene across iterations); the decoder ψ takes one Adam step
  * on the last of them.
  *
- * <p>Two stages at equal compute: first the same rendering schedule with no prior and a
- * total-variation regulariser on the codes (the auto-decoder), then as many prior steps as the
+ * <p>Two stages at equal compute: first the same rendering schedule with no prior, as the official
+ * first stage runs it: the total-variation regulariser ({@link SsdGraphs#totalVariation}) in place of
+ * the code regulariser mean(x²), and each scene's code started on its first visit from an EMA of the
+ * mean triplane of the batches before ({@code init_from_mean}); then as many prior steps as the
  * single-stage run takes (iterations × prior_steps), on the frozen codes with c_diff of the baseline.
  */
 public final class SsdTrainer {
@@ -95,7 +97,8 @@ public final class SsdTrainer {
     int size = model.field().config().codeSize();
     int rays = tc.raysPerScene();
     SsdGraphs.RenderLossSpec spec = new SsdGraphs.RenderLossSpec(true, true, mc.renderWeight(views),
-        mc.codeRegularizer(), withPrior ? 0 : tc.tvWeight());
+        withPrior ? mc.codeRegularizer() : 0, withPrior ? 0 : tc.tvWeight());
+    float[] meanCode = withPrior ? null : new float[size];
     try (CompiledGraph render = model.graphs().renderLoss(batch, rays, spec, model.decoderWeights(), backend);
         CompiledGraph diffusion = withPrior
             ? model.graphs().diffusionLoss(batch, true, true, true, model.priorWeights(), backend) : null) {
@@ -109,6 +112,14 @@ public final class SsdTrainer {
       double diffLoss = Double.NaN;
       for (int it = 0; it < tc.iterations(); it++) {
         int[] scenes = Seeds.distinct(Seeds.rng(seed, "batch", it), bank.scenes(), batch);
+        if (meanCode != null) {
+          float[] fromMean = model.deactivate(meanCode);
+          for (int s : scenes) {
+            if (bank.fresh(s)) {
+              bank.reset(s, fromMean);
+            }
+          }
+        }
         List<float[]> codes = codesOf(bank, scenes);
         if (withPrior) {
           Arrays.fill(priorGrad, 0f);
@@ -136,6 +147,10 @@ public final class SsdTrainer {
             for (int i = 0; i < grad.length; i++) {
               grad[i] += priorGrad[i];
             }
+          }
+          if (k == inner - 1 && meanCode != null) {
+            // The codes this last step rendered, before their update, as the official loop averages them.
+            updateMean(meanCode, model, render.in("code"), batch, tc.meanCodeMomentum());
           }
           for (int b = 0; b < batch; b++) {
             bank.step(scenes[b], grad, b * size, tc.codeLr());
@@ -205,6 +220,19 @@ public final class SsdTrainer {
       out.add(all.get(s));
     }
     return out;
+  }
+
+  /** mean ← (1 − m)·mean + m·(batch mean of the triplanes scale·tanh(code [B, size])). */
+  static void updateMean(float[] mean, SsdNerf model, Tensor code, int batch, double momentum) {
+    FloatBuffer c = code.floats();
+    double scale = model.config().model().codeScale();
+    for (int i = 0; i < mean.length; i++) {
+      double sum = 0;
+      for (int b = 0; b < batch; b++) {
+        sum += scale * Math.tanh(c.get(b * mean.length + i));
+      }
+      mean[i] = (float) ((1 - momentum) * mean[i] + momentum * sum / batch);
+    }
   }
 
   private static double meanSquare(SsdNerf model, List<float[]> codes) {
