@@ -204,6 +204,18 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
     public static Reconstruction defaults() {
       return new Reconstruction(null, null, null, null, null, null, null, null, null);
     }
+
+    /** These settings with guidance scale λ_gd. */
+    public Reconstruction withGuidanceScale(double scale) {
+      return new Reconstruction(ddimSteps, scale, guideRays, finetuneOuter, finetuneInner, finetuneLr, finetuneDecay,
+          finetuneDiffusionWeight, finetuneRays);
+    }
+
+    /** These settings with no finetune: guided sampling alone. */
+    public Reconstruction guidedOnly() {
+      return new Reconstruction(ddimSteps, guidanceScale, guideRays, 0, finetuneInner, finetuneLr, finetuneDecay,
+          finetuneDiffusionWeight, finetuneRays);
+    }
   }
 
   private static void positive(String section, String field, double v) {

@@ -55,7 +55,8 @@ public final class SsdTrainer {
    *
    * @param stage 1 (codes and decoder, with the prior in single-stage training) or 2 (prior only)
    * @param iteration outer iteration (1-based)
-   * @param renderMse mean squared pixel error of the last rendering step (NaN in stage 2)
+   * @param renderMse mean squared pixel error of the last rendering step of each iteration, averaged over the
+   *     iterations since the point before (NaN in stage 2)
    * @param diffusionLoss the last λ_diff L_diff (NaN when no prior step ran)
    * @param norm EMA of mean x²
    * @param seconds wall time since training began
@@ -110,6 +111,8 @@ public final class SsdTrainer {
       long decoderSteps = 0;
       long priorSteps = 0;
       double diffLoss = Double.NaN;
+      double mseSum = 0;
+      int mseCount = 0;
       for (int it = 0; it < tc.iterations(); it++) {
         int[] scenes = Seeds.distinct(Seeds.rng(seed, "batch", it), bank.scenes(), batch);
         if (meanCode != null) {
@@ -159,8 +162,12 @@ public final class SsdTrainer {
             decoderOpt.step(tc.decoderLr(), ++decoderSteps);
           }
         }
+        mseSum += render.out("mse").get(0);
+        mseCount++;
         if ((it + 1) % logEvery == 0 || it == tc.iterations() - 1) {
-          Point p = new Point(1, it + 1, render.out("mse").get(0), diffLoss, model.norm(), seconds(start));
+          Point p = new Point(1, it + 1, mseSum / mseCount, diffLoss, model.norm(), seconds(start));
+          mseSum = 0;
+          mseCount = 0;
           points.add(p);
           log.printf(Locale.ROOT, "  stage 1 it %5d  render mse %.5f  diffusion %.4f  norm %.4f  %.0fs%n",
               p.iteration(), p.renderMse(), p.diffusionLoss(), p.norm(), p.seconds());
