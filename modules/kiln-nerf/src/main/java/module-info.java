@@ -30,5 +30,5 @@ module dev.kiln.nerf {
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
   provides java.util.spi.ToolProvider with dev.kiln.nerf.nerfdiff.NerfDiffTool,
-      dev.kiln.nerf.control3diff.Control3DiffTool;
+      dev.kiln.nerf.control3diff.Control3DiffTool, dev.kiln.nerf.ssd.SsdNerfTool;
 }

@@ -4,6 +4,7 @@ import dev.kiln.nerf.field.TriplaneField;
 import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.nerf.scenes.MultiViewDataset.SceneViews;
 import dev.kiln.nerf.ssd.GuidedReconstruction;
+import dev.kiln.nerf.ssd.HeldOutEvaluation;
 import dev.kiln.nerf.ssd.SsdNerf;
 import dev.kiln.nerf.ssd.SsdNerfConfig;
 import dev.kiln.nerf.ssd.SsdTrainer;
@@ -170,10 +171,11 @@ public final class SsdNerfExperiment implements Experiment {
     for (int seed = 0; seed < plan.seeds(); seed++) {
       for (SsdTrainer.Schedule schedule : SsdTrainer.Schedule.values()) {
         runs.add(trainAndEvaluate(plan, data, validation, schedule, seed, backend, report, log));
+        // After every run, so a study stopped early leaves the tables and figures of the runs it finished.
         report.writeResults(runs);
+        report.writeSummary(runs);
       }
     }
-    report.writeSummary(runs);
     log.printf(Locale.ROOT, "ssdnerf: done in %.0fs; results in %s%n", (System.nanoTime() - t0) / 1e9, out);
     return runs;
   }

@@ -3,6 +3,7 @@ package dev.kiln.experiments.ssdnerf;
 import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.nerf.ssd.GuidedReconstruction;
+import dev.kiln.nerf.ssd.HeldOutEvaluation;
 import dev.kiln.nerf.ssd.SsdNerf;
 import dev.kiln.nerf.ssd.SsdNerfConfig;
 import dev.kiln.nerf.ssd.SsdTrainer;

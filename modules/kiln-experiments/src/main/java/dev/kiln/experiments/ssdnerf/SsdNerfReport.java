@@ -7,6 +7,7 @@ import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.Intrinsics;
 import dev.kiln.nerf.scenes.MultiViewDataset;
+import dev.kiln.nerf.ssd.HeldOutEvaluation;
 import dev.kiln.nerf.ssd.SsdNerf;
 import dev.kiln.nerf.ssd.SsdTrainer;
 import dev.kiln.runtime.OrtBackend;

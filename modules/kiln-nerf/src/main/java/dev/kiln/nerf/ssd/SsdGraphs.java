@@ -122,9 +122,19 @@ final class SsdGraphs {
   /** The prior alone: {@code x_t} [B, 3C, S, S] and {@code t} [B] → {@code v} (v̂). */
   CompiledGraph denoiser(int scenes, Map<String, Tensor> weights, OrtBackend backend) {
     Graph g = new Graph("ssdnerf_denoiser");
+    return new CompiledGraph(g, Map.of("v", denoise(g, scenes)), weights, backend);
+  }
+
+  /** The graph of {@link #denoiser} with its output {@code v} declared, for export. */
+  Graph denoiserGraph(int scenes) {
+    Graph g = new Graph("ssdnerf_denoiser");
+    g.output("v", denoise(g, scenes));
+    return g;
+  }
+
+  private Value denoise(Graph g, int scenes) {
     Value xt = codeInput(g, "x_t", scenes);
-    Value t = g.input("t", Shape.of(scenes));
-    return new CompiledGraph(g, Map.of("v", predict(g, xt, t)), weights, backend);
+    return predict(g, xt, g.input("t", Shape.of(scenes)));
   }
 
   /** A graph holding every parameter (decoder and prior), for initialisation. */
