@@ -66,13 +66,19 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
    *
    * @param file the exported model ({@code model.onnx})
    * @param recipe the recipe that trained it ({@code recipe.json})
+   * @param trainer null for a {@code kiln train} recipe; for a method that trains in its own loop, the
+   *     {@link java.util.spi.ToolProvider} whose {@code train --config RECIPE --output DIR} trains the recipe
+   *     and exports the file into DIR ({@code kiln-ssdnerf}); see {@link ZooToolTraining}
    */
-  record Trained(String file, String recipe) {
+  record Trained(String file, String recipe, String trainer) {
     Trained {
       requireRelative("models[].file", file);
       requireRelative("models[].recipe", recipe);
       if (!file.endsWith(".onnx")) {
         throw new ConfigException("field `models[].file` must be an .onnx file, got " + file);
+      }
+      if (trainer != null && !trainer.matches("kiln-[a-z0-9-]+")) {
+        throw new ConfigException("field `models[].trainer` must name a kiln tool (kiln-…), got " + trainer);
       }
     }
   }
@@ -82,7 +88,9 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
     /** Sample quality against held-out data, as {@code kiln eval} measures it. */
     SAMPLE_QUALITY("sample-quality"),
     /** The training task's own evaluation (held-out accuracy, bits per character) on the exported model. */
-    TASK("task");
+    TASK("task"),
+    /** SSDNeRF's single-view reconstruction of unseen scenes, scored at novel views ({@link SsdZooEvaluation}). */
+    SSDNERF_RECONSTRUCTION(SsdZooEvaluation.TYPE);
 
     final String id;
 
@@ -96,18 +104,19 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
           return k;
         }
       }
-      throw new ConfigException("field `evaluation.type` must be sample-quality or task, got " + s);
+      throw new ConfigException("field `evaluation.type` must be one of " + java.util.Arrays.stream(values())
+          .map(k -> k.id).toList() + ", got " + s);
     }
   }
 
   /**
    * What {@code kiln zoo verify} runs.
    *
-   * @param type {@code sample-quality} or {@code task}
+   * @param type {@code sample-quality}, {@code task} or {@code ssdnerf-reconstruction}
    * @param model the file evaluated ({@code model.onnx})
    * @param sampler sample-quality: the sampler (null: the model's default)
    * @param steps sample-quality: sampling steps (null: the model's default)
-   * @param count sample-quality: samples drawn
+   * @param count sample-quality: samples drawn; ssdnerf-reconstruction: unseen scenes reconstructed
    * @param seed noise seed (sample-quality) or the task's evaluation seed
    * @param guidance sample-quality: classifier-free guidance scale (1: none)
    * @param settings sample-quality: sampler settings, as {@code kiln eval --set FIELD=VALUE}
@@ -131,6 +140,8 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
         if (!Double.isFinite(guidance)) {
           throw new ConfigException("field `evaluation.guidance` must be finite, got " + guidance);
         }
+      } else if (Kind.parse(type) == Kind.SSDNERF_RECONSTRUCTION) {
+        SsdZooEvaluation.check(count, sampler != null || steps != null || !settings.isEmpty() || guidance != 1.0);
       } else if (sampler != null || steps != null || count != null || !settings.isEmpty()) {
         throw new ConfigException("fields `evaluation.sampler`, `steps`, `count` and `settings` belong to a"
             + " sample-quality evaluation; a task evaluation takes only `model` and `seed`");
@@ -143,7 +154,7 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
 
     /** The same measurement as a command line, run from the checkout (for the card and {@code kiln zoo show}). */
     String command(String folder) {
-      if (kind() == Kind.TASK) {
+      if (kind() != Kind.SAMPLE_QUALITY) {
         return "./kiln zoo verify " + folder;
       }
       StringBuilder sb = new StringBuilder("./kiln eval model-zoo/" + folder + "/" + model);

@@ -30,6 +30,8 @@ final class ZooEvaluation {
     return switch (e.kind()) {
       case SAMPLE_QUALITY -> sampleQuality(model, e, inference);
       case TASK -> task(model, e, training);
+      case SSDNERF_RECONSTRUCTION -> SsdZooEvaluation.measure(folder, e,
+          inference.getInstance(OrtBackend.class).options().intraOpThreads());
     };
   }
 

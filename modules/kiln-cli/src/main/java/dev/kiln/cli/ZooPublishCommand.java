@@ -54,12 +54,14 @@ final class ZooPublishCommand implements Callable<Integer> {
       int eq = spec.indexOf('=');
       String file = eq > 0 ? spec.substring(0, eq) : null;
       Path runDir = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
-      exports.put(trained(card, file, spec), runDir);
+      trained(card, file, spec).forEach(t -> exports.put(t, runDir));
     }
     com.google.inject.Injector training = runtime.injector();
     TrainingRun run = training.getInstance(TrainingRun.class);
     for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
-      requireSameRecipe(folder.resolve(e.getKey().recipe()), e.getValue());
+      if (e.getKey().trainer() == null) {
+        requireSameRecipe(folder.resolve(e.getKey().recipe()), e.getValue());
+      }
     }
     Path staged = ZooSwap.stage(folder);
     Map<String, Double> measured;
@@ -86,6 +88,12 @@ final class ZooPublishCommand implements Callable<Integer> {
       TrainingRun run, com.google.inject.Injector training, RuntimeOptions runtime) throws Exception {
     for (Map.Entry<ZooCard.Trained, Path> e : exports.entrySet()) {
       Path out = staged.resolve(e.getKey().file());
+      if (e.getKey().trainer() != null) {
+        ZooToolTraining.export(e.getKey(), staged.resolve(e.getKey().recipe()), e.getValue(), out);
+        System.out.println("copied " + e.getValue().resolve(e.getKey().file()) + " to " + folder.resolve(e.getKey()
+            .file()));
+        continue;
+      }
       run.export(e.getValue(), out, true);
       System.out.println("exported " + e.getValue() + " to " + folder.resolve(e.getKey().file()));
       if (e.getKey().file().equals(card.evaluation().model())) {
@@ -113,17 +121,26 @@ final class ZooPublishCommand implements Callable<Integer> {
     return measured;
   }
 
-  private static ZooCard.Trained trained(ZooCard card, String file, String spec) {
+  /**
+   * The card's files a {@code --run} exports: FILE, or the only one, or, for a run of a tool that exports
+   * several files of one recipe, all of them.
+   */
+  private static List<ZooCard.Trained> trained(ZooCard card, String file, String spec) {
     if (file == null) {
+      ZooCard.Trained first = card.models().get(0);
+      if (first.trainer() != null && card.models().stream().allMatch(t -> first.trainer().equals(t.trainer())
+          && first.recipe().equals(t.recipe()))) {
+        return card.models();
+      }
       if (card.models().size() != 1) {
         throw new ConfigException("--run " + spec + ": the card lists " + card.models().size() + " model files; say which"
             + " one, e.g. --run " + card.models().get(0).file() + "=" + spec);
       }
-      return card.models().get(0);
+      return List.of(card.models().get(0));
     }
-    return card.models().stream().filter(t -> t.file().equals(file)).findFirst().orElseThrow(() ->
+    return List.of(card.models().stream().filter(t -> t.file().equals(file)).findFirst().orElseThrow(() ->
         new ConfigException("--run " + spec + ": " + file + " is not a model file of the card; its files: "
-            + card.models().stream().map(ZooCard.Trained::file).toList()));
+            + card.models().stream().map(ZooCard.Trained::file).toList())));
   }
 
   /** The run was trained with the folder's recipe (its description aside), so {@code kiln zoo reproduce} retrains it. */

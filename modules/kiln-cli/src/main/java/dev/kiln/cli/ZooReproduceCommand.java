@@ -6,7 +6,9 @@ import dev.kiln.train.Recipe;
 import dev.kiln.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,8 +52,23 @@ final class ZooReproduceCommand implements Callable<Integer> {
     }
     TrainingRun run = runtime.injector().getInstance(TrainingRun.class);
     boolean identical = true;
+    Map<String, Path> toolRuns = new HashMap<>();
+    Path base = dir;
     for (ZooCard.Trained t : card.models()) {
       Path shipped = folder.resolve(t.file());
+      if (t.trainer() != null) {
+        long start = System.nanoTime();
+        boolean fresh = !toolRuns.containsKey(t.recipe());
+        Path runDir = toolRuns.computeIfAbsent(t.recipe(), r -> base.resolve(r.replace(".json", "")));
+        if (fresh) {
+          ZooToolTraining.train(t, folder.resolve(t.recipe()), runDir, runtime.threads);
+        }
+        WeightComparison c = WeightComparison.of(shipped, runDir.resolve(t.file()));
+        identical &= c.identical();
+        System.out.printf(Locale.ROOT, "%s: %s %s by %s in %.0f s (%s): %s%n", t.file(), fresh ? "retrained from"
+            : "from the same run of", t.recipe(), t.trainer(), (System.nanoTime() - start) / 1e9, runDir, c);
+        continue;
+      }
       Recipe recipe = Recipe.read(folder.resolve(t.recipe()));
       String trainedWith = ModelReader.read(shipped).metadata().get("recipe");
       if (trainedWith == null || !Recipe.parse(trainedWith, shipped.toString()).json().equals(recipe.json())) {

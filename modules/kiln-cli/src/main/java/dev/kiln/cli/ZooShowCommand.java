@@ -60,6 +60,7 @@ final class ZooShowCommand implements Callable<Integer> {
       Map<String, String> meta = m.metadata();
       String recipe = meta.get("recipe");
       System.out.printf(Locale.ROOT, "  recipe %s%n", recipe == null ? "(not recorded)"
+          : t.trainer() != null ? t.recipe() + ", trained by the " + t.trainer() + " tool"
           : dev.kiln.train.Recipe.parse(recipe, file + " (its recipe)").name());
       for (String key : PROVENANCE) {
         System.out.printf(Locale.ROOT, "  %-14s %s%n", key, meta.getOrDefault(key, "(not recorded)"));
