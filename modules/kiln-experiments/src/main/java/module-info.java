@@ -42,6 +42,7 @@ module dev.kiln.experiments {
       dev.kiln.experiments.boot.Boot8GaussiansExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfExperiment,
       dev.kiln.experiments.ssdnerf.SsdNerfLossBalance,
+      dev.kiln.experiments.ssdnerf.SsdNerfLongExperiment,
       dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,
       dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,

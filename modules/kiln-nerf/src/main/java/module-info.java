@@ -31,5 +31,5 @@ module dev.kiln.nerf {
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
   provides dev.kiln.spi.FolderModelProvider with dev.kiln.nerf.nerfdiff.NerfDiffFolderModels;
   provides java.util.spi.ToolProvider with dev.kiln.nerf.nerfdiff.NerfDiffTool,
-      dev.kiln.nerf.control3diff.Control3DiffTool;
+      dev.kiln.nerf.control3diff.Control3DiffTool, dev.kiln.nerf.ssd.SsdNerfTool;
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {QuickstartCommand.class, TrainCommand.class, ExportCommand.class, SampleCommand.class,
         EvalCommand.class, GenerateCommand.class, ExperimentCommand.class, TckCommand.class, BenchCommand.class,
         ServeCommand.class, ZooCommand.class, NerfDiffCommand.class, Control3DiffCommand.class, PlannerCommand.class,
-        CommandLine.HelpCommand.class})
+        SsdNerfCommand.class, CommandLine.HelpCommand.class})
 public final class KilnCommand {
 
   /** Prints the Kiln version. */

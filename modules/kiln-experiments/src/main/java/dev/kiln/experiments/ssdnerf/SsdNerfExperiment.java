@@ -4,6 +4,7 @@ import dev.kiln.nerf.field.TriplaneField;
 import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.nerf.scenes.MultiViewDataset.SceneViews;
 import dev.kiln.nerf.ssd.GuidedReconstruction;
+import dev.kiln.nerf.ssd.HeldOutEvaluation;
 import dev.kiln.nerf.ssd.SsdNerf;
 import dev.kiln.nerf.ssd.SsdNerfConfig;
 import dev.kiln.nerf.ssd.SsdTrainer;
@@ -22,7 +23,8 @@ import java.util.Map;
 /**
  * The SSDNeRF study (arXiv 2304.06714, the single-stage vs two-stage claim of Tab. 3 and Fig. 6) at
  * CPU scale: on the procedural cars-and-chairs set, train SSDNeRF single-stage (Eq. 4, Algorithm 1)
- * and the two-stage baseline at equal compute, for several seeds; reconstruct unseen test scenes
+ * and the two-stage baseline at equal compute, for several seeds; choose each model's guidance scale
+ * λ_gd on validation scenes (disjoint from the test scenes); reconstruct unseen test scenes
  * from 1 and from 3 views by rendering-guided DDIM plus a finetune under the prior (Eq. 5–7); score
  * PSNR and SSIM on 8 held-out views per scene, before (guided sampling only) and after the finetune;
  * draw unconditional samples. Writes {@code results.json}, {@code summary.md} and PNG figures to the
@@ -37,30 +39,65 @@ public final class SsdNerfExperiment implements Experiment {
    * What one study runs.
    *
    * @param data the dataset
-   * @param ssdnerf SSDNeRF settings (shared by both schedules)
+   * @param ssdnerf SSDNeRF settings (shared by both schedules); its guidance scale is replaced by the one
+   *     chosen on the validation scenes
    * @param seeds seeds per schedule
    * @param unconditionalSamples unconditional samples drawn (first seed, single-stage)
    * @param logEvery iterations between logged training points
+   * @param validationScenes scenes after the test split ({@link MultiViewDataset#validation}) on which λ_gd
+   *     is chosen
+   * @param guidanceScales the λ_gd tried on them; each model takes the one with the best 1-view PSNR after
+   *     guided sampling alone
    */
   public record Plan(MultiViewDataset.Config data, SsdNerfConfig ssdnerf, int seeds, int unconditionalSamples,
-      int logEvery) {
+      int logEvery, int validationScenes, List<Double> guidanceScales) {
+
+    public Plan {
+      guidanceScales = List.copyOf(guidanceScales);
+      if (validationScenes < 1 || guidanceScales.isEmpty()) {
+        throw new IllegalArgumentException("plan: needs validation scenes and guidance scales to choose from, got "
+            + validationScenes + " and " + guidanceScales);
+      }
+    }
 
     /**
      * The study as reported, sized for about 40 minutes on two shared CPU cores (see the report):
-     * 48 training scenes × 16 views and 12 test scenes at 32×32; 250 outer iterations of 8 scenes ×
-     * 256 rays (K_in 4 for 50 iterations, then 2), one prior step each; the normaliser's EMA and the
-     * prior's learning rate sped up for the short run; 20 guided DDIM steps and a 6 × 4 finetune at
+     * 48 training scenes × 16 views, 12 test and 6 validation scenes at 32×32; 600 outer iterations of
+     * 8 scenes × 256 rays (K_in 4 for 100 iterations, then 2), one prior step each; the normaliser's and
+     * the mean code's EMAs and the prior's learning rate sped up for the short run; λ_gd chosen from
+     * {10³, 3·10³, 10⁴, 3·10⁴, 10⁵} on the validation scenes; 20 guided DDIM steps and a 6 × 4 finetune at
      * test time.
      */
     public static Plan full() {
+      return ofLength(600, 100);
+    }
+
+    /**
+     * The plan the render-to-prior balance sweep ({@code ssdnerf-loss-balance}) ran: the study's data and
+     * settings with 250 outer iterations (K_in 4 for 50) and λ_gd fixed at 10⁴.
+     */
+    public static Plan balance() {
+      return ofLength(250, 50);
+    }
+
+    /**
+     * The same study at the length of the research notes' SSD-tiny schedule: 1500 outer iterations, K_in 4
+     * for the first 300 (about an hour per run on two quiet cores).
+     */
+    public static Plan longer() {
+      return ofLength(1500, 300);
+    }
+
+    private static Plan ofLength(int iterations, int warmup) {
       MultiViewDataset.Config data = new MultiViewDataset.Config(null, 48, 12, 16, 32, null, null, 2, null);
       SsdNerfConfig.Model model = new SsdNerfConfig.Model(null, null, null, null, null, null, null, null, null, null,
           null, null, null, 1e-2);
-      SsdNerfConfig.Training training = new SsdNerfConfig.Training(250, 8, 256, 4, 2, 50, null, null, 1e-3, 0.995,
-          null, null, 1);
+      SsdNerfConfig.Training training = new SsdNerfConfig.Training(iterations, 8, 256, 4, 2, warmup, null, null, 1e-3,
+          0.995, null, null, 1, 1e-2);
       SsdNerfConfig.Reconstruction recon = new SsdNerfConfig.Reconstruction(20, 1e4, 256, 6, 4, null, null, null,
           256);
-      return new Plan(data, new SsdNerfConfig(model, training, recon), 3, 6, 25);
+      return new Plan(data, new SsdNerfConfig(model, training, recon), 3, 6, 25, 6,
+          List.of(1e3, 3e3, 1e4, 3e4, 1e5));
     }
 
     /** A few steps of everything on a tiny set: checks the study runs end to end. */
@@ -69,13 +106,13 @@ public final class SsdNerfExperiment implements Experiment {
       SsdNerfConfig.Model model = new SsdNerfConfig.Model(new TriplaneField.Config(2, 8, 8, null), 6, null, 8,
           List.of(1, 2), 4, 100, null, null, null, null, null, null, null);
       SsdNerfConfig.Training training = new SsdNerfConfig.Training(3, 3, 16, 2, 1, 1, null, null, null, null, null,
-          null, 2);
+          null, 2, null);
       SsdNerfConfig.Reconstruction recon = new SsdNerfConfig.Reconstruction(3, null, 16, 1, 2, null, null, null, 16);
-      return new Plan(data, new SsdNerfConfig(model, training, recon), 1, 2, 1);
+      return new Plan(data, new SsdNerfConfig(model, training, recon), 1, 2, 1, 2, List.of(300.0, 3000.0));
     }
 
     public Plan withSeeds(int n) {
-      return new Plan(data, ssdnerf, n, unconditionalSamples, logEvery);
+      return new Plan(data, ssdnerf, n, unconditionalSamples, logEvery, validationScenes, guidanceScales);
     }
   }
 
@@ -98,10 +135,12 @@ public final class SsdNerfExperiment implements Experiment {
    * @param trainSeconds wall time of training
    * @param trainFitPsnr PSNR of the training scenes' own codes on one of their training views
    * @param curve logged training points
+   * @param validation 1-view PSNR after guided sampling alone on the validation scenes, by λ_gd tried
+   * @param guidanceScale the λ_gd chosen on them, used on the test scenes
    * @param scores by number of input views
    */
   public record Run(String schedule, long seed, double trainSeconds, double trainFitPsnr,
-      List<SsdTrainer.Point> curve, Map<Integer, Scores> scores) {}
+      List<SsdTrainer.Point> curve, Map<Double, Double> validation, double guidanceScale, Map<Integer, Scores> scores) {}
 
   @Override
   public String name() {
@@ -123,31 +162,59 @@ public final class SsdNerfExperiment implements Experiment {
     Files.createDirectories(out);
     long t0 = System.nanoTime();
     MultiViewDataset data = MultiViewDataset.generate(plan.data());
-    log.printf(Locale.ROOT, "ssdnerf: %d training scenes × %d views, %d test scenes (%.1fs)%n", data.train().size(),
-        plan.data().trainViews(), data.test().size(), (System.nanoTime() - t0) / 1e9);
+    List<SceneViews> validation = MultiViewDataset.validation(plan.data(), plan.validationScenes());
+    log.printf(Locale.ROOT, "ssdnerf: %d training scenes × %d views, %d test and %d validation scenes (%.1fs)%n",
+        data.train().size(), plan.data().trainViews(), data.test().size(), validation.size(),
+        (System.nanoTime() - t0) / 1e9);
     SsdNerfReport report = new SsdNerfReport(plan, data, out);
     List<Run> runs = new ArrayList<>();
     for (int seed = 0; seed < plan.seeds(); seed++) {
       for (SsdTrainer.Schedule schedule : SsdTrainer.Schedule.values()) {
-        runs.add(trainAndEvaluate(plan, data, schedule, seed, backend, report, log));
+        runs.add(trainAndEvaluate(plan, data, validation, schedule, seed, backend, report, log));
+        // After every run, so a study stopped early leaves the tables and figures of the runs it finished.
         report.writeResults(runs);
+        report.writeSummary(runs);
       }
     }
-    report.writeSummary(runs);
     log.printf(Locale.ROOT, "ssdnerf: done in %.0fs; results in %s%n", (System.nanoTime() - t0) / 1e9, out);
     return runs;
   }
 
-  private static Run trainAndEvaluate(Plan plan, MultiViewDataset data, SsdTrainer.Schedule schedule, long seed,
-      OrtBackend backend, SsdNerfReport report, PrintStream log) throws IOException {
+  /**
+   * Tries each of {@code scales} as λ_gd on {@code validation} (1 input view, guided sampling alone, the
+   * reconstruction seed of the test scenes' 1-view run) and returns the 1-view PSNR by scale.
+   */
+  static Map<Double, Double> validate(SsdNerf model, List<SceneViews> validation, List<Double> scales, long seed,
+      OrtBackend backend) {
+    Map<Double, Double> psnr = new LinkedHashMap<>();
+    for (double scale : scales) {
+      SsdNerf m = model.withReconstruction(model.config().reconstruction().withGuidanceScale(scale).guidedOnly());
+      GuidedReconstruction.Result r = GuidedReconstruction.reconstruct(m, validation, 1, backend, seed * 1000 + 1);
+      psnr.put(scale, HeldOutEvaluation.of(m, r.guided(), validation, backend).psnr());
+    }
+    return psnr;
+  }
+
+  /** The scale with the highest PSNR (the smaller of two equal ones). */
+  static double best(Map<Double, Double> psnr) {
+    return psnr.entrySet().stream().reduce((a, b) -> b.getValue() > a.getValue() ? b : a).orElseThrow().getKey();
+  }
+
+  private static Run trainAndEvaluate(Plan plan, MultiViewDataset data, List<SceneViews> validation,
+      SsdTrainer.Schedule schedule, long seed, OrtBackend backend, SsdNerfReport report, PrintStream log)
+      throws IOException {
     log.printf(Locale.ROOT, "ssdnerf: %s, seed %d%n", schedule.id(), seed);
-    SsdNerf model = SsdNerf.initialize(plan.ssdnerf(), seed);
+    SsdNerf trained = SsdNerf.initialize(plan.ssdnerf(), seed);
     long t0 = System.nanoTime();
-    List<SsdTrainer.Point> curve = SsdTrainer.train(model, schedule, data.train(), backend, seed, plan.logEvery(), log);
+    List<SsdTrainer.Point> curve = SsdTrainer.train(trained, schedule, data.train(), backend, seed, plan.logEvery(), log);
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-    double fit = HeldOutEvaluation.of(model, model.trainedTriplanes(), data.train(), s -> s.inputs().subList(0, 1),
-        backend).psnr();
+    double fit = HeldOutEvaluation.of(trained, trained.trainedTriplanes(), data.train(),
+        s -> s.inputs().subList(0, 1), backend).psnr();
     log.printf(Locale.ROOT, "  trained in %.0fs; training-view PSNR of the fitted codes %.2f dB%n", trainSeconds, fit);
+    Map<Double, Double> tried = validate(trained, validation, plan.guidanceScales(), seed, backend);
+    double scale = best(tried);
+    SsdNerf model = trained.withReconstruction(trained.config().reconstruction().withGuidanceScale(scale));
+    log.printf(Locale.ROOT, "  validation 1-view PSNR, guided only, by λ_gd: %s; chosen %s%n", tried, scale);
     Map<Integer, Scores> scores = new LinkedHashMap<>();
     for (int views : VIEWS) {
       long r0 = System.nanoTime();
@@ -171,6 +238,6 @@ public final class SsdNerfExperiment implements Experiment {
             seed), backend);
       }
     }
-    return new Run(schedule.id(), seed, trainSeconds, fit, curve, scores);
+    return new Run(schedule.id(), seed, trainSeconds, fit, curve, tried, scale, scores);
   }
 }

@@ -7,6 +7,7 @@ import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.Intrinsics;
 import dev.kiln.nerf.scenes.MultiViewDataset;
+import dev.kiln.nerf.ssd.HeldOutEvaluation;
 import dev.kiln.nerf.ssd.SsdNerf;
 import dev.kiln.nerf.ssd.SsdTrainer;
 import dev.kiln.runtime.OrtBackend;
@@ -88,6 +89,9 @@ final class SsdNerfReport {
       n.put("seed", r.seed());
       n.put("train_seconds", r.trainSeconds());
       n.put("train_fit_psnr", r.trainFitPsnr());
+      n.put("guidance_scale", r.guidanceScale());
+      ObjectNode val = n.putObject("validation_1view_guided_psnr");
+      r.validation().forEach((scale, psnr) -> val.put(plain(scale), psnr));
       ObjectNode sc = n.putObject("scores");
       r.scores().forEach((views, s) -> sc.set(views + "_view", Configs.toTree(s)));
       ArrayNode curve = n.putArray("curve");
@@ -114,10 +118,14 @@ final class SsdNerfReport {
             meanStd(s.stream().mapToDouble(SsdNerfExperiment.Scores::ssim).toArray(), 3)));
       }
     }
-    md.append("\n| schedule | seed | training s | training-view PSNR of fitted codes |\n|---|---|---|---|\n");
+    md.append("\n| schedule | seed | training s | training-view PSNR of fitted codes | λ_gd chosen on validation"
+        + " | validation 1-view PSNR (guided only) by λ_gd |\n|---|---|---|---|---|---|\n");
     for (SsdNerfExperiment.Run r : runs) {
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f |%n", r.schedule(), r.seed(), r.trainSeconds(),
-          r.trainFitPsnr()));
+      StringBuilder tried = new StringBuilder();
+      r.validation().forEach((scale, psnr) -> tried.append(tried.isEmpty() ? "" : ", ")
+          .append(plain(scale)).append(String.format(Locale.ROOT, ": %.2f", psnr)));
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %s | %s |%n", r.schedule(), r.seed(),
+          r.trainSeconds(), r.trainFitPsnr(), plain(r.guidanceScale()), tried));
     }
     AtomicFiles.write(out.resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
     writeReconstructionFigures();
@@ -202,6 +210,10 @@ final class SsdNerfReport {
       t.floats().put(i * 3 * size * size, cells.get(i));
     }
     new ImageGrid(0, 1, columns, 2, 3).write(t, out.resolve(file));
+  }
+
+  private static String plain(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   private static String meanStd(double[] v, int digits) {

@@ -31,6 +31,22 @@ class SsdNerfExperimentTest {
     }
     String summary = Files.readString(dir.resolve("summary.md"));
     assertThat(summary).contains("| 1 | single-stage |", "| 3 | two-stage |").doesNotContain("NaN");
+    JsonNode runs = Configs.mapper().readTree(dir.resolve("results.json").toFile()).get("runs");
+    SsdNerfExperiment.Plan quick = SsdNerfExperiment.Plan.quick();
+    for (JsonNode run : runs) {
+      // λ_gd is one of the plan's, chosen from a score for every one of them on the validation scenes.
+      assertThat(quick.guidanceScales()).contains(run.get("guidance_scale").asDouble());
+      assertThat(run.get("validation_1view_guided_psnr").size()).isEqualTo(quick.guidanceScales().size());
+    }
+  }
+
+  @Test
+  void theGuidanceScaleWithTheBestValidationPsnrIsChosen() {
+    var tried = new java.util.LinkedHashMap<Double, Double>();
+    tried.put(1e3, 14.0);
+    tried.put(1e4, 15.5);
+    tried.put(1e5, 15.1);
+    assertThat(SsdNerfExperiment.best(tried)).isEqualTo(1e4);
   }
 
   @Test

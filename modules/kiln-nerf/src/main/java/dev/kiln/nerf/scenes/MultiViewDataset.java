@@ -144,18 +144,40 @@ public record MultiViewDataset(Config config, List<SceneViews> train, List<Scene
         }
         train.add(new SceneViews(i, scene, views, List.of()));
       } else {
-        List<View> inputs = new ArrayList<>();
-        for (double az : INPUT_AZIMUTHS) {
-          inputs.add(tracer.render(scene, Camera.orbit(config.cameraRadius(), az, INPUT_ELEVATION, in)));
-        }
-        List<View> held = new ArrayList<>();
-        for (int k = 0; k < HELD_OUT_VIEWS; k++) {
-          held.add(tracer.render(scene, Camera.orbit(config.cameraRadius(), 360.0 * k / HELD_OUT_VIEWS,
-              HELD_OUT_ELEVATION, in)));
-        }
-        test.add(new SceneViews(i, scene, inputs, held));
+        test.add(evaluationScene(config, i, scene, tracer, in));
       }
     }
     return new MultiViewDataset(config, train, test);
+  }
+
+  /**
+   * {@code scenes} validation scenes for {@code config}: scenes number train_scenes + test_scenes onwards,
+   * so disjoint from both splits and drawn from the same distribution, each seen like a test scene (three
+   * input views, eight held-out views). Settings chosen on these leave the test scenes unseen.
+   */
+  public static List<SceneViews> validation(Config config, int scenes) {
+    Intrinsics in = Intrinsics.fromFov(config.imageSize(), config.imageSize(), config.fovDegrees());
+    RayTracer tracer = new RayTracer(config.supersample());
+    List<SceneViews> out = new ArrayList<>();
+    int first = config.trainScenes() + config.testScenes();
+    for (int i = first; i < first + scenes; i++) {
+      Category cat = config.categories().get(i % config.categories().size());
+      out.add(evaluationScene(config, i, SceneGenerator.generate(cat, Seeds.rng(config.seed(), "scene", i)), tracer,
+          in));
+    }
+    return out;
+  }
+
+  private static SceneViews evaluationScene(Config config, int i, Scene scene, RayTracer tracer, Intrinsics in) {
+    List<View> inputs = new ArrayList<>();
+    for (double az : INPUT_AZIMUTHS) {
+      inputs.add(tracer.render(scene, Camera.orbit(config.cameraRadius(), az, INPUT_ELEVATION, in)));
+    }
+    List<View> held = new ArrayList<>();
+    for (int k = 0; k < HELD_OUT_VIEWS; k++) {
+      held.add(tracer.render(scene, Camera.orbit(config.cameraRadius(), 360.0 * k / HELD_OUT_VIEWS,
+          HELD_OUT_ELEVATION, in)));
+    }
+    return new SceneViews(i, scene, inputs, held);
   }
 }

@@ -46,6 +46,19 @@ final class CodeBank {
     return codes.length;
   }
 
+  /** Whether scene {@code s} has not taken a step yet. */
+  boolean fresh(int s) {
+    return steps[s] == 0;
+  }
+
+  /** Replaces the code of scene {@code s}, which must not have taken a step yet. */
+  void reset(int s, float[] code) {
+    if (!fresh(s)) {
+      throw new IllegalStateException("scene " + s + " has taken " + steps[s] + " steps; its code is not reset");
+    }
+    System.arraycopy(code, 0, codes[s], 0, code.length);
+  }
+
   /** The live code of scene {@code s}. */
   float[] code(int s) {
     return codes[s];

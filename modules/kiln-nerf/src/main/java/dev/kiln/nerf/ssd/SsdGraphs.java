@@ -46,7 +46,7 @@ final class SsdGraphs {
    * Rendering loss of {@code scenes} scenes with {@code rays} rays each. Inputs {@code code} or
    * {@code x} [B, 3C, S, S], {@code points} [B, R·K, 3], {@code t} and {@code delta} [B·R, K],
    * {@code target} [B·R, 3]. Outputs {@code loss} = pixel_weight·3·mean((ĉ − c)²)
-   * + reg·mean(x²) + tv·TV(x), {@code mse}, {@code grad:<input>} and, when asked,
+   * + reg·mean(x²) + tv·TV(x) ({@link #totalVariation}), {@code mse}, {@code grad:<input>} and, when asked,
    * {@code grad:<decoder parameter>}.
    */
   CompiledGraph renderLoss(int scenes, int rays, RenderLossSpec spec, Map<String, Tensor> weights,
@@ -122,9 +122,19 @@ final class SsdGraphs {
   /** The prior alone: {@code x_t} [B, 3C, S, S] and {@code t} [B] → {@code v} (v̂). */
   CompiledGraph denoiser(int scenes, Map<String, Tensor> weights, OrtBackend backend) {
     Graph g = new Graph("ssdnerf_denoiser");
+    return new CompiledGraph(g, Map.of("v", denoise(g, scenes)), weights, backend);
+  }
+
+  /** The graph of {@link #denoiser} with its output {@code v} declared, for export. */
+  Graph denoiserGraph(int scenes) {
+    Graph g = new Graph("ssdnerf_denoiser");
+    g.output("v", denoise(g, scenes));
+    return g;
+  }
+
+  private Value denoise(Graph g, int scenes) {
     Value xt = codeInput(g, "x_t", scenes);
-    Value t = g.input("t", Shape.of(scenes));
-    return new CompiledGraph(g, Map.of("v", predict(g, xt, t)), weights, backend);
+    return predict(g, xt, g.input("t", Shape.of(scenes)));
   }
 
   /** A graph holding every parameter (decoder and prior), for initialisation. */
@@ -148,12 +158,25 @@ final class SsdGraphs {
     return g.mul(g.tanh(code), model.codeScale());
   }
 
-  /** TV = mean |Δ_h x|^1.5 + mean |Δ_w x|^1.5 over the planes' two axes. */
-  private static Value totalVariation(Graph g, Value x) {
-    long s = x.shape().dim(2).size();
-    Value dh = g.sub(g.slice(x, 2, 1, s), g.slice(x, 2, 0, s - 1));
-    Value dw = g.sub(g.slice(x, 3, 1, s), g.slice(x, 3, 0, s - 1));
-    return g.add(g.meanAll(g.pow(g.abs(dh), 1.5)), g.meanAll(g.pow(g.abs(dw), 1.5)));
+  /**
+   * The total variation the official SSDNeRF code regularises its first-stage codes with: per plane
+   * channel, the forward differences Δ_h x and Δ_w x (zero past the last row and column, so every texel
+   * has both), their isotropic length raised to 1.5, averaged over every texel of every channel and scene:
+   * {@code TV = mean_{b,c,h,w} (Δ_h x² + Δ_w x²)^{3/4}}, no epsilon. Where both differences vanish the
+   * term and its gradient are 0 (the limit of 1.5·Δ·|Δ|^{-1/2}); the inner Where keeps the power's
+   * derivative finite there, so none of its infinity reaches the sum.
+   *
+   * @param x triplanes [B, 3C, S, S]
+   */
+  static Value totalVariation(Graph g, Value x) {
+    long h = x.shape().dim(2).size();
+    long w = x.shape().dim(3).size();
+    Value dh = g.pad(g.sub(g.slice(x, 2, 1, h), g.slice(x, 2, 0, h - 1)), new long[] {0, 0, 0, 0, 0, 0, 1, 0}, 0);
+    Value dw = g.pad(g.sub(g.slice(x, 3, 1, w), g.slice(x, 3, 0, w - 1)), new long[] {0, 0, 0, 0, 0, 0, 0, 1}, 0);
+    Value squared = g.add(g.square(dh), g.square(dw));
+    Value moving = g.greater(squared, g.scalarLike(squared, 0));
+    Value safe = g.where(moving, squared, g.scalarLike(squared, 1));
+    return g.meanAll(g.where(moving, g.pow(safe, 0.75), g.scalarLike(squared, 0)));
   }
 
   private Value codeInput(Graph g, String name, int scenes) {

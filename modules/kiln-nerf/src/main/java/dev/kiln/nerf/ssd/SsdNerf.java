@@ -132,6 +132,10 @@ public final class SsdNerf {
     this.sceneCodes = codes;
   }
 
+  void setNorm(double value) {
+    norm = value;
+  }
+
   void updateNorm(double meanSquare) {
     double m = config.model().normMomentum();
     norm = (1 - m) * norm + m * meanSquare;

@@ -106,14 +106,17 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
    * @param decoderLr Adam learning rate of the decoder
    * @param priorLr Adam learning rate of the prior
    * @param priorEma EMA decay of the prior weights used at test time
-   * @param tvWeight weight of the total-variation regulariser of the two-stage baseline's first stage
+   * @param tvWeight weight of the total-variation regulariser of the two-stage baseline's first stage, which
+   *     takes it in place of the code regulariser mean(x²)
    * @param twoStageDiffusionWeight c_diff of the two-stage baseline's second stage
    * @param priorSteps prior (diffusion) steps per outer iteration, each on fresh t and ε; the code gradient
    *     cached for the inner steps is their mean (the paper takes 1)
+   * @param meanCodeMomentum momentum of the EMA of the mean triplane that the two-stage baseline's first stage
+   *     starts each scene's code from on its first visit (the official {@code init_from_mean}, momentum 10⁻³)
    */
   public record Training(Integer iterations, Integer scenesPerBatch, Integer raysPerScene, Integer innerStepsWarmup,
       Integer innerSteps, Integer warmupIterations, Double codeLr, Double decoderLr, Double priorLr, Double priorEma,
-      Double tvWeight, Double twoStageDiffusionWeight, Integer priorSteps) {
+      Double tvWeight, Double twoStageDiffusionWeight, Integer priorSteps, Double meanCodeMomentum) {
     public Training {
       iterations = iterations == null ? 1500 : iterations;
       scenesPerBatch = scenesPerBatch == null ? 8 : scenesPerBatch;
@@ -128,6 +131,7 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
       tvWeight = tvWeight == null ? 1.0 : tvWeight;
       twoStageDiffusionWeight = twoStageDiffusionWeight == null ? 1.0 : twoStageDiffusionWeight;
       priorSteps = priorSteps == null ? 1 : priorSteps;
+      meanCodeMomentum = meanCodeMomentum == null ? 1e-3 : meanCodeMomentum;
       positive("training", "iterations", iterations);
       positive("training", "prior_steps", priorSteps);
       positive("training", "scenes_per_batch", scenesPerBatch);
@@ -143,11 +147,14 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
       }
       nonNegative("training", "tv_weight", tvWeight);
       nonNegative("training", "two_stage_diffusion_weight", twoStageDiffusionWeight);
+      if (!(meanCodeMomentum > 0 && meanCodeMomentum <= 1)) {
+        throw new IllegalArgumentException("training: mean_code_momentum must be in (0, 1], got " + meanCodeMomentum);
+      }
     }
 
     /** The defaults. */
     public static Training defaults() {
-      return new Training(null, null, null, null, null, null, null, null, null, null, null, null, null);
+      return new Training(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** K_in at iteration {@code it} (0-based). */
@@ -196,6 +203,18 @@ public record SsdNerfConfig(Model model, Training training, Reconstruction recon
     /** The defaults. */
     public static Reconstruction defaults() {
       return new Reconstruction(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** These settings with guidance scale λ_gd. */
+    public Reconstruction withGuidanceScale(double scale) {
+      return new Reconstruction(ddimSteps, scale, guideRays, finetuneOuter, finetuneInner, finetuneLr, finetuneDecay,
+          finetuneDiffusionWeight, finetuneRays);
+    }
+
+    /** These settings with no finetune: guided sampling alone. */
+    public Reconstruction guidedOnly() {
+      return new Reconstruction(ddimSteps, guidanceScale, guideRays, 0, finetuneInner, finetuneLr, finetuneDecay,
+          finetuneDiffusionWeight, finetuneRays);
     }
   }
 

@@ -26,8 +26,10 @@ import java.util.SplittableRandom;
  * step on the codes (moments kept per scene across iterations); the decoder ψ takes one Adam step
  * on the last of them.
  *
- * <p>Two stages at equal compute: first the same rendering schedule with no prior and a
- * total-variation regulariser on the codes (the auto-decoder), then as many prior steps as the
+ * <p>Two stages at equal compute: first the same rendering schedule with no prior, as the official
+ * first stage runs it: the total-variation regulariser ({@link SsdGraphs#totalVariation}) in place of
+ * the code regulariser mean(x²), and each scene's code started on its first visit from an EMA of the
+ * mean triplane of the batches before ({@code init_from_mean}); then as many prior steps as the
  * single-stage run takes (iterations × prior_steps), on the frozen codes with c_diff of the baseline.
  */
 public final class SsdTrainer {
@@ -53,7 +55,8 @@ public final class SsdTrainer {
    *
    * @param stage 1 (codes and decoder, with the prior in single-stage training) or 2 (prior only)
    * @param iteration outer iteration (1-based)
-   * @param renderMse mean squared pixel error of the last rendering step (NaN in stage 2)
+   * @param renderMse mean squared pixel error of the last rendering step of each iteration, averaged over the
+   *     iterations since the point before (NaN in stage 2)
    * @param diffusionLoss the last λ_diff L_diff (NaN when no prior step ran)
    * @param norm EMA of mean x²
    * @param seconds wall time since training began
@@ -95,7 +98,8 @@ public final class SsdTrainer {
     int size = model.field().config().codeSize();
     int rays = tc.raysPerScene();
     SsdGraphs.RenderLossSpec spec = new SsdGraphs.RenderLossSpec(true, true, mc.renderWeight(views),
-        mc.codeRegularizer(), withPrior ? 0 : tc.tvWeight());
+        withPrior ? mc.codeRegularizer() : 0, withPrior ? 0 : tc.tvWeight());
+    float[] meanCode = withPrior ? null : new float[size];
     try (CompiledGraph render = model.graphs().renderLoss(batch, rays, spec, model.decoderWeights(), backend);
         CompiledGraph diffusion = withPrior
             ? model.graphs().diffusionLoss(batch, true, true, true, model.priorWeights(), backend) : null) {
@@ -107,8 +111,18 @@ public final class SsdTrainer {
       long decoderSteps = 0;
       long priorSteps = 0;
       double diffLoss = Double.NaN;
+      double mseSum = 0;
+      int mseCount = 0;
       for (int it = 0; it < tc.iterations(); it++) {
         int[] scenes = Seeds.distinct(Seeds.rng(seed, "batch", it), bank.scenes(), batch);
+        if (meanCode != null) {
+          float[] fromMean = model.deactivate(meanCode);
+          for (int s : scenes) {
+            if (bank.fresh(s)) {
+              bank.reset(s, fromMean);
+            }
+          }
+        }
         List<float[]> codes = codesOf(bank, scenes);
         if (withPrior) {
           Arrays.fill(priorGrad, 0f);
@@ -137,6 +151,10 @@ public final class SsdTrainer {
               grad[i] += priorGrad[i];
             }
           }
+          if (k == inner - 1 && meanCode != null) {
+            // The codes this last step rendered, before their update, as the official loop averages them.
+            updateMean(meanCode, model, render.in("code"), batch, tc.meanCodeMomentum());
+          }
           for (int b = 0; b < batch; b++) {
             bank.step(scenes[b], grad, b * size, tc.codeLr());
           }
@@ -144,8 +162,12 @@ public final class SsdTrainer {
             decoderOpt.step(tc.decoderLr(), ++decoderSteps);
           }
         }
+        mseSum += render.out("mse").get(0);
+        mseCount++;
         if ((it + 1) % logEvery == 0 || it == tc.iterations() - 1) {
-          Point p = new Point(1, it + 1, render.out("mse").get(0), diffLoss, model.norm(), seconds(start));
+          Point p = new Point(1, it + 1, mseSum / mseCount, diffLoss, model.norm(), seconds(start));
+          mseSum = 0;
+          mseCount = 0;
           points.add(p);
           log.printf(Locale.ROOT, "  stage 1 it %5d  render mse %.5f  diffusion %.4f  norm %.4f  %.0fs%n",
               p.iteration(), p.renderMse(), p.diffusionLoss(), p.norm(), p.seconds());
@@ -205,6 +227,19 @@ public final class SsdTrainer {
       out.add(all.get(s));
     }
     return out;
+  }
+
+  /** mean ← (1 − m)·mean + m·(batch mean of the triplanes scale·tanh(code [B, size])). */
+  static void updateMean(float[] mean, SsdNerf model, Tensor code, int batch, double momentum) {
+    FloatBuffer c = code.floats();
+    double scale = model.config().model().codeScale();
+    for (int i = 0; i < mean.length; i++) {
+      double sum = 0;
+      for (int b = 0; b < batch; b++) {
+        sum += scale * Math.tanh(c.get(b * mean.length + i));
+      }
+      mean[i] = (float) ((1 - momentum) * mean[i] + momentum * sum / batch);
+    }
   }
 
   private static double meanSquare(SsdNerf model, List<float[]> codes) {

@@ -31,6 +31,24 @@ class MultiViewDatasetTest {
   }
 
   @Test
+  void validationScenesFollowTheTestScenesAndShareNoneOfThem() {
+    MultiViewDataset ds = small(1);
+    List<MultiViewDataset.SceneViews> val = MultiViewDataset.validation(ds.config(), 2);
+    assertThat(val).extracting(MultiViewDataset.SceneViews::index).containsExactly(9, 10);
+    assertThat(val).allSatisfy(s -> {
+      assertThat(s.inputs()).hasSize(MultiViewDataset.INPUT_AZIMUTHS.length);
+      assertThat(s.heldOut()).hasSize(MultiViewDataset.HELD_OUT_VIEWS);
+    });
+    for (MultiViewDataset.SceneViews t : ds.test()) {
+      assertThat(val).noneSatisfy(v -> assertThat(v.inputs().get(0).rgb()).isEqualTo(t.inputs().get(0).rgb()));
+    }
+    // The scene a larger test split would hold at index 9 is the first validation scene.
+    MultiViewDataset wider = MultiViewDataset.generate(new MultiViewDataset.Config(ds.config().categories(), 6, 4, 4, 16,
+        null, null, 1, 1L));
+    assertThat(val.get(0).heldOut().get(3).rgb()).isEqualTo(wider.test().get(3).heldOut().get(3).rgb());
+  }
+
+  @Test
   void sameSeedGivesIdenticalImagesAndAnotherSeedDoesNot() {
     float[] a = small(1).train().get(2).inputs().get(1).rgb();
     float[] b = small(1).train().get(2).inputs().get(1).rgb();

@@ -43,4 +43,27 @@ class CodeBankTest {
       assertThat((double) bank.code(1)[i]).isCloseTo(param.get(i), within(1e-6));
     }
   }
+
+  @Test
+  void aSceneIsStartedFromTheMeanOnlyBeforeItsFirstStep() {
+    CodeBank bank = new CodeBank(2, 3, 1e-4, new SplittableRandom(1));
+    bank.reset(0, new float[] {0.5f, -0.25f, 0f});
+    assertThat(bank.code(0)).containsExactly(0.5f, -0.25f, 0f);
+    bank.step(0, new float[] {1, 1, 1}, 0, 0.01);
+    assertThat(bank.fresh(0)).isFalse();
+    assertThat(bank.fresh(1)).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> bank.reset(0, new float[3]))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("scene 0");
+  }
+
+  @Test
+  void meanTriplaneIsAnEmaOfTheBatchMeanOfTheActivatedCodes() {
+    SsdNerf model = SsdNerf.initialize(TinyModels.config(1, null), 0);
+    float[] mean = {1f, 0f};
+    Tensor code = Tensor.of(new float[] {0.3f, -1f, -0.1f, 2f}, 2, 2);
+    SsdTrainer.updateMean(mean, model, code, 2, 0.1);
+    double s = model.config().model().codeScale();
+    assertThat((double) mean[0]).isCloseTo(0.9 + 0.1 * s * (Math.tanh(0.3) + Math.tanh(-0.1)) / 2, within(1e-6));
+    assertThat((double) mean[1]).isCloseTo(0.1 * s * (Math.tanh(-1) + Math.tanh(2)) / 2, within(1e-6));
+  }
 }

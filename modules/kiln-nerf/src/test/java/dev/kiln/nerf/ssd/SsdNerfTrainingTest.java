@@ -38,7 +38,7 @@ class SsdNerfTrainingTest {
   void codesAndDecoderFitASceneFromItsViews() {
     MultiViewDataset data = TinyModels.data(1, 1, 6, 12);
     SsdNerfConfig cfg = new SsdNerfConfig(TinyModels.model(), new SsdNerfConfig.Training(120, 1, 96, 2, 2, 0, 3e-2,
-        3e-3, null, null, 0.0, null, null), null);
+        3e-3, null, null, 0.0, null, null, null), null);
     SsdNerf m = SsdNerf.initialize(cfg, 1);
     List<SsdTrainer.Point> log = SsdTrainer.train(m, SsdTrainer.Schedule.TWO_STAGE, data.train(), TinyModels.BACKEND,
         1, 20, QUIET);

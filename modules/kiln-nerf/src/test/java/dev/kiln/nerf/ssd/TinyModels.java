@@ -22,7 +22,7 @@ final class TinyModels {
 
   static SsdNerfConfig config(int iterations, SsdNerfConfig.Reconstruction reconstruction) {
     return new SsdNerfConfig(model(), new SsdNerfConfig.Training(iterations, 2, 32, 2, 1, 1, null, null, null, null,
-        null, null, null), reconstruction);
+        null, null, null, null), reconstruction);
   }
 
   static MultiViewDataset data(int trainScenes, int testScenes, int views, int size) {

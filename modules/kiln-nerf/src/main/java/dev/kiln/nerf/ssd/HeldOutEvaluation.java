@@ -1,11 +1,10 @@
-package dev.kiln.experiments.ssdnerf;
+package dev.kiln.nerf.ssd;
 
 import dev.kiln.nerf.field.FieldRenderer;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.ImageQuality;
 import dev.kiln.nerf.scenes.MultiViewDataset.SceneViews;
 import dev.kiln.nerf.scenes.View;
-import dev.kiln.nerf.ssd.SsdNerf;
 import dev.kiln.runtime.OrtBackend;
 import java.util.ArrayList;
 import java.util.List;
