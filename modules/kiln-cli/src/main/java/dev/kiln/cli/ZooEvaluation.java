@@ -30,6 +30,7 @@ final class ZooEvaluation {
     return switch (e.kind()) {
       case SAMPLE_QUALITY -> sampleQuality(model, e, inference);
       case TASK -> task(model, e, training);
+      case FIELD_QUALITY -> FieldZooEvaluation.measure(model, e, inference);
     };
   }
 

@@ -37,6 +37,8 @@ final class ZooReadme {
           .append(e.steps() != null ? ", " + e.steps() + " steps" : "").append(", seed ").append(e.seed())
           .append(", ONNX Runtime on one CPU thread; the same numbers as\n`").append(e.command(card.name()))
           .append("`.");
+    } else if (e.kind() == ZooCard.Kind.FIELD_QUALITY) {
+      sb.append(FieldZooEvaluation.describe(card.name(), e));
     } else {
       sb.append("The training task's own held-out evaluation of `").append(e.model())
           .append("` (seed ").append(e.seed()).append("), ONNX Runtime on one CPU thread.");

@@ -9,6 +9,7 @@ import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.diffusion.fields.Domain;
 import dev.kiln.diffusion.fields.FieldRenders;
 import dev.kiln.diffusion.fields.FieldTask;
+import dev.kiln.diffusion.fields.FieldMetrics;
 import dev.kiln.diffusion.fields.FieldTaskProvider;
 import dev.kiln.diffusion.fields.OccupancyMesh;
 import dev.kiln.diffusion.fields.PerceiverIoProvider;
