@@ -62,7 +62,7 @@ class FieldZooEvaluationTest {
   }
 
   @Test
-  void anOccupancyModelIsMeasuredByCoverageAndMmdAndAWrongCoverageIsCaught() throws Exception {
+  void anOccupancyModelIsMeasuredByCoverageAndMmdAndAWrongMmdIsCaught() throws Exception {
     String published = publish("tiny-shapes", "shapes", "\"resolution\": 6,", "volume", 6);
     assertThat(published).contains("tiny-shapes: coverage_iou ").contains("tiny-shapes: mmd_iou ");
     String ok = Cli.ok("zoo", "verify", "tiny-shapes", "--zoo", dir.resolve("zoo").toString());
