@@ -110,7 +110,9 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
      * A method tool's own held-out evaluation of the exported files ({@code kiln nerfdiff evaluate}:
      * novel-view PSNR of scenes reconstructed from one view; {@link ToolTraining}).
      */
-    TOOL("tool");
+    TOOL("tool"),
+    /** Samples of a field model (DPF) on its grid, measured as the DPF study does ({@link FieldZooEvaluation}). */
+    FIELD_QUALITY("field-quality");
 
     final String id;
 
@@ -124,14 +126,20 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
           return k;
         }
       }
-      throw new ConfigException("field `evaluation.type` must be sample-quality, task or tool, got " + s);
+      throw new ConfigException("field `evaluation.type` must be one of " + java.util.Arrays.stream(values())
+          .map(k -> k.id).toList() + ", got " + s);
+    }
+
+    /** Whether the evaluation draws samples (and so takes {@code sampler}, {@code steps}, {@code count}). */
+    boolean samples() {
+      return this == SAMPLE_QUALITY || this == FIELD_QUALITY;
     }
   }
 
   /**
    * What {@code kiln zoo verify} runs.
    *
-   * @param type {@code sample-quality}, {@code task} or {@code tool}
+   * @param type {@code sample-quality}, {@code task}, {@code field-quality} or {@code tool}
    * @param model the file evaluated ({@code model.onnx}); for {@code tool}, a file of the tool-trained model
    * @param sampler sample-quality: the sampler (null: the model's default)
    * @param steps sample-quality: sampling steps (null: the model's default)
@@ -148,7 +156,7 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
       seed = seed == null ? 0L : seed;
       guidance = guidance == null ? 1.0 : guidance;
       settings = settings == null ? Configs.mapper().createObjectNode() : settings;
-      if (Kind.parse(type) == Kind.SAMPLE_QUALITY) {
+      if (Kind.parse(type).samples()) {
         if (count == null || count < 2 || count > EvalCommand.MAX_COUNT) {
           throw new ConfigException("field `evaluation.count` must be in 2.." + EvalCommand.MAX_COUNT + ", got "
               + count);
@@ -170,7 +178,7 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
         }
       } else if (sampler != null || steps != null || count != null || !settings.isEmpty()) {
         throw new ConfigException("fields `evaluation.sampler`, `steps`, `count` and `settings` belong to a"
-            + " sample-quality evaluation; a task evaluation takes only `model` and `seed`");
+            + " sample-quality or field-quality evaluation; a " + type + " evaluation takes only `model` and `seed`");
       }
     }
 
@@ -180,7 +188,7 @@ record ZooCard(String name, String method, List<Trained> models, Evaluation eval
 
     /** The same measurement as a command line, run from the checkout (for the card and {@code kiln zoo show}). */
     String command(String folder) {
-      if (kind() == Kind.TASK || kind() == Kind.TOOL) {
+      if (kind() != Kind.SAMPLE_QUALITY) {
         return "./kiln zoo verify " + folder;
       }
       StringBuilder sb = new StringBuilder("./kiln eval model-zoo/" + folder + "/" + model);

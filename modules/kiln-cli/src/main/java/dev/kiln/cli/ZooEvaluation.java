@@ -32,6 +32,7 @@ final class ZooEvaluation {
       case SAMPLE_QUALITY -> sampleQuality(model, e, inference);
       case TASK -> task(model, e, training);
       case TOOL -> ToolTraining.evaluate(folder, card, threads, System.err);
+      case FIELD_QUALITY -> FieldZooEvaluation.measure(model, e, inference);
     };
   }
 

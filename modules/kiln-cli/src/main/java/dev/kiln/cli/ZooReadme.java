@@ -41,6 +41,8 @@ final class ZooReadme {
       sb.append("The method tool's own held-out evaluation of the shipped files (").append(e.count())
           .append(" held-out items, seed ").append(e.seed()).append("), ONNX Runtime on one CPU thread; the same")
           .append(" numbers as\n`").append(card.command()).append("`.");
+    } else if (e.kind() == ZooCard.Kind.FIELD_QUALITY) {
+      sb.append(FieldZooEvaluation.describe(card.name(), e));
     } else {
       sb.append("The training task's own held-out evaluation of `").append(e.model())
           .append("` (seed ").append(e.seed()).append("), ONNX Runtime on one CPU thread.");

@@ -24,8 +24,8 @@ class WiringTest {
     Map<String, TaskProvider<?>> tasks = injector.getInstance(Key.get(new TypeLiteral<Map<String, TaskProvider<?>>>() {}));
     Map<String, ArchitectureProvider<?>> archs =
         injector.getInstance(Key.get(new TypeLiteral<Map<String, ArchitectureProvider<?>>>() {}));
-    assertThat(tasks).containsKeys("diffusion", "classification");
-    assertThat(archs).containsKeys("mlp-denoiser", "unet", "mlp-classifier");
+    assertThat(tasks).containsKeys("diffusion", "classification", "ssl");
+    assertThat(archs).containsKeys("mlp-denoiser", "unet", "mlp-classifier", "ssl-resnet");
     assertThat(injector.getInstance(TrainingRun.class)).isNotNull();
     assertThat(injector.getInstance(OrtBackend.class)).isSameAs(injector.getInstance(OrtBackend.class));
   }

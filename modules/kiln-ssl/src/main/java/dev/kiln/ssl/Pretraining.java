@@ -74,25 +74,31 @@ public record Pretraining(SslNetwork network, Pipeline pipeline, Method method, 
     int k = pipeline.size();
     Value pairs = g.input(PAIRS, DType.FLOAT, Shape.of(batch, k));
     Value z = network.apply(g, views, true).embedding();
+    Map<String, Value> metrics = new LinkedHashMap<>();
+    Value loss = loss(g, method, k, batch, z, pairs, metrics);
+    return TrainGraph.of(g, loss, metrics);
+  }
+
+  /**
+   * The objective of {@code method} on embeddings {@code z [2·batch, d]} (first views, then second views)
+   * and pair weights {@code pairs [batch, K]}; its terms go into {@code metrics}.
+   */
+  public static Value loss(Graph g, Method method, int k, int batch, Value z, Value pairs, Map<String, Value> metrics) {
     Value z1 = g.slice(z, 0, 0, batch);
     Value z2 = g.slice(z, 0, batch, 2L * batch);
-    Map<String, Value> metrics = new LinkedHashMap<>();
-    Value loss;
     if (method.isMast()) {
-      Mast.Terms t = new Mast(method.mast(), k, network.expander().dim()).loss(g, z1, z2, pairs);
-      loss = t.loss();
+      Mast.Terms t = new Mast(method.mast(), k, z.shape().dim(1).size()).loss(g, z1, z2, pairs);
       metrics.put("invariance", t.invariance());
       metrics.put("variance", t.variance());
       metrics.put("covariance", t.covariance());
       metrics.put("mask_mean", t.maskMean());
-    } else {
-      Vicreg.Terms t = Vicreg.standard().loss(g, z1, z2);
-      loss = t.loss();
-      metrics.put("invariance", t.invariance());
-      metrics.put("variance", t.variance());
-      metrics.put("covariance", t.covariance());
+      return t.loss();
     }
-    return TrainGraph.of(g, loss, metrics);
+    Vicreg.Terms t = Vicreg.standard().loss(g, z1, z2);
+    metrics.put("invariance", t.invariance());
+    metrics.put("variance", t.variance());
+    metrics.put("covariance", t.covariance());
+    return t.loss();
   }
 
   /** Trains in {@code runDir} (resuming from its checkpoint if any), progress to {@code log}. */
@@ -123,6 +129,12 @@ public record Pretraining(SslNetwork network, Pipeline pipeline, Method method, 
    * [batch, K] ({@code pairs} may be null: VICReg's graph does not read them).
    */
   public void fill(FactorImages data, long step, Tensor views, Tensor pairs) {
+    fill(data, pipeline, method, batch, seed, step, views, pairs);
+  }
+
+  /** As {@link #fill(FactorImages, long, Tensor, Tensor)} for a run of {@code seed} with these settings. */
+  public static void fill(FactorImages data, Pipeline pipeline, Method method, int batch, long seed, long step,
+      Tensor views, Tensor pairs) {
     SplittableRandom rng = Seeds.rng(seed, "views", step);
     int k = pipeline.size();
     int per = data.picture(0).pixels().length;

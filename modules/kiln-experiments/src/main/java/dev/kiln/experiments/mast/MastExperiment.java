@@ -20,7 +20,7 @@ import dev.kiln.ssl.data.FactorImages;
 import dev.kiln.ssl.model.SslNetwork;
 import dev.kiln.ssl.objective.MaskKind;
 import dev.kiln.ssl.objective.Mast;
-import dev.kiln.ssl.probe.LinearProbe;
+import dev.kiln.ssl.probe.FactorProbes;
 import dev.kiln.experiments.hyperut.Statistics;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -150,35 +150,11 @@ public final class MastExperiment implements Experiment {
 
   private static Probes probe(MastProtocol protocol, SslNetwork net, Weights w, OrtBackend backend,
       FactorImages data, long seed) {
-    int[] train = new int[Math.min(protocol.probeTrain(), data.trainSize())];
-    for (int i = 0; i < train.length; i++) {
-      train[i] = i;
-    }
-    int[] test = new int[data.testSize()];
-    for (int i = 0; i < test.length; i++) {
-      test[i] = data.trainSize() + i;
-    }
-    FeatureSet fTrain = FeatureSet.extract(net, w, backend, data, train);
-    FeatureSet fTest = FeatureSet.extract(net, w, backend, data, test);
-    Map<String, Double> backbone = new LinkedHashMap<>();
-    Map<String, Double> embedding = new LinkedHashMap<>();
-    for (int f = 0; f < data.factors().size(); f++) {
-      int[] yTrain = labels(data, f, train);
-      int[] yTest = labels(data, f, test);
-      LinearProbe probe = new LinearProbe(data.factors().get(f).classes(), protocol.probeIterations(), 0.05, 1e-4);
-      String task = data.factors().get(f).name();
-      backbone.put(task, probe.fit(fTrain.backbone(), yTrain).accuracy(fTest.backbone(), yTest));
-      embedding.put(task, probe.fit(fTrain.embedding(), yTrain).accuracy(fTest.embedding(), yTest));
-    }
-    return new Probes(backbone, embedding);
-  }
-
-  private static int[] labels(FactorImages data, int f, int[] idx) {
-    int[] y = new int[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      y[i] = data.label(f, idx[i]);
-    }
-    return y;
+    FactorProbes probes = new FactorProbes(protocol.probeTrain(), protocol.probeIterations());
+    FeatureSet fTrain = FeatureSet.extract(net, w, backend, data, probes.trainIndices(data));
+    FeatureSet fTest = FeatureSet.extract(net, w, backend, data, FactorProbes.testIndices(data));
+    return new Probes(probes.accuracies(data, fTrain.backbone(), fTest.backbone()),
+        probes.accuracies(data, fTrain.embedding(), fTest.embedding()));
   }
 
   /** m [K][d] as the trained graph computes it. */

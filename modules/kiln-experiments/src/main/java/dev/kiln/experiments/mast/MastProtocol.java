@@ -1,14 +1,7 @@
 package dev.kiln.experiments.mast;
 
 import dev.kiln.ssl.Method;
-import dev.kiln.ssl.augment.ColorJitter;
-import dev.kiln.ssl.augment.FlipRotate;
-import dev.kiln.ssl.augment.GaussianBlur;
-import dev.kiln.ssl.augment.Grayscale;
 import dev.kiln.ssl.augment.Pipeline;
-import dev.kiln.ssl.augment.ResizedCrop;
-import dev.kiln.ssl.augment.Solarize;
-import dev.kiln.ssl.augment.Stage;
 import dev.kiln.ssl.data.ColouredDigits;
 import dev.kiln.ssl.data.FactorImages;
 import dev.kiln.ssl.data.ShapeScenes;
@@ -58,23 +51,14 @@ record MastProtocol(int side, int shapes, int digitsTrain, int digitsTest, long 
     return ColouredDigits.generate(digitsTrain, digitsTest, side, 0);
   }
 
-  /**
-   * VICReg's augmentations rescaled to 16-pixel pictures, grouped into the K = 4 types MAST masks: crop
-   * (area 0.35–1 rather than 0.08–1, which would leave a 16-pixel picture a few pixels of content),
-   * flip and quarter turns, colour (jitter 0.4/0.4/0.4/0.1 with p 0.8, grey p 0.2, solarise p 0.1) and
-   * blur (σ 0.1–1 pixel with p 0.5, VICReg's 0.1–2 on 224 pixels being a far larger share of the picture).
-   */
+  /** The shapes' K = 4 augmentation types ({@link Pipeline#forSmallShapes}). */
   static Pipeline shapesPipeline() {
-    return Pipeline.of(Stage.of("crop", new ResizedCrop(0.35, 1)), Stage.of("flip-rotate", new FlipRotate(0.5, true)),
-        Stage.of("colour", new ColorJitter(0.4, 0.4, 0.4, 0.1, 0.8), new Grayscale(0.2), new Solarize(0.5, 0.1)),
-        Stage.of("blur", new GaussianBlur(0.1, 1, 0.5)));
+    return Pipeline.forSmallShapes();
   }
 
-  /** The digits' pipeline: as for shapes without flips and turns, which change a digit's identity. */
+  /** The digits' K = 3 augmentation types ({@link Pipeline#forSmallDigits}). */
   static Pipeline digitsPipeline() {
-    return Pipeline.of(Stage.of("crop", new ResizedCrop(0.35, 1)),
-        Stage.of("colour", new ColorJitter(0.4, 0.4, 0.4, 0.1, 0.8), new Grayscale(0.2), new Solarize(0.5, 0.1)),
-        Stage.of("blur", new GaussianBlur(0.1, 1, 0.5)));
+    return Pipeline.forSmallDigits();
   }
 
   /**

@@ -24,6 +24,26 @@ public record Pipeline(List<Stage> stages) {
     return new Pipeline(List.of(stages));
   }
 
+  /**
+   * VICReg's augmentations rescaled to 16-pixel pictures, grouped into the K = 4 types MAST masks: crop
+   * (area 0.35–1 rather than 0.08–1, which would leave a 16-pixel picture a few pixels of content),
+   * flip and quarter turns, colour (jitter 0.4/0.4/0.4/0.1 with p 0.8, grey p 0.2, solarise p 0.1) and
+   * blur (σ 0.1–1 pixel with p 0.5, VICReg's 0.1–2 on 224 pixels being a far larger share of the picture).
+   */
+  public static Pipeline forSmallShapes() {
+    return of(Stage.of("crop", new ResizedCrop(0.35, 1)), Stage.of("flip-rotate", new FlipRotate(0.5, true)),
+        Stage.of("colour", new ColorJitter(0.4, 0.4, 0.4, 0.1, 0.8), new Grayscale(0.2), new Solarize(0.5, 0.1)),
+        Stage.of("blur", new GaussianBlur(0.1, 1, 0.5)));
+  }
+
+  /** As {@link #forSmallShapes} without flips and turns, which change a digit's identity (K = 3). */
+  public static Pipeline forSmallDigits() {
+    return of(Stage.of("crop", new ResizedCrop(0.35, 1)),
+        Stage.of("colour", new ColorJitter(0.4, 0.4, 0.4, 0.1, 0.8), new Grayscale(0.2), new Solarize(0.5, 0.1)),
+        Stage.of("blur", new GaussianBlur(0.1, 1, 0.5)));
+  }
+
+
   /** The number of augmentation types K. */
   public int size() {
     return stages.size();

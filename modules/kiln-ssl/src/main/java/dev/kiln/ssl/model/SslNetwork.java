@@ -25,8 +25,18 @@ public record SslNetwork(ResNetEncoder encoder, Expander expander) {
 
   /** A small ResNet of the given widths (one block per stage, 4 groups) and an expander of the given widths. */
   public static SslNetwork of(long channels, List<Long> encoderWidths, List<Long> expanderWidths) {
-    ResNetEncoder e = new ResNetEncoder(channels, encoderWidths, 1, 4, Activation.RELU);
+    ResNetEncoder e = encoder(channels, encoderWidths);
     return new SslNetwork(e, new Expander(e.features(), expanderWidths));
+  }
+
+  /** The encoder of {@link #of}: one block per stage, 4 groups, ReLU. */
+  public static ResNetEncoder encoder(long channels, List<Long> encoderWidths) {
+    return encoder(channels, encoderWidths, Activation.RELU);
+  }
+
+  /** The encoder of {@link #of} with another non-linearity. */
+  public static ResNetEncoder encoder(long channels, List<Long> encoderWidths, Activation activation) {
+    return new ResNetEncoder(channels, encoderWidths, 1, 4, activation);
   }
 
   public Outputs apply(Graph g, Value images, boolean training) {

@@ -1,15 +1,15 @@
-package dev.kiln.experiments.dpf;
+package dev.kiln.diffusion.fields;
 
 import dev.kiln.graph.DType;
 import dev.kiln.runtime.Tensor;
 
 /**
- * The study's measurements of sampled fields: coverage and minimum matching distance under IoU for
- * occupancy, and the resamplings that bring fields of other resolutions and domains to the 28 × 28
+ * Measurements of sampled fields, shared by the DPF study and {@code kiln zoo verify}: coverage and
+ * minimum matching distance under IoU for occupancy, and the resamplings that bring fields of other resolutions and domains to the 28 × 28
  * grid the digit classifier reads (area averaging, bilinear upsampling, the inverse stereographic
  * projection of the sphere's northern cap).
  */
-final class FieldMetrics {
+public final class FieldMetrics {
 
   private FieldMetrics() {}
 
@@ -20,7 +20,7 @@ final class FieldMetrics {
    *
    * @return {coverage, mmd}
    */
-  static double[] coverageAndMmd(float[] samples, int n, float[] refs, int m, int p) {
+  public static double[] coverageAndMmd(float[] samples, int n, float[] refs, int m, int p) {
     double[][] iou = new double[n][m];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < m; j++) {
@@ -57,7 +57,7 @@ final class FieldMetrics {
   }
 
   /** Plane fields {@code [n, r·r, 1]} (r a multiple of 28) averaged over (r/28)² cells → [n, 1, 28, 28]. */
-  static Tensor downsampleTo28(Tensor fields, int r) {
+  public static Tensor downsampleTo28(Tensor fields, int r) {
     int n = (int) fields.dim(0);
     int f = r / 28;
     Tensor out = Tensor.zeros(DType.FLOAT, n, 1, 28, 28);
@@ -73,7 +73,7 @@ final class FieldMetrics {
   }
 
   /** Images {@code [n, 1, s, s]} bilinearly resampled to [n, 1, r, r] (pixel centres aligned, edges clamped). */
-  static Tensor bilinear(Tensor images, int r) {
+  public static Tensor bilinear(Tensor images, int r) {
     int n = (int) images.dim(0);
     int s = (int) images.dim(2);
     Tensor out = Tensor.zeros(DType.FLOAT, n, 1, r, r);
@@ -92,7 +92,7 @@ final class FieldMetrics {
    * Sphere fields {@code [n, r·2r, 1]} on the latitude–longitude grid read back onto the 28 × 28 plane
    * through the inverse of sphere-mnist's projection {@code (u, v) = 1.25·(x, −y)/(1 + z)} → [n, 1, 28, 28].
    */
-  static Tensor sphereToPlane(Tensor fields, int r) {
+  public static Tensor sphereToPlane(Tensor fields, int r) {
     int n = (int) fields.dim(0);
     Tensor out = Tensor.zeros(DType.FLOAT, n, 1, 28, 28);
     for (int py = 0; py < 28; py++) {
