@@ -82,7 +82,7 @@ public final class HyperUVitMnistExperiment implements Experiment {
 
   @Override
   public void run(Context ctx) throws Exception {
-    long steps = ctx.quick() ? 30 : STEPS;
+    long steps = ctx.quick() ? 10 : STEPS;
     int seeds = ctx.seeds() > 0 ? ctx.seeds() : 1;
     int benchDigits = ctx.quick() ? 64 : 200; // at least one batch of 64
     int rounds = ctx.quick() ? 1 : 5;
