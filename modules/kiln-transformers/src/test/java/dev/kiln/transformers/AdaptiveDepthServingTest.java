@@ -3,6 +3,7 @@ package dev.kiln.transformers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.kiln.graph.Graph;
 import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.OrtBackend;
@@ -37,9 +38,9 @@ class AdaptiveDepthServingTest {
   @TempDir
   Path dir;
 
-  /** A small Hyper-UT; with {@link #weights} its examples stop at depths 2 to 5. */
+  /** A small Hyper-UT; with {@link #weights} its examples stop at different depths. */
   private static UniversalTransformer hyperUt(int maxSteps) {
-    return new HyperUtConfig(8, 8, 8, 16, 2, 32, maxSteps, 0.01, 1.0, 4, 2, 8, null, null, null).architecture();
+    return new HyperUtConfig(8, 8, 8, 16, 2, 32, maxSteps, 0.01, 1.0, 4, 2, 8, null, null, null, null).architecture();
   }
 
   private static Weights weights(UniversalTransformer arch) {
@@ -47,10 +48,13 @@ class AdaptiveDepthServingTest {
     Weights w = Weights.initialize(g, 5);
     SplittableRandom rng = new SplittableRandom(8);
     for (Map.Entry<String, Tensor> e : w.asMap().entrySet()) {
+      // Large token embeddings and a small halting direction make p depend on the tokens.
       boolean halting = e.getKey().equals("halt.proj.weight");
+      boolean haltingBias = e.getKey().equals("halt.proj.bias");
+      double scale = e.getKey().equals("embed.token") ? 10 : 1;
       for (int i = 0; i < e.getValue().size(); i++) {
-        double noise = 0.3 * rng.nextGaussian();
-        e.getValue().set(i, halting ? noise : e.getValue().get(i) + noise);
+        double noise = 0.3 * scale * rng.nextGaussian();
+        e.getValue().set(i, halting ? noise / 4 : haltingBias ? e.getValue().get(i) : e.getValue().get(i) + noise);
       }
     }
     return w;
@@ -139,6 +143,25 @@ class AdaptiveDepthServingTest {
       Map<String, Tensor> out = loop.run(in);
       assertClose(out.get("steps"), expected.get("steps"), "steps");
       assertClose(out.get("logits"), expected.get("logits"), "logits");
+      assertClose(out.get("ponder"), expected.get("ponder"), "ponder");
+    }
+  }
+
+  @Test
+  void exportedUnrolledHyperUtStoresEachWeightBankOnceAndMatchesTheTrainingGraph() {
+    UniversalTransformer arch = hyperUt(5);
+    Weights w = weights(arch);
+    ModelProto model = ServingGraphs.export(ServingGraphs.forward(arch), w, CPU, Map.of());
+    long bankSize = 4L * 16 * 32;
+    long banks = model.getGraph().getInitializerList().stream()
+        .filter(t -> t.getDimsList().stream().reduce(1L, (a, b) -> a * b) == bankSize).count();
+    assertThat(banks).as("initializers holding a whole weight bank, over 5 unrolled steps").isEqualTo(2);
+    Map<String, Tensor> in = tokens(BATCH, 8, 5);
+    Map<String, Tensor> expected = unrolled(arch, w, in);
+    try (Session exported = CPU.load(model)) {
+      Map<String, Tensor> out = exported.run(in);
+      assertClose(out.get("logits"), expected.get("logits"), "logits");
+      assertClose(out.get("steps"), expected.get("steps"), "steps");
       assertClose(out.get("ponder"), expected.get("ponder"), "ponder");
     }
   }

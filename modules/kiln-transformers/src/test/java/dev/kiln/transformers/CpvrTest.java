@@ -49,6 +49,36 @@ class CpvrTest {
   }
 
   @Test
+  void spreadChainsKeepTheExactHopCountAndLabel() {
+    Cpvr cpvr = new Cpvr(24, true);
+    SplittableRandom rng = new SplittableRandom(9);
+    for (int hops = 1; hops <= 23; hops++) {
+      for (int trial = 0; trial < 200; trial++) {
+        Cpvr.Example e = cpvr.sample(hops, rng);
+        assertThat(Cpvr.hops(e.tokens())).as("%s", e).isEqualTo(hops);
+        assertThat(Cpvr.label(e.tokens())).isEqualTo(e.label());
+      }
+    }
+  }
+
+  @Test
+  void spreadingTheChainEndPutsTheNoPointerShortcutNearChance() {
+    SplittableRandom rng = new SplittableRandom(10);
+    int examples = 4000;
+    int plain = 0;
+    int spread = 0;
+    for (int i = 0; i < examples; i++) {
+      Cpvr.Example a = new Cpvr(24).sample(12, rng);
+      Cpvr.Example b = new Cpvr(24, true).sample(12, rng);
+      plain += Cpvr.lastNonForwardValue(a.tokens()) == a.label() ? 1 : 0;
+      spread += Cpvr.lastNonForwardValue(b.tokens()) == b.label() ? 1 : 0;
+    }
+    // Plain: the chain ends at L − 1 with probability 12/23. Spread: about (1/12)·(12/23) + chance 1/24.
+    assertThat(plain / (double) examples).isBetween(0.48, 0.60);
+    assertThat(spread / (double) examples).isLessThan(0.12);
+  }
+
+  @Test
   void maximalHopCountVisitsEveryPosition() {
     Cpvr.Example e = new Cpvr(6).sample(5, new SplittableRandom(1));
     assertThat(e.tokens()).startsWith(1, 2, 3, 4, 5);

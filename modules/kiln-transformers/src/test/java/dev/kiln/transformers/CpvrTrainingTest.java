@@ -50,7 +50,7 @@ class CpvrTrainingTest {
   @Test
   void hyperUtLearnsOneHopRetrievalAndReportsPerHopMetrics() throws Exception {
     Recipe r = recipe("{\"type\": \"hyper-ut\", \"length\": 6, \"dim\": 16, \"heads\": 2, \"ffn\": 32,"
-        + " \"max_steps\": 3, \"pool_size\": 3, \"router_heads\": 2, \"router_dim\": 8}", 150);
+        + " \"max_steps\": 3, \"pool_size\": 3, \"router_heads\": 2, \"router_dim\": 8}", 300);
     Trainer.Result result = training().train(r, dir, null);
     assertThat(result.diverged()).isFalse();
     // Chance is at most 1/2 per example (label uniform in 0..p1 with p1 >= 1), about 0.3 on average.

@@ -55,7 +55,7 @@ class ModelWideSwitchesTest {
   /** The σReparam ViT recipe of arXiv 2303.06296: every linear layer reparametrised, no LayerNorm. */
   private static final VitConfig VIT_SIGMA = new VitConfig(8, 4, 1, 3, 8, 2, 16, 2, "silu", "none", "vision");
   private static final HyperUtConfig HYPER_UT_SIGMA = new HyperUtConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4,
-      "silu", "none", "vision");
+      "silu", "none", "vision", null);
 
   /** The architecture contract for one provider and config. */
   private abstract static class Contract implements ArchitectureContract {
@@ -153,7 +153,7 @@ class ModelWideSwitchesTest {
   @Test
   void defaultSwitchesArePreNormWithPlainWeights() {
     assertThat(new HyperUtConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null).architecture().options()).isEqualTo(TransformerOptions.preNorm());
+        null, null).architecture().options()).isEqualTo(TransformerOptions.preNorm());
     assertThat(new VitConfig(null, null, null, null, null, null, null, null, null, null, null).architecture()
         .options()).isEqualTo(TransformerOptions.preNorm());
   }

@@ -13,6 +13,7 @@ import dev.kiln.runtime.BackendOptions;
 import dev.kiln.runtime.Device;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.transformers.model.HyperUtConfig;
+import dev.kiln.transformers.model.TimingSignal;
 import dev.kiln.transformers.model.UniversalTransformer;
 import dev.kiln.transformers.model.UniversalTransformerConfig;
 import java.util.Map;
@@ -32,14 +33,16 @@ class StepGradientTest {
   private static final UniversalTransformer UT = new UniversalTransformerConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0,
       "silu", null, null).architecture();
   private static final UniversalTransformer HYPER = new HyperUtConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4,
-      "silu", null, null).architecture();
+      "silu", null, null, null).architecture();
+  private static final UniversalTransformer HYPER_T = new HyperUtConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, 3, 1, 4,
+      "silu", null, null, false).architecture();
 
   /** One step of the shared block and halting unit: y and p, concatenated. */
   private static GradientCase step(String name, UniversalTransformer arch) {
     return new GradientCase(name, Set.of(), DType.DOUBLE, (CaseInputs in) -> {
       Graph g = in.g();
       Value h = in.uniform("h", -1, 1, 2, arch.embedding().tokens(), arch.dims().dim());
-      UniversalTransformer.Output out = arch.declareStep(g).apply(g, h);
+      UniversalTransformer.Output out = arch.declareStep(g).apply(g, h, TimingSignal.stepIndex(g, h, 2));
       return g.concat(0, g.reshape(out.state(), -1), out.halting());
     });
   }
@@ -72,5 +75,15 @@ class StepGradientTest {
   @Test
   void unrolledHyperUtWithHaltingMatchesFiniteDifferencesInFloat64() {
     check(unrolled("Hyper-UT unrolled", HYPER));
+  }
+
+  @Test
+  void unrolledUniversalTransformerWithHaltingMatchesFiniteDifferencesInFloat64() {
+    check(unrolled("UT-ACT unrolled", UT));
+  }
+
+  @Test
+  void routerWithoutActMatchesFiniteDifferencesInFloat64() {
+    check(unrolled("Hyper-T unrolled", HYPER_T));
   }
 }

@@ -61,14 +61,15 @@ final class CpvrReport {
           r.get("train_seconds").asDouble(), r.get("final_loss").asDouble(), hopReport(r.get("t_max_train")),
           r.has("t_max_test") ? hopReport(r.get("t_max_test")) : null));
     }
-    write(dir, runs, (ObjectNode) root.get("serving"), models, shortcut(runs.get(0).trainDepth().hops(),
-        root.get("test_examples_per_hop").asInt()));
+    int examples = root.get("test_examples_per_hop").asInt();
+    write(dir, runs, (ObjectNode) root.get("serving"), models, shortcut(runs.get(0).trainDepth().hops(), examples),
+        examples);
   }
 
   /** Accuracy of {@link Cpvr#lastNonForwardValue} on the study's test sets. */
   private static Curve shortcut(int[] hops, int examples) {
-    CpvrTask task = new CpvrTask(new CpvrTaskConfig(12, null, Arrays.stream(hops).boxed().toList(), null, null,
-        examples, null));
+    CpvrTask task = new CpvrTask(new CpvrTaskConfig(HyperUtCpvrExperiment.LENGTH, null,
+        Arrays.stream(hops).boxed().toList(), null, null, examples, null, HyperUtCpvrExperiment.SPREAD_CHAIN_END));
     double[] acc = new double[hops.length];
     for (int i = 0; i < hops.length; i++) {
       List<Cpvr.Example> set = task.testSet(hops[i]);
@@ -92,14 +93,15 @@ final class CpvrReport {
   }
 
   private static void write(Path dir, List<CpvrRun> runs, ObjectNode serving, List<HyperUtCpvrExperiment.Model> models,
-      Curve shortcut) throws IOException {
+      Curve shortcut, int examples) throws IOException {
     List<Curve> accuracy = new ArrayList<>();
     List<Curve> steps = new ArrayList<>();
     StringBuilder md = new StringBuilder();
     int seeds = (int) runs.stream().mapToLong(CpvrRun::seed).distinct().count();
-    md.append("# Hyper-UT study on C-PVR (L = 12, trained on 1–3 hops)\n\n")
-        .append(String.format(Locale.ROOT, "%d seeds per model; mean ± sd over seeds; 1000 test sequences per hop"
-            + " count.%n%n", seeds));
+    md.append(String.format(Locale.ROOT, "# Hyper-UT study on C-PVR (L = %d, trained on 1–3 hops)%n%n",
+            HyperUtCpvrExperiment.LENGTH))
+        .append(String.format(Locale.ROOT, "%d seeds per model; mean ± sd over seeds; %d test sequences per hop"
+            + " count.%n%n", seeds, examples));
     md.append("## Accuracy per hop count\n\n");
     StringBuilder stepsMd = new StringBuilder("## Mean ACT steps per hop count\n\n");
     StringBuilder notes = new StringBuilder();
@@ -119,7 +121,8 @@ final class CpvrReport {
         header = true;
       }
       boolean adaptive = mine.get(0).testDepth() != null;
-      String trainLabel = adaptive ? m.label() + " (T_max 6)" : m.label();
+      String trainLabel = adaptive ? m.label() + " (T_max " + HyperUtCpvrExperiment.TRAIN_MAX_STEPS + ")" : m.label();
+      String testLabel = m.label() + " (≤ " + HyperUtCpvrExperiment.TEST_MAX_STEPS + " steps)";
       Curve acc = curve(trainLabel, mine, r -> r.trainDepth().accuracy(), CpvrRun::trainDepth);
       accuracy.add(acc);
       md.append(row(acc, mine));
@@ -131,14 +134,15 @@ final class CpvrReport {
           double moreSteps = mine.stream().mapToDouble(r -> maxDifference(r.testDepth().meanSteps(),
               r.trainDepth().meanSteps())).max().orElse(0);
           notes.append(String.format(Locale.ROOT, "With up to %d steps allowed at test time, %s is exactly as"
-              + " accurate as with T_max 6 for every seed and hop count (mean steps grow by at most %.3f): the cap"
-              + " of 6 hardly ever forced a halt.%n%n", HyperUtCpvrExperiment.TEST_MAX_STEPS, m.label(), moreSteps));
+              + " accurate as with T_max %d for every seed and hop count (mean steps grow by at most %.3f): the cap"
+              + " hardly ever forced a halt.%n%n", HyperUtCpvrExperiment.TEST_MAX_STEPS, m.label(),
+              HyperUtCpvrExperiment.TRAIN_MAX_STEPS, moreSteps));
         } else {
-          Curve accTest = curve(m.label() + " (≤ 10 steps)", mine, r -> r.testDepth().accuracy(),
+          Curve accTest = curve(testLabel, mine, r -> r.testDepth().accuracy(),
               CpvrRun::testDepth);
           accuracy.add(accTest);
           md.append(row(accTest, mine));
-          Curve stTest = curve(m.label() + " (≤ 10 steps)", mine, r -> r.testDepth().meanSteps(),
+          Curve stTest = curve(testLabel, mine, r -> r.testDepth().meanSteps(),
               CpvrRun::testDepth);
           steps.add(stTest);
           stepsMd.append(stepsRow(stTest));
@@ -150,7 +154,7 @@ final class CpvrReport {
       md.append(String.format(Locale.ROOT, " %.1f |", 100 * a));
     }
     md.append("\n\nThe shortcut row needs no pointer following (`Cpvr.lastNonForwardValue`); it shows where"
-        + " C-PVR with L = 12 stops measuring multi-hop reasoning.\n");
+        + " C-PVR with this L stops measuring multi-hop reasoning.\n");
     accuracy.add(shortcut);
     md.append('\n').append(notes).append(stepsMd).append('\n').append(claims(accuracy, steps)).append('\n')
         .append(servingTable(serving));
@@ -222,17 +226,20 @@ final class CpvrReport {
 
   private static String claims(List<Curve> accuracy, List<Curve> steps) {
     StringBuilder sb = new StringBuilder("## The paper's qualitative claims at this scale\n\n");
-    sb.append("| model | mean acc. hops 1–3 | mean acc. hops 4–6 | mean acc. hops 7–10 |\n|---|---|---|---|\n");
+    int last = HyperUtCpvrExperiment.TEST_HOPS.get(HyperUtCpvrExperiment.TEST_HOPS.size() - 1);
+    sb.append(String.format(Locale.ROOT, "| model | mean acc. hops 1–3 | mean acc. hops 4–6 | mean acc. hops 7–%d |%n"
+        + "|---|---|---|---|%n", last));
     for (Curve c : accuracy) {
       sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", c.label(), 100 * meanOver(c, 1, 3),
-          100 * meanOver(c, 4, 6), 100 * meanOver(c, 7, 10)));
+          100 * meanOver(c, 4, 6), 100 * meanOver(c, 7, last)));
     }
     if (!steps.isEmpty()) {
       sb.append("\n| model | E[N] 1 hop | E[N] 3 hops | E[N] 6 hops | savings vs T_max on hops 1–3 |\n")
           .append("|---|---|---|---|---|\n");
       for (Curve c : steps) {
         double[] m = c.mean();
-        double tmax = c.label().contains("≤ 10") ? HyperUtCpvrExperiment.TEST_MAX_STEPS : 6;
+        double tmax = c.label().contains("≤ ") ? HyperUtCpvrExperiment.TEST_MAX_STEPS
+            : HyperUtCpvrExperiment.TRAIN_MAX_STEPS;
         sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.0f %% |%n", c.label(), m[0], m[2],
             m[Math.min(5, m.length - 1)], 100 * (1 - meanOver(c, 1, 3) / tmax)));
       }

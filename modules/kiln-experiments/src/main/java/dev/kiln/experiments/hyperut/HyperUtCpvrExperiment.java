@@ -32,12 +32,13 @@ import java.util.Map;
 
 /**
  * The Hyper-UT C-PVR study (arXiv 2310.08866, claims of the abstract; protocol of §6.1 of the
- * implementation notes; report {@code docs/reproductions/hyper-ut.md}): a 4-layer Transformer,
- * UT-ACT and Hyper-UT, all d = 64, 4 heads, FFN 128, pre-LN, trained on C-PVR with L = 12 and 1–3
- * hops (fresh examples every step), then scored on 1000 fixed test sequences for each hop count
- * 1–10: with T_max = 6 as in training and, for the adaptive models, with up to 10 steps. Also times
- * serving paths per example (Java step loop, ONNX Loop, unrolled graph). Writes {@code results.json},
- * {@code summary.md}, PNG plots and the run folders.
+ * implementation notes, rescaled; report {@code docs/reproductions/hyper-ut.md}): a 4-layer
+ * Transformer, UT-ACT, Hyper-UT and Hyper-T (the router without ACT), all d = 64, 4 heads, pre-LN,
+ * GELU and about 139k parameters, trained on C-PVR with L = {@value #LENGTH} and 1–3 hops (fresh
+ * examples every step), then scored on fixed test sequences for each hop count 1–12: with T_max =
+ * {@value #TRAIN_MAX_STEPS} as in training and, for the ACT models, with up to {@value #TEST_MAX_STEPS}
+ * steps, more than the largest hop count. Also times serving paths per example (Java step loop, ONNX
+ * Loop, unrolled graph). Writes {@code results.json}, {@code summary.md}, PNG plots and the run folders.
  */
 public final class HyperUtCpvrExperiment implements Experiment {
 
@@ -50,24 +51,41 @@ public final class HyperUtCpvrExperiment implements Experiment {
    */
   public record Model(String id, String label, String architecture) {}
 
-  /** The compared models. */
+  /** Sequence length L (values, classes and positions after CLS). */
+  public static final int LENGTH = 24;
+  /** Chains drawn inside windows of random length, so the no-pointer shortcut is near chance. */
+  public static final boolean SPREAD_CHAIN_END = true;
+  /** T_max of the adaptive models in training; the depth of the router-without-ACT ablation. */
+  public static final int TRAIN_MAX_STEPS = 6;
+
+  /**
+   * The compared models, sized to about 139k parameters each: the Transformer's 4 blocks of FFN 128;
+   * UT-ACT's one block with FFN 896; Hyper-UT's one block of FFN 128 plus P = 6 weight banks; Hyper-T,
+   * Hyper-UT without ACT (always {@value #TRAIN_MAX_STEPS} steps).
+   */
   public static final List<Model> MODELS = List.of(
       new Model("transformer", "Transformer (4 layers)",
-          "{\"type\": \"transformer-encoder\", \"length\": 12, \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"depth\": 4}"),
+          "{\"type\": \"transformer-encoder\", \"length\": 24, \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"depth\": 4}"),
       new Model("ut", "UT-ACT",
-          "{\"type\": \"universal-transformer\", \"length\": 12, \"dim\": 64, \"heads\": 4, \"ffn\": 128,"
+          "{\"type\": \"universal-transformer\", \"length\": 24, \"dim\": 64, \"heads\": 4, \"ffn\": 896,"
               + " \"max_steps\": 6, \"act_epsilon\": 0.01, \"halting_bias_init\": -1.0}"),
       new Model("hyper-ut", "Hyper-UT",
-          "{\"type\": \"hyper-ut\", \"length\": 12, \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"max_steps\": 6,"
-              + " \"act_epsilon\": 0.01, \"halting_bias_init\": -1.0, \"pool_size\": 8, \"router_heads\": 1,"
-              + " \"router_dim\": 32}"));
+          "{\"type\": \"hyper-ut\", \"length\": 24, \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"max_steps\": 6,"
+              + " \"act_epsilon\": 0.01, \"halting_bias_init\": -1.0, \"pool_size\": 6, \"router_heads\": 1,"
+              + " \"router_dim\": 32}"),
+      new Model("hyper-t", "Hyper-T (router, no ACT, 6 steps)",
+          "{\"type\": \"hyper-ut\", \"length\": 24, \"dim\": 64, \"heads\": 4, \"ffn\": 128, \"max_steps\": 6,"
+              + " \"act\": false, \"pool_size\": 6, \"router_heads\": 1, \"router_dim\": 32}"));
 
-  /** Training steps per model (sized so 3 models × 3 seeds fit in about 35 minutes on 2 busy cores). */
-  public static final long STEPS = 1500;
-  /** Hop counts scored. */
-  public static final List<Integer> TEST_HOPS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
-  /** The most steps adaptive models may take at test time. */
-  public static final int TEST_MAX_STEPS = 10;
+  /**
+   * Training steps per model, sized so 4 models × 3 seeds train in about 30 minutes on 2 cores shared
+   * with other work (UT-ACT's FFN of 896 makes it the slowest, about 1 step per second).
+   */
+  public static final long STEPS = 300;
+  /** Hop counts scored: 1–3 as in training, then up to L/2. */
+  public static final List<Integer> TEST_HOPS = List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+  /** The most steps adaptive models may take at test time: above the largest hop count scored. */
+  public static final int TEST_MAX_STEPS = 16;
 
   /**
    * The study's sizes.
@@ -84,7 +102,7 @@ public final class HyperUtCpvrExperiment implements Experiment {
       if (ctx.quick()) {
         return new Plan(30, ctx.seeds() > 0 ? ctx.seeds() : 1, 100, 4, 1);
       }
-      return new Plan(STEPS, ctx.seeds() > 0 ? ctx.seeds() : 3, 1000, 40, 5);
+      return new Plan(STEPS, ctx.seeds() > 0 ? ctx.seeds() : 3, 500, 20, 3);
     }
   }
 
@@ -105,14 +123,14 @@ public final class HyperUtCpvrExperiment implements Experiment {
         {
           "name": "hyper-ut-cpvr-%s-seed%d",
           "seed": %d,
-          "task": {"type": "cpvr", "length": 12, "train_hops": [1, 2, 3], "test_hops": %s, "batch_size": 64,
-                   "ponder_weight": 0.01, "test_examples": %d},
+          "task": {"type": "cpvr", "length": %d, "train_hops": [1, 2, 3], "test_hops": %s, "batch_size": 64,
+                   "ponder_weight": 0.01, "test_examples": %d, "spread_chain_end": %b},
           "architecture": %s,
           "optimizer": {"type": "adamw", "lr": 0.001, "beta1": 0.9, "beta2": 0.98, "weight_decay": 0.01},
           "schedule": {"type": "cosine", "warmup_steps": %d, "min_ratio": 0.0},
           "trainer": {"steps": %d, "log_every": %d, "clip_grad_norm": 1.0}
-        }""", m.id(), seed, seed, hops, testExamples, m.architecture(), Math.min(200, steps / 5), steps,
-        Math.max(1, Math.min(100, steps / 10)));
+        }""", m.id(), seed, seed, LENGTH, hops, testExamples, SPREAD_CHAIN_END, m.architecture(),
+        Math.min(200, steps / 5), steps, Math.max(1, Math.min(100, steps / 10)));
     return Recipe.parse(json, "hyper-ut-cpvr " + m.id());
   }
 
@@ -172,7 +190,8 @@ public final class HyperUtCpvrExperiment implements Experiment {
     if (arch instanceof UniversalTransformer ut) {
       try (AdaptiveDepthRunner runner = AdaptiveDepthRunner.of(backend, ut, w)) {
         HopReport train = task.evaluatePerHop(in -> runner.run(in, ut.halting().maxSteps()).asOutputs());
-        HopReport test = task.evaluatePerHop(in -> runner.run(in, TEST_MAX_STEPS).asOutputs());
+        HopReport test = ut.halting().adaptive()
+            ? task.evaluatePerHop(in -> runner.run(in, TEST_MAX_STEPS).asOutputs()) : null;
         return new CpvrRun(m.id(), m.label(), seed, params, secs, finalLoss, train, test);
       }
     }

@@ -7,8 +7,9 @@ package dev.kiln.transformers.model;
  * @param epsilon ε: an example halts once its cumulative halting probability would exceed 1 − ε
  * @param biasInit initial bias of the halting unit; p starts near σ(biasInit) (tensor2tensor: 1.0, so
  *     σ(1) ≈ 0.73 and 2 steps)
+ * @param adaptive false to run every step with no halting unit (p = 0: the output is the last step's)
  */
-public record Halting(int maxSteps, double epsilon, double biasInit) {
+public record Halting(int maxSteps, double epsilon, double biasInit, boolean adaptive) {
 
   public Halting {
     if (maxSteps < 1) {
@@ -19,12 +20,16 @@ public record Halting(int maxSteps, double epsilon, double biasInit) {
     }
   }
 
+  public Halting(int maxSteps, double epsilon, double biasInit) {
+    this(maxSteps, epsilon, biasInit, true);
+  }
+
   /** The threshold 1 − ε, rounded to float as the graph and the serving loop both compare in float. */
   public float threshold() {
     return (float) (1 - epsilon);
   }
 
   public Halting withMaxSteps(int steps) {
-    return new Halting(steps, epsilon, biasInit);
+    return new Halting(steps, epsilon, biasInit, adaptive);
   }
 }

@@ -48,12 +48,17 @@ import dev.kiln.nn.TransformerOptions;
  * @param key W_k
  * @param banksIn B1 {@code [P, dim, ffn]}
  * @param banksOut B2 {@code [P, ffn, dim]}
+ * @param mixIn B1 laid out for mixing: {@code [P, dim·ffn]} with one head, {@code [H, P, dim·ffn/H]}
+ *     with H; built once at declaration, so an export folds it into one initializer that every
+ *     unrolled step reads
+ * @param mixOut B2 laid out the same way
  * @param base the static part: {@code w1} (W1⁰, b1) and {@code w2} (W2⁰, b2)
  * @param dim model width
  * @param ffn hidden width (divisible by the router heads)
  */
 public record HyperFeedForward(String name, Router router, LayerNorm.Declared routeNorm, Value query, Value pool,
-    Value key, Value banksIn, Value banksOut, Mlp.Declared base, long dim, long ffn) implements FeedForward {
+    Value key, Value banksIn, Value banksOut, Value mixIn, Value mixOut, Mlp.Declared base, long dim, long ffn)
+    implements FeedForward {
 
   /** Declares a block's feed-forward network as a hyper network routed by {@code router}. */
   public static FeedForward.Declarer declarer(Router router) {
@@ -84,7 +89,19 @@ public record HyperFeedForward(String name, Router router, LayerNorm.Declared ro
       Value banksOut = g.parameter("banks_out", Shape.of(p, ffn, dim), Init.kaimingUniform(), new Fans(ffn, dim));
       Mlp.Declared base = new Mlp("base", new long[] {dim, ffn, dim}, activation, false).withLayerNames("w1", "w2")
           .declare(g, options);
-      return new HyperFeedForward(name, router, norm, query, pool, key, banksIn, banksOut, base, dim, ffn);
+      int heads = router.heads();
+      long group = ffn / heads;
+      Value mixIn;
+      Value mixOut;
+      if (heads == 1) {
+        mixIn = g.reshape(banksIn, p, dim * ffn);
+        mixOut = g.reshape(banksOut, p, ffn * dim);
+      } else {
+        mixIn = g.reshape(g.transpose(g.reshape(banksIn, p, dim, heads, group), 2, 0, 1, 3), heads, p, dim * group);
+        mixOut = g.reshape(g.transpose(g.reshape(banksOut, p, heads, group, dim), 1, 0, 2, 3), heads, p, group * dim);
+      }
+      return new HyperFeedForward(name, router, norm, query, pool, key, banksIn, banksOut, mixIn, mixOut, base, dim,
+          ffn);
     }
   }
 
@@ -120,14 +137,11 @@ public record HyperFeedForward(String name, Router router, LayerNorm.Declared ro
     Value w2;
     if (heads == 1) {
       Value a = g.reshape(alpha, -1, p);                                                       // [N, P]
-      w1 = g.reshape(g.matMul(a, g.reshape(banksIn, p, dim * ffn)), -1, dim, ffn);
-      w2 = g.reshape(g.matMul(a, g.reshape(banksOut, p, ffn * dim)), -1, ffn, dim);
+      w1 = g.reshape(g.matMul(a, mixIn), -1, dim, ffn);
+      w2 = g.reshape(g.matMul(a, mixOut), -1, ffn, dim);
     } else {
-      // Banks regrouped per head (parameter-only, folded into constants at export).
-      Value in = g.reshape(g.transpose(g.reshape(banksIn, p, dim, heads, group), 2, 0, 1, 3), heads, p, dim * group);
-      Value out = g.reshape(g.transpose(g.reshape(banksOut, p, heads, group, dim), 1, 0, 2, 3), heads, p, group * dim);
-      w1 = g.reshape(g.transpose(g.reshape(g.matMul(alpha, in), 0, 0, dim, group), 1, 2, 0, 3), 0, dim, ffn);
-      w2 = g.reshape(g.transpose(g.reshape(g.matMul(alpha, out), 0, 0, group, dim), 1, 0, 2, 3), 0, ffn, dim);
+      w1 = g.reshape(g.transpose(g.reshape(g.matMul(alpha, mixIn), 0, 0, dim, group), 1, 2, 0, 3), 0, dim, ffn);
+      w2 = g.reshape(g.transpose(g.reshape(g.matMul(alpha, mixOut), 0, 0, group, dim), 1, 0, 2, 3), 0, ffn, dim);
     }
     w1 = g.add(w1, layer1.weight());                                                           // [N, dim, ffn]
     w2 = g.add(w2, layer2.weight());                                                           // [N, ffn, dim]

@@ -24,10 +24,12 @@ import dev.kiln.nn.TransformerOptions;
  * @param activation feed-forward non-linearity (gelu)
  * @param norm LayerNorm placement: pre, post or none (pre)
  * @param sigmaReparam σReparam on every linear layer: none, vision (γ₀ = σ(W₀)) or speech (γ₀ = 1) (none)
+ * @param act adaptive computation time (true); false runs all {@code max_steps} steps with no halting
+ *     unit, the router-without-ACT ablation ("Hyper-T")
  */
 public record HyperUtConfig(Integer length, Integer vocab, Integer classes, Integer dim, Integer heads, Integer ffn,
     Integer maxSteps, Double actEpsilon, Double haltingBiasInit, Integer poolSize, Integer routerHeads,
-    Integer routerDim, String activation, String norm, String sigmaReparam) {
+    Integer routerDim, String activation, String norm, String sigmaReparam, Boolean act) {
 
   public HyperUtConfig {
     length = length == null ? 12 : length;
@@ -45,27 +47,28 @@ public record HyperUtConfig(Integer length, Integer vocab, Integer classes, Inte
     activation = activation == null ? "gelu" : activation;
     norm = norm == null ? "pre" : norm;
     sigmaReparam = sigmaReparam == null ? "none" : sigmaReparam;
+    act = act == null || act;
     if (routerHeads < 1 || ffn % routerHeads != 0) {
       throw new IllegalArgumentException("field `ffn` (" + ffn + ") must be divisible by `router_heads` (>= 1, got "
           + routerHeads + ")");
     }
     build(length, vocab, classes, dim, heads, ffn, maxSteps, actEpsilon, haltingBiasInit, poolSize,
-        routerHeads, routerDim, activation, norm, sigmaReparam);
+        routerHeads, routerDim, activation, norm, sigmaReparam, act);
   }
 
   /** The architecture. */
   public UniversalTransformer architecture() {
     return build(length, vocab, classes, dim, heads, ffn, maxSteps, actEpsilon, haltingBiasInit, poolSize,
-        routerHeads, routerDim, activation, norm, sigmaReparam);
+        routerHeads, routerDim, activation, norm, sigmaReparam, act);
   }
 
   private static UniversalTransformer build(
       int length, int vocab, int classes, int dim, int heads, int ffn, int maxSteps, double actEpsilon,
       double haltingBiasInit, int poolSize, int routerHeads, int routerDim, String activation, String norm,
-      String sigmaReparam) {
+      String sigmaReparam, boolean act) {
     return new UniversalTransformer(new TokenSequence(length, vocab),
         new BlockDims(dim, heads, ffn, Activation.parse(activation)),
-        new Halting(maxSteps, actEpsilon, haltingBiasInit), new Router(poolSize, routerHeads, routerDim), classes,
+        new Halting(maxSteps, actEpsilon, haltingBiasInit, act), new Router(poolSize, routerHeads, routerDim), classes,
         TransformerOptions.parse(norm, sigmaReparam));
   }
 }

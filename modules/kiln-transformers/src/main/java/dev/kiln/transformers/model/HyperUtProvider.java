@@ -33,7 +33,7 @@ public final class HyperUtProvider implements ArchitectureProvider<HyperUtConfig
    */
   @Override
   public HyperUtConfig exampleConfig() {
-    return new HyperUtConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4, "silu", null, null);
+    return new HyperUtConfig(5, 5, 5, 8, 2, 16, 3, 0.01, 1.0, 3, 2, 4, "silu", null, null, null);
   }
 
   @Override

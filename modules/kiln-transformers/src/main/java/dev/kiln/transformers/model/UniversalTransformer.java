@@ -3,7 +3,6 @@ package dev.kiln.transformers.model;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Init;
 import dev.kiln.graph.Value;
-import dev.kiln.nn.LayerNorm;
 import dev.kiln.nn.Linear;
 import dev.kiln.nn.TransformerBlock;
 import dev.kiln.nn.TransformerOptions;
@@ -19,9 +18,12 @@ import java.util.Map;
  * shared block generates its feed-forward weights per example and per step
  * ({@link HyperFeedForward}). Report: {@code docs/reproductions/hyper-ut.md}.
  *
- * <p>One block is applied for s = 1..T_max, with halting probability
- * {@code p_s = σ(LN(y_s,CLS)·w_h + b_h)} read from the CLS token after the step and accumulated by
- * {@link ActState}; the classifier reads the halting-weighted CLS state
+ * <p>One block is applied for s = 1..T_max to the state with the position and step signals re-added
+ * ({@link TimingSignal}), {@code x_s = h_{s−1} + P + S[s]}, {@code y_s = block(x_s)}, with halting
+ * probability {@code p_s = mean_t σ(x_s,t·w_h + b_h)} read from that state as tensor2tensor's global
+ * ACT does, and accumulated by {@link ActState}; without ACT ({@link Halting#adaptive()} false, the
+ * router-without-ACT ablation) p = 0 and every example runs all T_max steps, so the output is the last
+ * step's. The classifier reads the halting-weighted CLS state
  * {@code logits = head(Σ_s w_s·y_s,CLS)}. The training graph unrolls all T_max steps with masks
  * (halted examples keep computing but get weight 0) and forces a halt at T_max so the weights sum
  * to 1; outputs {@code ponder = N + R} and {@code steps = N} per example let a task add the ponder
@@ -29,7 +31,7 @@ import java.util.Map;
  * each example once it halts ({@code dev.kiln.transformers.serving.AdaptiveDepthRunner}).
  *
  * <p>The model-wide {@code options} reach every part: LayerNorm pre, post or none in the block (the
- * LNs before the halting unit and the classifier exist with pre-LN only), σReparam (arXiv
+ * LN before the classifier exists with pre-LN only), σReparam (arXiv
  * 2303.06296) on every linear layer, whose Ŵ is computed once per forward pass and shared by all
  * steps.
  *
@@ -69,21 +71,30 @@ public record UniversalTransformer(SequenceEmbedding embedding, BlockDims dims, 
    * The shared parameters: the block, the halting unit and the classifier.
    *
    * @param block the shared block
-   * @param haltNorm LN before the halting unit, or null
-   * @param haltProj the halting unit {@code [dim, 1]}
+   * @param haltProj the halting unit {@code [dim, 1]}, or null without ACT (every step runs, p = 0)
    * @param head the classifier
+   * @param timing the timing signals
+   * @param position the position signal {@code [T, dim]}, built once and re-added at every step
    */
-  public record Step(TransformerBlock.Declared block, LayerNorm.Declared haltNorm, Linear.Declared haltProj,
-      ClassifierHead head) {
+  public record Step(TransformerBlock.Declared block, Linear.Declared haltProj, ClassifierHead head,
+      TimingSignal timing, Value position) {
 
-    /** One step: h [N, T, dim] → y [N, T, dim] and the halting probability p [N]. */
-    public Output apply(Graph g, Value h) {
-      Value y = block.apply(g, h).output();
-      Value cls = Tokens.first(g, y);
+    /**
+     * One step, as tensor2tensor's global-ACT step: {@code x = h + P + S[step]}, the halting
+     * probability {@code p = mean_t σ(x_t·w_h + b_h)} read from that state, then {@code y = block(x)}.
+     *
+     * @param h the state [N, T, dim]
+     * @param step the 0-based step index [1], float
+     * @return y [N, T, dim] and p [N]
+     */
+    public Output apply(Graph g, Value h, Value step) {
+      Value x = timing.add(g, h, position, step);
+      Value p;
       try (var s = g.scope("halt")) {
-        Value logit = haltProj.apply(g, haltNorm == null ? cls : haltNorm.apply(g, cls));
-        return new Output(y, g.sigmoid(g.reshape(logit, -1)));
+        p = haltProj == null ? g.reduceSum(g.mul(g.stopGradient(Tokens.first(g, x)), 0.0), false, 1)
+            : g.reduceMean(g.reshape(g.sigmoid(haltProj.apply(g, x)), 0, -1), false, 1);
       }
+      return new Output(block.apply(g, x).output(), p);
     }
   }
 
@@ -114,14 +125,15 @@ public record UniversalTransformer(SequenceEmbedding embedding, BlockDims dims, 
     TransformerBlock spec = dims.block("block");
     TransformerBlock.Declared block = router == null ? spec.declare(g, options)
         : spec.declare(g, options, HyperFeedForward.declarer(router));
-    LayerNorm.Declared norm;
-    Linear.Declared proj;
-    try (var s = g.scope("halt")) {
-      norm = options.finalNorm() ? LayerNorm.of("norm", dims.dim()).declare(g) : null;
-      proj = options.configure(Linear.of("proj", dims.dim(), 1)).withBiasInit(new Init.Constant(halting.biasInit()))
-          .declare(g);
+    Linear.Declared proj = null;
+    if (halting.adaptive()) {
+      try (var s = g.scope("halt")) {
+        proj = options.configure(Linear.of("proj", dims.dim(), 1))
+            .withBiasInit(new Init.Constant(halting.biasInit())).declare(g);
+      }
     }
-    return new Step(block, norm, proj, ClassifierHead.declare(g, dims.dim(), classes, options));
+    TimingSignal timing = new TimingSignal(embedding.tokens(), dims.dim());
+    return new Step(block, proj, ClassifierHead.declare(g, dims.dim(), classes, options), timing, timing.position(g));
   }
 
   @Override
@@ -130,7 +142,7 @@ public record UniversalTransformer(SequenceEmbedding embedding, BlockDims dims, 
     Step step = declareStep(g);
     ActState act = ActState.start(g, Tokens.first(g, h));
     for (int s = 1; s <= halting.maxSteps(); s++) {
-      Output out = step.apply(g, h);
+      Output out = step.apply(g, h, TimingSignal.stepIndex(g, h, s));
       act = act.step(g, out.halting(), out.cls(g), halting.threshold(), s == halting.maxSteps(), null);
       h = out.state();
     }

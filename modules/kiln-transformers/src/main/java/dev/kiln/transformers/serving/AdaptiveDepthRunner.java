@@ -103,7 +103,8 @@ public final class AdaptiveDepthRunner implements AutoCloseable {
       for (int k = 0; k < active.length; k++) {
         System.arraycopy(h, active[k] * row, in, k * row, row);
       }
-      Map<String, Tensor> out = step.run(Map.of("h", Tensor.of(in, active.length, tokens, dim)), Set.of("y", "p"));
+      Map<String, Tensor> out = step.run(Map.of("h", Tensor.of(in, active.length, tokens, dim),
+          "step", Tensor.of(new float[] {s - 1}, 1)), Set.of("y", "p"));
       calls++;
       float[] y = out.get("y").toFloatArray();
       float[] cls = new float[active.length * dim];

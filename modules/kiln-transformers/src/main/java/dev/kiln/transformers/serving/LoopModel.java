@@ -68,7 +68,7 @@ public final class LoopModel {
     Value upd = g.input("loop_updates", Shape.batched("N"));
     Value run = g.input("loop_running", Shape.batched("N"));
     Value out = g.input("loop_output", Shape.batched("N", dim));
-    UniversalTransformer.Output y = step.apply(g, h);
+    UniversalTransformer.Output y = step.apply(g, h, g.reshape(g.cast(iter, g.floatType()), 1));
     Value last = g.equal(iter, g.scalar(DType.INT64, maxSteps - 1));
     ActState next = new ActState(cum, rem, upd, run, out).step(g, y.halting(), y.cls(g),
         arch.halting().threshold(), false, last);

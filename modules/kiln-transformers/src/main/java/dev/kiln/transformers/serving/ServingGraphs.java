@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * A Universal Transformer cut into the three graphs an adaptive-depth serving loop calls: {@code embed}
  * (model inputs → {@code h [N, T, dim]}), {@code step} (one application of the shared block and the
- * halting unit: {@code h → y, p}) and {@code head} (the halting-weighted CLS state {@code o [N, dim]}
+ * halting unit: {@code h, step → y, p}) and {@code head} (the halting-weighted CLS state {@code o [N, dim]}
  * → {@code logits}). They are built by the same code as the training graph and read the same
  * parameters by name, so the trained weights load unchanged; parameter-only computations (regrouped
  * weight banks) are folded into constants.
@@ -32,11 +32,12 @@ public final class ServingGraphs {
     return g;
   }
 
-  /** h [N, T, dim] → y [N, T, dim], p [N]. */
+  /** h [N, T, dim], step [1] (the 0-based step index, float) → y [N, T, dim], p [N]. */
   public static Graph step(UniversalTransformer arch) {
     Graph g = new Graph("step");
     Value h = g.input("h", Shape.batched("N", arch.embedding().tokens(), arch.dims().dim()));
-    UniversalTransformer.Output out = arch.declareStep(g).apply(g, h);
+    Value step = g.input("step", Shape.of(1));
+    UniversalTransformer.Output out = arch.declareStep(g).apply(g, h, step);
     g.output("y", out.state());
     g.output("p", out.halting());
     return g;

@@ -16,14 +16,27 @@ import java.util.random.RandomGenerator;
  * uniformly, set {@code x[0] = p1}, {@code x[p_k] = p_{k+1}} and {@code x[pn] = t} with t uniform in
  * {@code 0..pn}, which stops the chain at pn with label t.
  *
+ * <p>Because no value exceeds L − 1, the last position never points forward, so the no-pointer
+ * shortcut {@link #lastNonForwardValue} answers {@code x[L−1]}: right whenever the chain ends there,
+ * which for n hops drawn from all of {@code 1..L−1} happens with probability n/(L − 1). With
+ * {@code spreadEnd} the positions are drawn from {@code 1..E} instead, with the window end E uniform
+ * in {@code n..L−1} per example: nothing in the sequence marks E, the chain rarely ends at L − 1,
+ * and the shortcut falls to near chance at every hop count.
+ *
  * @param length L, the sequence length (also the number of values and of classes)
+ * @param spreadEnd draw the chain inside a window of random length, so it need not reach the end
  */
-public record Cpvr(int length) {
+public record Cpvr(int length, boolean spreadEnd) {
 
   public Cpvr {
     if (length < 2) {
       throw new IllegalArgumentException("field `length` must be >= 2, got " + length);
     }
+  }
+
+  /** Chains over all of {@code 1..L−1}. */
+  public Cpvr(int length) {
+    this(length, false);
   }
 
   /**
@@ -64,7 +77,8 @@ public record Cpvr(int length) {
     for (int i = 0; i < length; i++) {
       x[i] = rng.nextInt(length);
     }
-    int[] chain = distinctSorted(hops, rng);
+    int window = spreadEnd ? hops + rng.nextInt(length - hops) : length - 1;
+    int[] chain = distinctSorted(hops, window, rng);
     x[0] = chain[0];
     for (int k = 0; k + 1 < hops; k++) {
       x[chain[k]] = chain[k + 1];
@@ -104,7 +118,8 @@ public record Cpvr(int length) {
    * A shortcut that needs no pointer following: the value at the last position whose value does not
    * point forward ({@code x[j]} for the largest j with {@code x[j] ≤ j}). With n hops, n of the L − 1
    * positions after the first lie on the chain and point forward except the last, so the shortcut is
-   * right more often as n approaches L − 1 (about 92 % at 10 hops with L = 12, 17 % at 1 hop).
+   * right more often as n approaches L − 1 (about 92 % at 10 hops with L = 12, 17 % at 1 hop). As no
+   * value exceeds L − 1, that last position is always L − 1.
    */
   public static int lastNonForwardValue(int[] x) {
     for (int j = x.length - 1; j > 0; j--) {
@@ -115,9 +130,9 @@ public record Cpvr(int length) {
     return x[0];
   }
 
-  /** {@code n} distinct positions from {@code 1..L−1}, ascending (a partial Fisher–Yates shuffle). */
-  private int[] distinctSorted(int n, RandomGenerator rng) {
-    int[] pool = new int[length - 1];
+  /** {@code n} distinct positions from {@code 1..window}, ascending (a partial Fisher–Yates shuffle). */
+  private static int[] distinctSorted(int n, int window, RandomGenerator rng) {
+    int[] pool = new int[window];
     for (int i = 0; i < pool.length; i++) {
       pool[i] = i + 1;
     }

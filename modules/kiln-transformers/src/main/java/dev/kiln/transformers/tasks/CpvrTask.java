@@ -36,7 +36,7 @@ public final class CpvrTask implements Task {
 
   public CpvrTask(CpvrTaskConfig config) {
     this.config = config;
-    this.cpvr = new Cpvr(config.length());
+    this.cpvr = new Cpvr(config.length(), config.spreadChainEnd());
   }
 
   public CpvrTaskConfig config() {

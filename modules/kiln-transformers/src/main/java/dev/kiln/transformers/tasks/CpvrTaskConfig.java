@@ -13,9 +13,11 @@ import java.util.stream.IntStream;
  * @param ponderWeight τ, weight of the mean ponder cost N + R in the loss, for architectures with ACT (0.01)
  * @param testExamples fresh examples per evaluated hop count (1000)
  * @param testSeed seed of the test examples, the same for every run so models are compared on one set
+ * @param spreadChainEnd draw each chain inside a window of random length ({@link Cpvr#spreadEnd}), for
+ *     training and test alike, so the no-pointer shortcut is near chance (false)
  */
 public record CpvrTaskConfig(Integer length, List<Integer> trainHops, List<Integer> testHops, Integer batchSize,
-    Double ponderWeight, Integer testExamples, Long testSeed) {
+    Double ponderWeight, Integer testExamples, Long testSeed, Boolean spreadChainEnd) {
 
   public CpvrTaskConfig {
     length = length == null ? 12 : length;
@@ -26,6 +28,7 @@ public record CpvrTaskConfig(Integer length, List<Integer> trainHops, List<Integ
     ponderWeight = ponderWeight == null ? 0.01 : ponderWeight;
     testExamples = testExamples == null ? 1000 : testExamples;
     testSeed = testSeed == null ? 20231013L : testSeed;
+    spreadChainEnd = spreadChainEnd != null && spreadChainEnd;
     if (length < 2) {
       throw new IllegalArgumentException("cpvr task field `length` must be >= 2, got " + length);
     }
