@@ -13,6 +13,10 @@ class ShippedZooTest {
 
   private static final Path ZOO = Path.of("../../model-zoo").toAbsolutePath().normalize();
 
+  /** The size budget model-zoo/README.md states: 5 MB a folder, 12 MB in all (MB as `kiln zoo list` counts). */
+  private static final long FOLDER_BUDGET = 5L * 1024 * 1024;
+  private static final long ZOO_BUDGET = 12L * 1024 * 1024;
+
   @Test
   void everyFolderThatShipsAModelHasACardAndAManifest() throws Exception {
     try (Stream<Path> folders = Files.list(ZOO)) {
@@ -25,6 +29,23 @@ class ShippedZooTest {
         }
       }
     }
+  }
+
+  @Test
+  void everyFolderAndTheWholeZooKeepToTheSizeBudget() throws Exception {
+    long total = 0;
+    try (Stream<Path> folders = Files.list(ZOO)) {
+      for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
+        long bytes = 0;
+        for (Path f : ZooManifest.files(folder)) {
+          bytes += Files.size(f);
+        }
+        assertThat(bytes).as("bytes in %s (budget: 5 MB a folder, model-zoo/README.md)", folder)
+            .isLessThanOrEqualTo(FOLDER_BUDGET);
+        total += bytes;
+      }
+    }
+    assertThat(total).as("bytes in the whole zoo (budget: 12 MB, model-zoo/README.md)").isLessThanOrEqualTo(ZOO_BUDGET);
   }
 
   @Test
