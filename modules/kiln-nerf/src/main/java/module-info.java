@@ -29,7 +29,8 @@ module dev.kiln.nerf {
   opens dev.kiln.nerf.control3diff to com.fasterxml.jackson.databind;
 
   provides dev.kiln.spi.RendererProvider with dev.kiln.nerf.render.VolumeRendererProvider;
-  provides dev.kiln.spi.FolderModelProvider with dev.kiln.nerf.nerfdiff.NerfDiffFolderModels;
+  provides dev.kiln.spi.FolderModelProvider with dev.kiln.nerf.nerfdiff.NerfDiffFolderModels,
+      dev.kiln.nerf.ssd.SsdNerfFolderModels, dev.kiln.nerf.control3diff.Control3DiffFolderModels;
   provides java.util.spi.ToolProvider with dev.kiln.nerf.nerfdiff.NerfDiffTool,
       dev.kiln.nerf.control3diff.Control3DiffTool, dev.kiln.nerf.ssd.SsdNerfTool;
 }

@@ -91,6 +91,11 @@ public final class Control3Diff {
     return p;
   }
 
+  /** The controls this model has a conditional prior for, in {@link ControlSignal} order. */
+  public java.util.List<ControlSignal> controls() {
+    return conditional.keySet().stream().sorted().toList();
+  }
+
   /** {@code count} styles for control image {@code c} seen from {@code pose}. */
   public List<float[]> sample(ControlledSampler.Route route, ControlSignal control, float[] c, Camera pose, int count,
       ControlledSampler.Settings settings, OrtBackend backend, long seed) {

@@ -10,18 +10,16 @@ import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.Intrinsics;
 import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.nerf.scenes.View;
+import dev.kiln.nerf.scenes.ViewRequests;
 import dev.kiln.runtime.OrtBackend;
-import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.FolderModel;
 import dev.kiln.spi.FolderModelProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,9 +37,6 @@ public final class NerfDiffFolderModels implements FolderModelProvider {
 
   static final String NERF_FILE = "nerfdiff-single-image-nerf.onnx";
   static final String CDM_FILE = "nerfdiff-cdm.onnx";
-
-  /** The most cameras one request may render. */
-  public static final int MAX_VIEWS = 64;
 
   private static final Set<String> FIELDS = Set.of("id", "image", "scene", "azimuth", "elevation", "views", "ngd",
       "seed", "format");
@@ -108,7 +103,7 @@ public final class NerfDiffFolderModels implements FolderModelProvider {
       ObjectNode p = JsonNodeFactory.instance.objectNode();
       p.put("kind", "nerfdiff");
       p.put("image_size", model.config().model().imageSize());
-      p.put("max_views", MAX_VIEWS);
+      p.put("max_views", ViewRequests.MAX_VIEWS);
       p.put("held_out_scenes", NerfDiffTool.dataset(model.config()).testScenes());
       ArrayNode fields = p.putArray("fields");
       List.of("image", "scene", "azimuth", "elevation", "views", "ngd", "seed").forEach(fields::add);
@@ -127,12 +122,7 @@ public final class NerfDiffFolderModels implements FolderModelProvider {
         NerfGuidedDistillation.Result done = ngd.run(r.input(), ring(), r.ngd() ? Mode.NGD : Mode.NERF_ONLY,
             model.config().distillation(), r.seed());
         float[][] images = view.start(done.plane(), done.decoder(), r.input().camera(), 1e-3).render(r.cameras());
-        int s = model.config().model().imageSize();
-        float[] all = new float[images.length * 3 * s * s];
-        for (int i = 0; i < images.length; i++) {
-          System.arraycopy(images[i], 0, all, i * 3 * s * s, 3 * s * s);
-        }
-        return List.of(Output.of("images", Tensor.of(all, images.length, 3, s, s)));
+        return List.of(Output.of("images", ViewRequests.stack(List.of(images), model.config().model().imageSize())));
       } finally {
         lock.unlock();
       }
@@ -157,124 +147,38 @@ public final class NerfDiffFolderModels implements FolderModelProvider {
     }
 
     private List<Camera> ring() {
-      List<Camera> ring = new ArrayList<>();
-      for (int k = 0; k < MultiViewDataset.HELD_OUT_VIEWS; k++) {
-        ring.add(camera(360.0 * k / MultiViewDataset.HELD_OUT_VIEWS, MultiViewDataset.HELD_OUT_ELEVATION));
-      }
-      return ring;
-    }
-
-    private Camera camera(double azimuth, double elevation) {
-      return Camera.orbit(NerfDiffTool.dataset(model.config()).cameraRadius(), azimuth, elevation, intrinsics());
+      return ViewRequests.ring(MultiViewDataset.HELD_OUT_VIEWS, MultiViewDataset.HELD_OUT_ELEVATION,
+          NerfDiffTool.dataset(model.config()).cameraRadius(), intrinsics());
     }
 
     /** The request's fields; a bad one is a {@link ConfigException} naming it and its value. */
     private Request parse(JsonNode req) {
-      req.fieldNames().forEachRemaining(f -> {
-        if (!FIELDS.contains(f)) {
-          throw new ConfigException("unknown field `" + f + "` for a NerfDiff model; fields: "
-              + new TreeSet<>(FIELDS));
-        }
-      });
-      if (req.hasNonNull("format") && !"tensor".equals(req.get("format").asText())) {
-        throw new ConfigException("format: a NerfDiff model answers `tensor`, got " + req.get("format"));
-      }
+      ViewRequests.onlyFields(req, FIELDS, "NerfDiff");
       int s = model.config().model().imageSize();
       if (req.hasNonNull("image") == req.hasNonNull("scene")) {
         throw new ConfigException("give the input view as one of `image` (a [3, " + s + ", " + s
             + "] picture in [0, 1]) or `scene` (a held-out scene index)");
       }
+      MultiViewDataset.Config dc = NerfDiffTool.dataset(model.config());
       View input;
       if (req.hasNonNull("scene")) {
         if (req.hasNonNull("azimuth") || req.hasNonNull("elevation")) {
           throw new ConfigException("azimuth and elevation describe an `image`; a `scene` is seen from its own"
               + " camera");
         }
-        MultiViewDataset.Config dc = NerfDiffTool.dataset(model.config());
-        int scene = (int) integer(req.get("scene"), "scene", 0, dc.testScenes() - 1);
+        int scene = (int) ViewRequests.integer(req.get("scene"), "scene", 0, dc.testScenes() - 1);
         MultiViewDataset.Config one = new MultiViewDataset.Config(dc.categories(), dc.trainScenes(), scene + 1,
             dc.trainViews(), s, dc.fovDegrees(), dc.cameraRadius(), dc.supersample(), dc.seed());
         input = MultiViewDataset.generate(one).test().get(scene).inputs().get(0);
       } else {
-        double az = req.hasNonNull("azimuth") ? number(req.get("azimuth"), "azimuth") : 30;
-        double el = req.hasNonNull("elevation") ? number(req.get("elevation"), "elevation")
-            : MultiViewDataset.INPUT_ELEVATION;
-        input = new View(camera(az, el), image(req.get("image"), s), null, null);
+        input = new View(Camera.orbit(dc.cameraRadius(), ViewRequests.number(req, "azimuth", 30),
+            ViewRequests.number(req, "elevation", MultiViewDataset.INPUT_ELEVATION), intrinsics()),
+            ViewRequests.image(req.get("image"), s), null, null);
       }
-      List<Camera> cameras = new ArrayList<>();
-      if (req.hasNonNull("views")) {
-        JsonNode v = req.get("views");
-        if (!v.isArray() || v.isEmpty() || v.size() > MAX_VIEWS) {
-          throw new ConfigException("views must be a list of 1 to " + MAX_VIEWS + " [azimuth, elevation] pairs,"
-              + " got " + (v.isArray() ? v.size() + " entries" : v.toString()));
-        }
-        for (int i = 0; i < v.size(); i++) {
-          JsonNode p = v.get(i);
-          if (!p.isArray() || p.size() != 2) {
-            throw new ConfigException("views[" + i + "] must be an [azimuth, elevation] pair, got " + p);
-          }
-          cameras.add(camera(number(p.get(0), "views[" + i + "][0]"), number(p.get(1), "views[" + i + "][1]")));
-        }
-      } else {
-        cameras.addAll(ring());
-      }
-      boolean refine = false;
-      if (req.hasNonNull("ngd")) {
-        if (!req.get("ngd").isBoolean()) {
-          throw new ConfigException("ngd must be true or false, got " + req.get("ngd"));
-        }
-        refine = req.get("ngd").asBoolean();
-      }
-      long seed = req.hasNonNull("seed") ? integer(req.get("seed"), "seed", Long.MIN_VALUE, Long.MAX_VALUE) : 0;
-      return new Request(input, cameras, refine, seed);
-    }
-
-    private static float[] image(JsonNode image, int s) {
-      List<Double> values = new ArrayList<>();
-      flatten(image, values, "image", 0);
-      if (values.size() != 3 * s * s) {
-        throw new ConfigException("image must hold 3 × " + s + " × " + s + " = " + 3 * s * s + " values, got "
-            + values.size());
-      }
-      float[] rgb = new float[values.size()];
-      for (int i = 0; i < rgb.length; i++) {
-        double v = values.get(i);
-        if (!(v >= 0 && v <= 1)) {
-          throw new ConfigException("image values must be in [0, 1], got " + v + " at element " + i);
-        }
-        rgb[i] = (float) v;
-      }
-      return rgb;
-    }
-
-    private static void flatten(JsonNode n, List<Double> into, String where, int depth) {
-      if (n.isNumber()) {
-        into.add(n.asDouble());
-      } else if (n.isArray() && depth < 3) {
-        for (int i = 0; i < n.size(); i++) {
-          flatten(n.get(i), into, where + "[" + i + "]", depth + 1);
-          if (into.size() > 3 * 512 * 512) {
-            throw new ConfigException("image: too many values");
-          }
-        }
-      } else {
-        throw new ConfigException(where + " must be a number or an array of at most 3 levels, got "
-            + (n.isContainerNode() ? "a deeper array" : n.toString()));
-      }
-    }
-
-    private static double number(JsonNode v, String key) {
-      if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
-        throw new ConfigException(key + " must be a finite number, got " + v);
-      }
-      return v.asDouble();
-    }
-
-    private static long integer(JsonNode v, String key, long min, long max) {
-      if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-        throw new ConfigException(key + " must be an integer in " + min + ".." + max + ", got " + v);
-      }
-      return v.asLong();
+      List<Camera> cameras = ViewRequests.cameras(req, dc.cameraRadius(), intrinsics(), ring());
+      long seed = req.hasNonNull("seed")
+          ? ViewRequests.integer(req.get("seed"), "seed", Long.MIN_VALUE, Long.MAX_VALUE) : 0;
+      return new Request(input, cameras, ViewRequests.flag(req, "ngd", false), seed);
     }
   }
 
