@@ -10,10 +10,11 @@
 # The swap window (from the seal to the last rename, see ZooSwap) lasts milliseconds, so a random kill almost
 # never lands there. The publishes are run with ZooSwap's fault-injection property kiln.zoo.swap-pause-ms =
 # SWAP_PAUSE_MS (default 400), which pauses that long after the seal and again between the swap's two renames,
-# and every other round (the even ones) aims at the window: it waits for the sealed .NAME.publish-ready folder
+# and half the rounds (1, 4, 5, 8, 9, …: each run in turn, so the swap replaces the other run's folder) aim at
+# the window: it waits for the sealed .NAME.publish-ready folder
 # to appear and kills after a random 0 to 2 x SWAP_PAUSE_MS ms, so it lands before the first rename or between
 # the two. After such a kill the next zoo command must roll the swap forward: the folder then holds the new
-# run's files exactly (its SHA256SUMS equal that run's uncut publish). The odd rounds kill at random as before.
+# run's files exactly (its SHA256SUMS equal that run's uncut publish). The other rounds kill at random as before.
 #
 #   scripts/kill-loop-zoo.sh [SECONDS] [WORK_DIR]     (default 600 s of rounds, a fresh temporary folder)
 #   KILL_LATEST=1.4 scripts/kill-loop-zoo.sh ...       (latest random kill at 1.4 times a publish, default 1)
@@ -84,7 +85,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
   [ $((i % 2)) -eq 1 ] && r=b || r=a
   (publish "$work/run-$r") >"$work/publish.log" 2>&1 &
   pid=$!
-  if [ "$pause" -gt 0 ] && [ $((i % 2)) -eq 0 ]; then
+  if [ "$pause" -gt 0 ] && [ $((i % 4)) -lt 2 ]; then
     # aimed at the swap window: wait for the seal, then kill within the two pauses
     aim="aimed"; aimed=$((aimed + 1))
     while [ ! -e "$zoo/.tiny.publish-ready" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.01; done

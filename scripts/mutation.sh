@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The sampler TCK's power: PIT mutates Kiln's position samplers (DDIM, DDPM, Euler, DPM-Solver++ and what they
-# share) and runs the TCK against each mutant (mutation/…/PositionSamplersTckTest). `original`: the TCK's first
-# four checks on each sampler's example config; `example`: all eight checks on the example config; `all`
-# (default): all eight on the example and on every conformance setting the providers list. The score is in the
+# The sampler TCK's power: PIT mutates Kiln's position samplers (DDIM, DDPM, Euler, DPM-Solver++ and its SDE
+# variant, and what they share, dynamic thresholding included) and runs the TCK against each mutant
+# (mutation/…/PositionSamplersTckTest). `original`: the TCK's first four checks on each sampler's example config;
+# `example`: all nine checks on the example config; `all` (default): all nine on the example and on every
+# conformance setting the providers list. The score is in the
 # last lines and the report in mutation/target/pit-CHECKS/.
 #
 #   scripts/mutation.sh [all|example|original]
