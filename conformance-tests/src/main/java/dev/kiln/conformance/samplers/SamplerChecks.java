@@ -93,32 +93,49 @@ public final class SamplerChecks {
     return all;
   }
 
-  /** A provider whose example config is {@code provider}'s with {@code fields} set (by their JSON names). */
+  /**
+   * A provider whose example config is {@code provider}'s with {@code fields} set (by their JSON names). The
+   * fields also win over the schedule {@link #create} puts into every config ({@code clip_sample} among them),
+   * so a setting that turns clipping on really clips.
+   */
   static <C> SamplerProvider<C> withFields(SamplerProvider<C> provider, Map<String, Object> fields, String what) {
-    ObjectNode json = (ObjectNode) Configs.toTree(provider.exampleConfig());
+    if (provider instanceof Setting<C> setting) { // a setting of a setting: the later fields win
+      Map<String, Object> all = new LinkedHashMap<>(setting.fields());
+      all.putAll(fields);
+      return withFields(setting.base(), all, what);
+    }
+    return new Setting<>(provider, Map.copyOf(fields), set(provider, provider.exampleConfig(), fields, what), what);
+  }
+
+  /** {@code base} with {@code fields} set in its example config and in every config it creates a sampler from. */
+  private record Setting<C>(SamplerProvider<C> base, Map<String, Object> fields, C config, String what)
+      implements SamplerProvider<C> {
+
+    @Override
+    public String name() {
+      return base.name();
+    }
+
+    @Override
+    public Class<C> configType() {
+      return base.configType();
+    }
+
+    @Override
+    public C exampleConfig() {
+      return config;
+    }
+
+    @Override
+    public Sampler create(C c) {
+      return base.create(set(base, c, fields, what));
+    }
+  }
+
+  private static <C> C set(SamplerProvider<C> provider, C config, Map<String, Object> fields, String what) {
+    ObjectNode json = (ObjectNode) Configs.toTree(config);
     fields.forEach((k, v) -> json.set(k, Configs.mapper().valueToTree(v)));
-    C config = Configs.read(json, provider.configType(), provider.name() + " " + what);
-    return new SamplerProvider<>() {
-      @Override
-      public String name() {
-        return provider.name();
-      }
-
-      @Override
-      public Class<C> configType() {
-        return provider.configType();
-      }
-
-      @Override
-      public C exampleConfig() {
-        return config;
-      }
-
-      @Override
-      public Sampler create(C c) {
-        return provider.create(c);
-      }
-    };
+    return Configs.read(json, provider.configType(), provider.name() + " " + what);
   }
 
   /** Whether the provider's example config turns on dynamic thresholding (diffusers' {@code thresholding}). */

@@ -282,7 +282,7 @@ class ChecksRejectBrokenSamplersTest {
 
       @Override
       public Sampler create(dev.kiln.diffusion.samplers.DdimConfig config) {
-        Sampler s = good.create(config);
+        Sampler s = new dev.kiln.diffusion.samplers.DdimProvider().create(config);
         return !config.thresholding() ? s : new Wrapped(s) {
           @Override
           public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
