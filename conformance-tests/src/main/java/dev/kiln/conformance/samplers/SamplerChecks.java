@@ -465,8 +465,8 @@ public final class SamplerChecks {
    * Dynamic thresholding (on in the provider's example config) changes nothing inside its range and clips
    * outside it. Driven by the exact model of {@link #IN_RANGE} data, whose x̂₀ never leaves [−1, 1], the
    * sampler gives bit for bit what it gives with {@code thresholding} off; driven by the exact model of a
-   * point outside the range, (3, −1.5) in every sample, every sample ends within 1e-3 of where the rule puts
-   * that point: s = the {@code dynamic_thresholding_ratio} quantile of its |coordinates| clamped to
+   * point outside the range, (3, −1.5, 0.5, 2, −0.25) in every sample, every sample ends within 1e-3 of where
+   * the rule puts that point: s = the {@code dynamic_thresholding_ratio} quantile of its |coordinates| clamped to
    * [1, {@code sample_max_value}], then clamp(x, −s, s)/s (50 steps). Skipped where thresholding is off.
    */
   public static void thresholdsOnlyOutsideItsRange(SamplerProvider<?> provider) {
@@ -485,9 +485,9 @@ public final class SamplerChecks {
     JsonNode json = Configs.toTree(provider.exampleConfig());
     double ratio = json.path("dynamic_thresholding_ratio").asDouble(0.995);
     double maxValue = json.path("sample_max_value").asDouble(1.0);
-    double[] point = {3.0, -1.5};
+    double[] point = {3.0, -1.5, 0.5, 2.0, -0.25};
     double[] expected = thresholded(point, ratio, maxValue);
-    Tensor out = sampler.sample(pointMass(point), shape, steps, new SplittableRandom(10));
+    Tensor out = sampler.sample(pointMass(point), new long[] {256, point.length}, steps, new SplittableRandom(10));
     double worst = 0;
     for (int i = 0; i < out.size(); i++) {
       worst = Math.max(worst, Math.abs(out.get(i) - expected[i % point.length]));

@@ -258,7 +258,7 @@ class ChecksRejectBrokenSamplersTest {
     Sampler unclipped = SamplerChecks.create(new dev.kiln.diffusion.samplers.DdimProvider());
     var p = broken(thresholdingDdim(), "never-clips", s -> unclipped);
     assertThatThrownBy(() -> SamplerChecks.thresholdsOnlyOutsideItsRange(p))
-        .hasMessageContaining("never-clips: largest distance of a sample from [1.0, -1.0], where thresholding");
+        .hasMessageContaining("never-clips: largest distance of a sample from [1.0, -1.0, 0.5, 1.0, -0.25], where thresholding");
   }
 
   @Test

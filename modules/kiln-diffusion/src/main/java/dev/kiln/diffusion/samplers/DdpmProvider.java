@@ -40,6 +40,6 @@ public final class DdpmProvider implements SamplerProvider<DdpmConfig> {
         Map.of("timestep_spacing", "trailing"), Map.of("timestep_spacing", "linspace"),
         Map.of("clip_sample", true, "clip_sample_range", 3.0),
         Map.of("thresholding", true),
-        Map.of("thresholding", true, "sample_max_value", 5.0, "dynamic_thresholding_ratio", 0.5));
+        Map.of("thresholding", true, "sample_max_value", 5.0, "dynamic_thresholding_ratio", 0.6));
   }
 }

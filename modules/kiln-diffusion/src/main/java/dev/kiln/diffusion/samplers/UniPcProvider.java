@@ -40,6 +40,6 @@ public final class UniPcProvider implements SamplerProvider<UniPcConfig> {
         Map.of("use_karras_sigmas", true), Map.of("disable_corrector", List.of(0)),
         Map.of("timestep_spacing", "trailing"),
         Map.of("thresholding", true),
-        Map.of("thresholding", true, "sample_max_value", 5.0, "dynamic_thresholding_ratio", 0.5));
+        Map.of("thresholding", true, "sample_max_value", 5.0, "dynamic_thresholding_ratio", 0.6));
   }
 }
