@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The sampler TCK's power: PIT mutates Kiln's position samplers (DDIM, DDPM, Euler, DPM-Solver++ and what they
-# share) and runs the TCK against each mutant (mutation/…/PositionSamplersTckTest). `original`: the TCK's first
-# four checks on each sampler's example config; `example`: all eight checks on the example config; `all`
-# (default): all eight on the example and on every conformance setting the providers list. The score is in the
+# The sampler TCK's power: PIT mutates Kiln's position samplers (DDIM, DDPM, Euler, DPM-Solver++ and its SDE
+# variant, and what they share, dynamic thresholding included) and runs the TCK against each mutant
+# (mutation/…/PositionSamplersTckTest). `original`: the TCK's first four checks on each sampler's example config;
+# `example`: all nine checks on the example config; `all` (default): all nine on the example and on every
+# conformance setting the providers list. The score is in the
 # last lines and the report in mutation/target/pit-CHECKS/.
 #
-#   scripts/mutation.sh [all|example|original]
+#   scripts/mutation.sh [all|example|original] [CLASSES]
+# CLASSES (default: every class above) narrows the mutated classes to a comma-separated list of PIT class
+# globs, for a run of the classes a change touched, e.g.
+#   scripts/mutation.sh all 'dev.kiln.diffusion.samplers.SampleClipping*,dev.kiln.diffusion.samplers.DpmSolverSde*'
+# (its report goes to mutation/target/pit-CHECKS-subset/).
 # Needs org.pitest:pitest-command-line:1.30.2 (with commons-text 1.14.0) and org.pitest:pitest-junit5-plugin:1.2.3
 # in ~/.m2
 # (./mvnw dependency:get -Dartifact=…).
@@ -26,11 +31,16 @@ targets=dev.kiln.diffusion.samplers.DdimSampler*,dev.kiln.diffusion.samplers.Ddp
 dev.kiln.diffusion.samplers.EulerSampler*,dev.kiln.diffusion.samplers.DpmSolver*,\
 dev.kiln.diffusion.samplers.SamplingRun*,dev.kiln.diffusion.samplers.Sigma*,dev.kiln.diffusion.samplers.Denoised*,\
 dev.kiln.diffusion.samplers.SampleClipping*,dev.kiln.diffusion.samplers.TimestepSpacing*
+report="pit-$checks"
+if [ -n "${2:-}" ]; then
+  targets="$2"
+  report="pit-$checks-subset"
+fi
 java -cp "$pit$launcher:$cp" org.pitest.mutationtest.commandline.MutationCoverageReport \
-  --reportDir "mutation/target/pit-$checks" --timestampedReports=false \
+  --reportDir "mutation/target/$report" --timestampedReports=false \
   --targetClasses "$targets" --excludedClasses '*Provider,*Config' --targetTests 'dev.kiln.mutation.*' \
   --sourceDirs modules/kiln-diffusion/src/main/java \
   --classPath "$(echo "$cp" | tr ':' ',')" --mutableCodePaths "$here/modules/kiln-diffusion/target/classes" \
   --threads 2 --outputFormats CSV --timeoutConst 8000 \
-  --jvmArgs "-Dkiln.tck.checks=$checks,-Djava.awt.headless=true" 2>&1 | tee "mutation/target/pit-$checks.log" \
+  --jvmArgs "-Dkiln.tck.checks=$checks,-Djava.awt.headless=true" 2>&1 | tee "mutation/target/$report.log" \
   | grep -E '^>> |Generated|Killed|Ran|mutations|PIT >> (INFO|WARN|SEVERE)' | grep -v 'Verbose' | tail -25

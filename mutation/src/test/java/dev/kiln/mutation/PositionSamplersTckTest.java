@@ -4,6 +4,7 @@ import dev.kiln.conformance.samplers.SamplerChecks;
 import dev.kiln.diffusion.samplers.DdimProvider;
 import dev.kiln.diffusion.samplers.DdpmProvider;
 import dev.kiln.diffusion.samplers.DpmSolverProvider;
+import dev.kiln.diffusion.samplers.DpmSolverSdeProvider;
 import dev.kiln.diffusion.samplers.EulerProvider;
 import dev.kiln.spi.SamplerProvider;
 import java.util.List;
@@ -12,10 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
 /**
- * The sampler TCK against four of Kiln's position samplers, one test per sampler, so PIT runs only the
+ * The sampler TCK against five of Kiln's position samplers (DDIM, DDPM, Euler, DPM-Solver++ and its SDE
+ * variant), one test per sampler, so PIT runs only the
  * sampler a mutant lives in. {@code -Dkiln.tck.checks=original} runs only the TCK's first four checks on the
- * example config, {@code -Dkiln.tck.checks=example} all eight on the example config, and the default all
- * eight on the example and every conformance setting (the rows of the mutation score in docs/reliability.md).
+ * example config, {@code -Dkiln.tck.checks=example} all nine on the example config, and the default all
+ * nine on the example and every conformance setting (the rows of the mutation score in docs/reliability.md).
  */
 class PositionSamplersTckTest {
 
@@ -41,6 +43,11 @@ class PositionSamplersTckTest {
   @Test
   void dpmSolver() {
     conforms(new DpmSolverProvider());
+  }
+
+  @Test
+  void dpmSolverSde() {
+    conforms(new DpmSolverSdeProvider());
   }
 
   private static void conforms(SamplerProvider<?> provider) {

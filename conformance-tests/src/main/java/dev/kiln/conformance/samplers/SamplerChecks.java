@@ -41,12 +41,24 @@ import org.junit.jupiter.api.Assumptions;
  *       driven by the exact model of Gaussian data under that process ({@link GaussianMixtureOracle}),
  *       with the same distribution and order checks; for other processes only the structural checks run;
  *   <li>a one-step sampler is called with one step, makes one model call on standard normal noise, and
- *       driven by the exact one-step generator of Gaussian data ({@code x = μ + s·ε}) reaches the data law.
+ *       driven by the exact one-step generator of Gaussian data ({@code x = μ + s·ε}) reaches the data law;
+ *   <li>a position sampler whose config turns on dynamic thresholding (diffusers' {@code thresholding},
+ *       {@code dynamic_thresholding_ratio}, {@code sample_max_value}; Imagen, arXiv 2205.11487 §2.3) is driven
+ *       by data inside the thresholding range [−1, 1] ({@link #IN_RANGE}), where thresholding must change
+ *       nothing, so every other check holds unchanged; one more check asks that it change nothing there, bit
+ *       for bit, and that data outside the range ends where the thresholding rule puts it.
  * </ul>
  */
 public final class SamplerChecks {
 
   static final GaussianTarget TARGET = new GaussianTarget(0.5, 0.3);
+
+  /**
+   * Data well inside dynamic thresholding's range [−1, 1] (the upper edge is five standard deviations away), for
+   * the settings that turn thresholding on: the exact model's x̂₀ stays inside the range, where thresholding is
+   * the identity, so the sampler's law is the one without thresholding.
+   */
+  static final GaussianTarget IN_RANGE = new GaussianTarget(0.25, 0.15);
 
   private SamplerChecks() {}
 
@@ -61,6 +73,7 @@ public final class SamplerChecks {
     checks.put("leaves what it is handed unchanged", () -> leavesWhatItIsHandedUnchanged(provider));
     checks.put("finite output for every step count", () -> finiteOutputForEveryStepCount(provider));
     checks.put("ends at the data with no noise left", () -> endsAtTheDataWithNoNoiseLeft(provider));
+    checks.put("thresholds only outside its range", () -> thresholdsOnlyOutsideItsRange(provider));
     return checks;
   }
 
@@ -73,34 +86,67 @@ public final class SamplerChecks {
     Map<String, SamplerProvider<C>> all = new LinkedHashMap<>();
     all.put("example config", provider);
     for (Map<String, Object> fields : provider.conformanceSettings()) {
-      ObjectNode json = (ObjectNode) Configs.toTree(provider.exampleConfig());
-      fields.forEach((k, v) -> json.set(k, Configs.mapper().valueToTree(v)));
       String label = new java.util.TreeMap<>(fields).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
           .collect(java.util.stream.Collectors.joining(", "));
-      C config = Configs.read(json, provider.configType(), provider.name() + " conformance setting " + label);
-      all.put(label, new SamplerProvider<>() {
-        @Override
-        public String name() {
-          return provider.name();
-        }
-
-        @Override
-        public Class<C> configType() {
-          return provider.configType();
-        }
-
-        @Override
-        public C exampleConfig() {
-          return config;
-        }
-
-        @Override
-        public Sampler create(C c) {
-          return provider.create(c);
-        }
-      });
+      all.put(label, withFields(provider, fields, "conformance setting " + label));
     }
     return all;
+  }
+
+  /**
+   * A provider whose example config is {@code provider}'s with {@code fields} set (by their JSON names). The
+   * fields also win over the schedule {@link #create} puts into every config ({@code clip_sample} among them),
+   * so a setting that turns clipping on really clips.
+   */
+  static <C> SamplerProvider<C> withFields(SamplerProvider<C> provider, Map<String, Object> fields, String what) {
+    if (provider instanceof Setting<C> setting) { // a setting of a setting: the later fields win
+      Map<String, Object> all = new LinkedHashMap<>(setting.fields());
+      all.putAll(fields);
+      return withFields(setting.base(), all, what);
+    }
+    return new Setting<>(provider, Map.copyOf(fields), set(provider, provider.exampleConfig(), fields, what), what);
+  }
+
+  /** {@code base} with {@code fields} set in its example config and in every config it creates a sampler from. */
+  private record Setting<C>(SamplerProvider<C> base, Map<String, Object> fields, C config, String what)
+      implements SamplerProvider<C> {
+
+    @Override
+    public String name() {
+      return base.name();
+    }
+
+    @Override
+    public Class<C> configType() {
+      return base.configType();
+    }
+
+    @Override
+    public C exampleConfig() {
+      return config;
+    }
+
+    @Override
+    public Sampler create(C c) {
+      return base.create(set(base, c, fields, what));
+    }
+  }
+
+  private static <C> C set(SamplerProvider<C> provider, C config, Map<String, Object> fields, String what) {
+    ObjectNode json = (ObjectNode) Configs.toTree(config);
+    fields.forEach((k, v) -> json.set(k, Configs.mapper().valueToTree(v)));
+    return Configs.read(json, provider.configType(), provider.name() + " " + what);
+  }
+
+  /** Whether the provider's example config turns on dynamic thresholding (diffusers' {@code thresholding}). */
+  static boolean thresholds(SamplerProvider<?> provider) {
+    JsonNode json = Configs.toTree(provider.exampleConfig());
+    return json != null && json.path("thresholding").asBoolean(false);
+  }
+
+  /** The Gaussian data the exact model describes for {@code provider}: {@link #IN_RANGE} when it thresholds. */
+  static GaussianTarget target(SamplerProvider<?> provider) {
+    return thresholds(provider) ? IN_RANGE : TARGET;
   }
 
   /**
@@ -137,20 +183,21 @@ public final class SamplerChecks {
    * for a phase-space sampler of a process the suite does not know.
    */
   static Denoiser exact(SamplerProvider<?> provider, Sampler.Promises promises, int dims) {
+    GaussianTarget target = target(provider);
     if (promises.oneStep()) {
       return (state, t) -> {
         float[] out = new float[state.x().size()];
         for (int i = 0; i < out.length; i++) {
-          out[i] = (float) (TARGET.mu() + TARGET.s() * state.x().getFloat(i));
+          out[i] = (float) (target.mu() + target.s() * state.x().getFloat(i));
         }
         return Tensor.of(out, state.x().shape());
       };
     }
     if (promises.stateSpace() == StateSpace.POSITION) {
-      return TARGET.denoiser();
+      return target.denoiser();
     }
     AgmProcess process = process(provider);
-    return process == null ? null : GaussianMixtureOracle.isotropic(TARGET.mu(), TARGET.s(), dims).agm(process);
+    return process == null ? null : GaussianMixtureOracle.isotropic(target.mu(), target.s(), dims).agm(process);
   }
 
   /** The exact model where one is known, else a model that outputs zeros (for the structural checks). */
@@ -231,7 +278,7 @@ public final class SamplerChecks {
 
   /**
    * Driven by the exact model, samples reach the data law: mean and standard deviation within 0.025
-   * of N(0.5, 0.3²) over 8,000 values (200 steps for ODE samplers, 1,000 for stochastic ones, one for
+   * of N(0.5, 0.3²) ({@link #IN_RANGE}'s N(0.25, 0.15²) where thresholding is on) over 8,000 values (200 steps for ODE samplers, 1,000 for stochastic ones, one for
    * a one-step sampler, whose noise must then be standard normal).
    */
   public static void reachesTheDataDistribution(SamplerProvider<?> provider) {
@@ -247,7 +294,7 @@ public final class SamplerChecks {
           0, 1);
     }
     Tensor out = sampler.sample(exact, shape, steps, new SplittableRandom(2));
-    matchesMoments(provider.name(), steps, out, TARGET.mu(), TARGET.s());
+    matchesMoments(provider.name(), steps, out, target(provider).mu(), target(provider).s());
   }
 
   /** The mean and standard deviation of all sample values are within 0.025 of the data's. */
@@ -412,6 +459,68 @@ public final class SamplerChecks {
     }
     assertThat(worst).as("%s: largest distance of a sample from the data point %s after %d steps", provider.name(),
         point, steps).isLessThan(1e-3);
+  }
+
+  /**
+   * Dynamic thresholding (on in the provider's example config) changes nothing inside its range and clips
+   * outside it. Driven by the exact model of {@link #IN_RANGE} data, whose x̂₀ never leaves [−1, 1], the
+   * sampler gives bit for bit what it gives with {@code thresholding} off; driven by the exact model of a
+   * point outside the range, (3, −1.5, 0.5, 2, −0.25) in every sample, every sample ends within 1e-3 of where
+   * the rule puts that point: s = the {@code dynamic_thresholding_ratio} quantile of its |coordinates| clamped to
+   * [1, {@code sample_max_value}], then clamp(x, −s, s)/s (50 steps). Skipped where thresholding is off.
+   */
+  public static void thresholdsOnlyOutsideItsRange(SamplerProvider<?> provider) {
+    Assumptions.assumeTrue(thresholds(provider), provider.name() + ": dynamic thresholding is off in this config");
+    Sampler sampler = create(provider);
+    Assumptions.assumeTrue(sampler.promises().stateSpace() == StateSpace.POSITION && !sampler.promises().oneStep(),
+        provider.name() + ": thresholding is checked for position samplers");
+    Sampler plain = create(withFields(provider, Map.of("thresholding", false), "with thresholding off"));
+    long[] shape = {256, 2};
+    int steps = 50;
+    Tensor on = sampler.sample(IN_RANGE.denoiser(), shape, steps, new SplittableRandom(9));
+    Tensor off = plain.sample(IN_RANGE.denoiser(), shape, steps, new SplittableRandom(9));
+    assertThat(on.contentEquals(off)).as("%s: with data inside the thresholding range, samples with thresholding"
+        + " on are bit-identical to samples with it off", provider.name()).isTrue();
+
+    JsonNode json = Configs.toTree(provider.exampleConfig());
+    double ratio = json.path("dynamic_thresholding_ratio").asDouble(0.995);
+    double maxValue = json.path("sample_max_value").asDouble(1.0);
+    double[] point = {3.0, -1.5, 0.5, 2.0, -0.25};
+    double[] expected = thresholded(point, ratio, maxValue);
+    Tensor out = sampler.sample(pointMass(point), new long[] {256, point.length}, steps, new SplittableRandom(10));
+    double worst = 0;
+    for (int i = 0; i < out.size(); i++) {
+      worst = Math.max(worst, Math.abs(out.get(i) - expected[i % point.length]));
+    }
+    assertThat(worst).as("%s: largest distance of a sample from %s, where thresholding (ratio %s, sample_max_value"
+        + " %s) puts the data point %s, after %d steps", provider.name(), Arrays.toString(expected), ratio, maxValue,
+        Arrays.toString(point), steps).isLessThan(1e-3);
+  }
+
+  /** Imagen's dynamic thresholding of one sample {@code x}, as diffusers defines it (torch.quantile's rule). */
+  static double[] thresholded(double[] x, double ratio, double maxValue) {
+    double[] abs = Arrays.stream(x).map(Math::abs).sorted().toArray();
+    double pos = ratio * (abs.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(lo + 1, abs.length - 1);
+    double q = abs[lo] + (pos - lo) * (abs[hi] - abs[lo]);
+    double s = Math.min(Math.max(q, 1), maxValue);
+    return Arrays.stream(x).map(v -> Math.max(-s, Math.min(s, v)) / s).toArray();
+  }
+
+  /** The exact ε-model of data that is the point {@code p} in every sample (coordinate i of a sample: p[i]). */
+  static Denoiser pointMass(double[] p) {
+    return (state, t) -> {
+      Tensor x = state.x();
+      double ab = GaussianTarget.SCHEDULE.alphaCumprod(t);
+      double a = Math.sqrt(ab);
+      double b = Math.sqrt(1 - ab);
+      float[] out = new float[x.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = (float) ((x.getFloat(i) - a * p[i % p.length]) / b);
+      }
+      return Tensor.of(out, x.shape());
+    };
   }
 
   private static float[] filled(int n, double v) {

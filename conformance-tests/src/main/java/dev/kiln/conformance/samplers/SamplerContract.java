@@ -11,7 +11,8 @@ import org.junit.jupiter.api.TestFactory;
  * checks the denoiser-call contract, seeded determinism, convergence to Gaussian data driven by the
  * exact model, (for ODE samplers) the declared order of convergence, and what a server needs: the same
  * results from several threads, inputs left unchanged, finite output for every step count, and no noise
- * left where the exact model fixes the answer. Each check follows what the sampler promises
+ * left where the exact model fixes the answer, and (where a config turns it on) dynamic thresholding that
+ * changes nothing inside its range and clips outside it. Each check follows what the sampler promises
  * ({@link SamplerChecks}). The checks run on the provider's example config, and again under each of its
  * {@link SamplerProvider#conformanceSettings() conformance settings}.
  */
@@ -57,6 +58,11 @@ public interface SamplerContract {
   @Test
   default void endsAtTheDataWithNoNoiseLeft() {
     SamplerChecks.endsAtTheDataWithNoNoiseLeft(provider());
+  }
+
+  @Test
+  default void thresholdsOnlyOutsideItsRange() {
+    SamplerChecks.thresholdsOnlyOutsideItsRange(provider());
   }
 
   /** Every check again under each conformance setting the provider lists, one container per setting. */

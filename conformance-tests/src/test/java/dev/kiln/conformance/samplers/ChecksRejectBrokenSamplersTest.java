@@ -246,4 +246,57 @@ class ChecksRejectBrokenSamplersTest {
     assertThatThrownBy(() -> SamplerChecks.endsAtTheDataWithNoNoiseLeft(p))
         .hasMessageContaining("noisy-end: largest distance of a sample from the data point 0.5 after 50 steps");
   }
+
+  /** DDIM with dynamic thresholding on (the default ratio and sample_max_value). */
+  private static SamplerProvider<dev.kiln.diffusion.samplers.DdimConfig> thresholdingDdim() {
+    return SamplerChecks.withFields(new dev.kiln.diffusion.samplers.DdimProvider(),
+        java.util.Map.of("thresholding", true), "with thresholding");
+  }
+
+  @Test
+  void thresholdingThatNeverClipsIsReported() {
+    Sampler unclipped = SamplerChecks.create(new dev.kiln.diffusion.samplers.DdimProvider());
+    var p = broken(thresholdingDdim(), "never-clips", s -> unclipped);
+    assertThatThrownBy(() -> SamplerChecks.thresholdsOnlyOutsideItsRange(p))
+        .hasMessageContaining("never-clips: largest distance of a sample from [1.0, -1.0, 0.5, 1.0, -0.25], where thresholding");
+  }
+
+  @Test
+  void thresholdingThatChangesSamplesInsideItsRangeIsReported() {
+    SamplerProvider<dev.kiln.diffusion.samplers.DdimConfig> good = thresholdingDdim();
+    var p = new SamplerProvider<dev.kiln.diffusion.samplers.DdimConfig>() {
+      @Override
+      public String name() {
+        return "rescales-when-thresholding";
+      }
+
+      @Override
+      public Class<dev.kiln.diffusion.samplers.DdimConfig> configType() {
+        return good.configType();
+      }
+
+      @Override
+      public dev.kiln.diffusion.samplers.DdimConfig exampleConfig() {
+        return good.exampleConfig();
+      }
+
+      @Override
+      public Sampler create(dev.kiln.diffusion.samplers.DdimConfig config) {
+        Sampler s = new dev.kiln.diffusion.samplers.DdimProvider().create(config);
+        return !config.thresholding() ? s : new Wrapped(s) {
+          @Override
+          public Tensor sample(Denoiser d, long[] shape, int steps, RandomGenerator rng) {
+            Tensor out = s.sample(d, shape, steps, rng);
+            for (int i = 0; i < out.size(); i++) {
+              out.set(i, out.get(i) / 1.001);
+            }
+            return out;
+          }
+        };
+      }
+    };
+    assertThatThrownBy(() -> SamplerChecks.thresholdsOnlyOutsideItsRange(p)).hasMessageContaining(
+        "rescales-when-thresholding: with data inside the thresholding range, samples with thresholding on are"
+            + " bit-identical to samples with it off");
+  }
 }

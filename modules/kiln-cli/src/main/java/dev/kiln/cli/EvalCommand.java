@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import com.google.inject.Injector;
+import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.OrtBackend;
 import java.nio.file.Path;
@@ -19,7 +20,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = {"Measure the sample quality of an exported generative model against held-out data.",
         "2-D data: sliced Wasserstein distance and MMD². Digits: Fréchet distance and k-NN precision/recall on the",
-        "zoo digit classifier's features, and (class-conditional) the classifier's agreement with the labels."})
+        "zoo digit classifier's features, and (class-conditional) the classifier's agreement with the labels.",
+        "Samples are drawn and measured in batches of " + Sampling.BATCH + ", in memory that does not grow with -n,"
+            + " with progress on stderr.",
+        "The Fréchet distance, precision and classifier accuracy cover every sample; swd, mmd2 and recall are"
+            + " measured on a seeded reservoir of at most " + SampleQuality.RESERVOIR + " samples (a uniform sample"
+            + " without replacement; all of them when -n is at most " + SampleQuality.RESERVOIR + ")."})
 public final class EvalCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "MODEL", description = "an exported model (kiln export)")
@@ -32,11 +38,15 @@ public final class EvalCommand implements Callable<Integer> {
       + "; several: --steps 5,10,20", "(default: the model's, 50; 1 for one-step samplers)"})
   List<Integer> steps;
 
-  /** The most samples an evaluation measures (its metrics hold them all). */
+  /** The most samples a measurement that holds every sample takes (a zoo card's {@code evaluation.count}). */
   static final int MAX_COUNT = 100_000;
 
-  @Option(names = {"-n", "--count"}, description = "number of samples, 1..100000 (default: ${DEFAULT-VALUE})")
-  int count = 2000;
+  /** The most samples {@code kiln eval} measures (in constant memory; the limit only guards against typos). */
+  static final long MAX_STREAMED = SampleCommand.MAX_COUNT;
+
+  @Option(names = {"-n", "--count"}, description = "number of samples, 1.." + MAX_STREAMED
+      + " (default: ${DEFAULT-VALUE})")
+  long count = 2000;
 
   @Option(names = "--seed", description = "noise seed (default: ${DEFAULT-VALUE})")
   long seed;
@@ -52,8 +62,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (count < 1 || count > MAX_COUNT) {
-      throw new IllegalArgumentException("-n must be in 1.." + MAX_COUNT + ", got " + count);
+    if (count < 1 || count > MAX_STREAMED) {
+      throw new IllegalArgumentException("-n must be in 1.." + MAX_STREAMED + ", got " + count);
     }
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
@@ -61,11 +71,17 @@ public final class EvalCommand implements Callable<Integer> {
       DiffusionTask task = Sampling.task(m);
       // no --steps: one pass at the model's default
       for (Integer s : steps != null ? steps : Collections.<Integer>singletonList(null)) {
-        Sampling.Drawn d = Sampling.plan(injector, m, samplerSettings, sampler, s, count, seed, null, guidance)
-            .draw(count, null, System.err);
-        Map<String, Double> q = Sampling.quality(task, backend, d, seed);
-        System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples: %s%n", d.sampler(), d.steps(),
-            d.evaluations(), count, Sampling.line(q));
+        Sampling.Plan plan = Sampling.plan(injector, m, samplerSettings, sampler, s, count, seed, null, guidance);
+        try (SampleQuality quality = new SampleQuality(task, backend)) {
+          SampleQuality.Streaming measured = quality.stream(count, seed);
+          Sampling.Drawn d = plan.draw(0, (offset, batch) -> measured.add(batch, plan.labels(offset,
+              (int) batch.dim(0))), System.err);
+          Map<String, Double> q = measured.result();
+          System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples: %s%n", d.sampler(), d.steps(),
+              d.evaluations(), count, Sampling.line(q));
+          System.out.printf(Locale.ROOT, "  %d batches of at most %d; %s%n", measured.batches(), Sampling.BATCH,
+              measured.describe());
+        }
       }
     }
     return 0;

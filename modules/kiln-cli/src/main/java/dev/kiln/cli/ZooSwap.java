@@ -41,12 +41,21 @@ import java.util.stream.Stream;
  * swap), a leftover {@code .NAME.old} is deleted once {@code NAME} is in place. Unsealed staging folders
  * ({@code .NAME.publish-<random>}) are never read; the next publish of {@code NAME} deletes them. Every zoo
  * command skips folders whose names start with a dot, so none of these ever counts as a model.
+ *
+ * <p><b>Fault injection.</b> The system property {@value #PAUSE_PROPERTY} (milliseconds, default 0: off), read
+ * by this class alone, makes {@link #commit} sleep that long right after the seal and again between the two
+ * renames of the swap, so a crash test ({@code scripts/kill-loop-zoo.sh}) can kill a publish inside the window
+ * where only {@link #recover} can finish it. Nothing else reads it; a run without it never pauses.
  */
 final class ZooSwap {
 
   static final String STAGING = ".publish-";
   static final String READY = ".publish-ready";
   static final String OLD = ".old";
+  /** Milliseconds {@link #commit} pauses after the seal and between the swap's renames (fault injection). */
+  static final String PAUSE_PROPERTY = "kiln.zoo.swap-pause-ms";
+  /** The longest pause {@value #PAUSE_PROPERTY} may ask for. */
+  static final long MAX_PAUSE_MS = 60_000;
 
   private ZooSwap() {}
 
@@ -71,9 +80,40 @@ final class ZooSwap {
     if (Files.exists(ready)) {
       throw new IOException(ready + " exists: another publish of " + name + " is swapping; try again");
     }
+    long pause = pauseMillis();
     rename(staged.getParent(), ready);
     forceDir(root);
-    finish(root, name);
+    pause(pause);
+    finish(root, name, pause);
+  }
+
+  /** The fault-injection pause asked for by {@value #PAUSE_PROPERTY}, in milliseconds (0: none). */
+  static long pauseMillis() {
+    String value = System.getProperty(PAUSE_PROPERTY);
+    if (value == null || value.isBlank()) {
+      return 0;
+    }
+    try {
+      long ms = Long.parseLong(value.trim());
+      if (ms >= 0 && ms <= MAX_PAUSE_MS) {
+        return ms;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException("system property " + PAUSE_PROPERTY + " must be a whole number of "
+        + "milliseconds in 0.." + MAX_PAUSE_MS + ", got `" + value + "`");
+  }
+
+  private static void pause(long ms) throws IOException {
+    if (ms > 0) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted inside the swap of a publish");
+      }
+    }
   }
 
   /** Deletes a staging folder that was never sealed (the publish failed). */
@@ -94,12 +134,12 @@ final class ZooSwap {
       });
     }
     for (String name : names.stream().distinct().toList()) {
-      finish(root, name);
+      finish(root, name, 0);
     }
   }
 
-  /** The swap's renames and deletions from wherever they stopped. */
-  private static void finish(Path root, String name) throws IOException {
+  /** The swap's renames and deletions from wherever they stopped ({@code pause} ms between the renames). */
+  private static void finish(Path root, String name, long pause) throws IOException {
     Path folder = root.resolve(name);
     Path ready = root.resolve("." + name + READY);
     Path staged = ready.resolve(name);
@@ -111,6 +151,7 @@ final class ZooSwap {
               + ready.getFileName() + " all exist, which no interrupted publish leaves; remove the ones to drop");
         }
         rename(folder, old);
+        pause(pause);
       }
       rename(staged, folder);
       forceDir(root);

@@ -266,8 +266,9 @@ class BadInputCorpusTest {
     c.add(usage("sample", "`--scheduler-config` nested 1000 deep", d -> sampleArgs(d, model, "--scheduler-config",
         text(d, "deep.json", "[".repeat(1000) + "]".repeat(1000)).toString()), "nested deeper than 64 levels"));
     // eval
-    c.add(usage("eval", "`-n 0`", d -> args("eval", model, "-n", "0"), "-n must be in 1..100000, got 0"));
-    c.add(usage("eval", "`-n` above the limit", d -> args("eval", model, "-n", "1000000"), "-n must be in 1..100000"));
+    c.add(usage("eval", "`-n 0`", d -> args("eval", model, "-n", "0"), "-n must be in 1..100000000, got 0"));
+    c.add(usage("eval", "`-n` above the limit", d -> args("eval", model, "-n", "1000000000"),
+        "-n must be in 1..100000000, got 1000000000"));
     c.add(usage("eval", "random-bytes .onnx", d -> args("eval", write(d, "random.onnx", random(3000, 5))),
         "not an ONNX model"));
     c.add(usage("eval", "`--guidance NaN`", d -> args("eval", model, "--guidance", "NaN"),

@@ -38,6 +38,8 @@ public final class DdimProvider implements SamplerProvider<DdimConfig> {
   public List<Map<String, Object>> conformanceSettings() {
     return List.of(Map.of("eta", 1.0), Map.of("timestep_spacing", "trailing"),
         Map.of("timestep_spacing", "linspace"),
-        Map.of("steps_offset", 1), Map.of("clip_sample", true, "clip_sample_range", 3.0));
+        Map.of("steps_offset", 1), Map.of("clip_sample", true, "clip_sample_range", 3.0),
+        Map.of("thresholding", true),
+        Map.of("thresholding", true, "sample_max_value", 5.0, "dynamic_thresholding_ratio", 0.6));
   }
 }

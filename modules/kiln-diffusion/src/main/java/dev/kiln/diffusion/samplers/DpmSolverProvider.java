@@ -41,6 +41,8 @@ public final class DpmSolverProvider implements SamplerProvider<DpmSolverConfig>
   @Override
   public List<Map<String, Object>> conformanceSettings() {
     return List.of(Map.of("solver_order", 1), Map.of("solver_type", "heun"), Map.of("lower_order_final", false),
-        Map.of("euler_at_final", true), Map.of("use_karras_sigmas", true), Map.of("timestep_spacing", "trailing"));
+        Map.of("euler_at_final", true), Map.of("use_karras_sigmas", true), Map.of("timestep_spacing", "trailing"),
+        Map.of("thresholding", true),
+        Map.of("thresholding", true, "sample_max_value", 5.0, "dynamic_thresholding_ratio", 0.6));
   }
 }

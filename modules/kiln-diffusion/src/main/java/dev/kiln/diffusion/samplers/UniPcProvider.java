@@ -38,6 +38,8 @@ public final class UniPcProvider implements SamplerProvider<UniPcConfig> {
   public List<Map<String, Object>> conformanceSettings() {
     return List.of(Map.of("solver_order", 1), Map.of("solver_type", "bh1"), Map.of("lower_order_final", false),
         Map.of("use_karras_sigmas", true), Map.of("disable_corrector", List.of(0)),
-        Map.of("timestep_spacing", "trailing"));
+        Map.of("timestep_spacing", "trailing"),
+        Map.of("thresholding", true),
+        Map.of("thresholding", true, "sample_max_value", 5.0, "dynamic_thresholding_ratio", 0.6));
   }
 }
