@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.graph.onnx.ModelReader;
 import dev.kiln.nerf.field.TriplaneField;
 import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.Intrinsics;
@@ -42,10 +43,22 @@ public final class SsdNerfFolderModels implements FolderModelProvider {
     return "ssdnerf";
   }
 
+  /**
+   * Both files, and a decoder whose metadata holds the SSDNeRF settings (other exports name their files
+   * {@code decoder.onnx} and {@code denoiser.onnx} too: PLANNER's).
+   */
   @Override
   public boolean recognises(Path folder) {
-    return Files.isRegularFile(folder.resolve(SsdNerfExport.DECODER))
-        && Files.isRegularFile(folder.resolve(SsdNerfExport.DENOISER));
+    Path decoder = folder.resolve(SsdNerfExport.DECODER);
+    if (!Files.isRegularFile(decoder) || !Files.isRegularFile(folder.resolve(SsdNerfExport.DENOISER))) {
+      return false;
+    }
+    try {
+      Map<String, String> meta = ModelReader.read(decoder).metadata();
+      return meta.containsKey(SsdNerfExport.CONFIG) && meta.containsKey(SsdNerfExport.DATA);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   @Override
