@@ -1,12 +1,9 @@
 package dev.kiln.cli;
 
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.spi.ToolProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,11 +92,7 @@ public final class Control3DiffCommand implements Callable<Integer> {
   }
 
   private static int runTool(List<String> args) {
-    ToolProvider tool = ToolProvider.findFirst(TOOL).orElseThrow(() -> new IllegalStateException(
-        "Control3Diff (module dev.kiln.nerf, tool " + TOOL + ") is not on the module path"));
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    return tool.run(out, err, args.toArray(String[]::new));
+    return MethodTools.run(TOOL, "Control3Diff (module dev.kiln.nerf)", args);
   }
 
   /** A subcommand handed to the tool with its options as they are. */

@@ -1,12 +1,9 @@
 package dev.kiln.cli;
 
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.spi.ToolProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,8 +53,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ToolProvider tool = ToolProvider.findFirst(TOOL).orElseThrow(() -> new IllegalStateException(
-        "the text module (dev.kiln.text, tool " + TOOL + ") is not on the module path"));
     List<String> args = new ArrayList<>(List.of(model.toString(), "-n", Integer.toString(count), "--seed",
         Integer.toString(seed), "--guidance", Double.toString(guidance), "--steps", Integer.toString(steps),
         "--top-p", Double.toString(topP), "--top-k", Integer.toString(topK), "--threads", Integer.toString(threads)));
@@ -67,8 +62,6 @@ public final class GenerateCommand implements Callable<Integer> {
     if (prefix != null) {
       args.addAll(List.of("--prefix", prefix));
     }
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    return tool.run(out, err, args.toArray(String[]::new));
+    return MethodTools.run(TOOL, "the text module (module dev.kiln.text)", args);
   }
 }

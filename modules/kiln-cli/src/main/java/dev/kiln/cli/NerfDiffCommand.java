@@ -1,11 +1,8 @@
 package dev.kiln.cli;
 
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.spi.ToolProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -35,10 +32,6 @@ public final class NerfDiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ToolProvider tool = ToolProvider.findFirst(TOOL).orElseThrow(() -> new IllegalStateException(
-        "the NeRF module (module dev.kiln.nerf, tool " + TOOL + ") is not on the module path"));
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    return tool.run(out, err, args.toArray(String[]::new));
+    return MethodTools.run(TOOL, "the NeRF module (module dev.kiln.nerf)", args);
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.nerf.control3diff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.nerf.render.FiniteDifference;
 import dev.kiln.nerf.scenes.View;
 import dev.kiln.nerf.ssd.CompiledGraph;
 import dev.kiln.runtime.Tensor;
@@ -34,7 +35,7 @@ class ControlledSamplerTest {
         double worst = 0;
         double largest = 0;
         for (int i = 0; i < w.size(); i++) {
-          double numeric = TinyGan.centralDifference(g, w, i, 1e-2);
+          double numeric = FiniteDifference.central(g, w, i, 1e-2);
           largest = Math.max(largest, Math.abs(numeric));
           worst = Math.max(worst, Math.abs(numeric - analytic[i]) - 2e-2 * Math.abs(numeric));
         }

@@ -3,6 +3,7 @@ package dev.kiln.nerf.control3diff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.nerf.render.FiniteDifference;
 import dev.kiln.nerf.scenes.View;
 import dev.kiln.nerf.ssd.CompiledGraph;
 import dev.kiln.runtime.Tensor;
@@ -39,8 +40,8 @@ class GanTrainerTest {
         float[] analytic = d.out("grad:" + name).toFloatArray();
         for (int k = 0; k < 8; k++) {
           int i = rng.nextInt(w.size());
-          double wide = TinyGan.centralDifference(d, w, i, 2e-3);
-          double narrow = TinyGan.centralDifference(d, w, i, 1e-3);
+          double wide = FiniteDifference.central(d, w, i, 2e-3);
+          double narrow = FiniteDifference.central(d, w, i, 1e-3);
           if (Math.abs(wide - narrow) > 1e-2 * Math.abs(wide) + 2e-4) {
             continue;
           }

@@ -40,19 +40,6 @@ final class TinyGan {
     return gan;
   }
 
-  /** (loss(x_i + h) − loss(x_i − h)) / 2h of a compiled graph's {@code loss} output, x restored after. */
-  static double centralDifference(CompiledGraph g, Tensor x, int i, double h) {
-    double orig = x.get(i);
-    x.set(i, orig + h);
-    g.run();
-    double up = g.out("loss").get(0);
-    x.set(i, orig - h);
-    g.run();
-    double down = g.out("loss").get(0);
-    x.set(i, orig);
-    return (up - down) / (2 * h);
-  }
-
   /** One 8×8 view of each of {@code scenes} toy cars. */
   static List<View> views(int scenes) {
     return MultiViewDataset.generate(new MultiViewDataset.Config(List.of(Category.TOYCAR), scenes, 1, 1, 8, null, null,

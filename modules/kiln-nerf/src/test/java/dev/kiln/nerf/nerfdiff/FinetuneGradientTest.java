@@ -3,6 +3,7 @@ package dev.kiln.nerf.nerfdiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.nerf.render.Aabb;
+import dev.kiln.nerf.render.FiniteDifference;
 import dev.kiln.nerf.render.RaySamples;
 import dev.kiln.nerf.render.StratifiedSampler;
 import dev.kiln.nerf.scenes.MultiViewDataset;
@@ -57,16 +58,7 @@ class FinetuneGradientTest {
       SplittableRandom pick = new SplittableRandom(1);
       for (int n = 0; n < 40; n++) {
         int i = pick.nextInt(plane.size());
-        double orig = plane.get(i);
-        double h = 1e-2;
-        plane.set(i, orig + h);
-        g.run();
-        double up = g.out("loss").get(0);
-        plane.set(i, orig - h);
-        g.run();
-        double down = g.out("loss").get(0);
-        plane.set(i, orig);
-        double numeric = (up - down) / (2 * h);
+        double numeric = FiniteDifference.central(g, plane, i, 1e-2);
         worst = Math.max(worst, Math.abs(numeric - analytic[i]) - 1e-2 * Math.abs(numeric));
         largest = Math.max(largest, Math.abs(numeric));
       }

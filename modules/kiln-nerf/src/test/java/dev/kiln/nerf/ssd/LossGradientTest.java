@@ -2,6 +2,7 @@ package dev.kiln.nerf.ssd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.nerf.render.FiniteDifference;
 import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.runtime.Tensor;
 import java.util.List;
@@ -54,16 +55,7 @@ class LossGradientTest {
     double largest = 0;
     for (int k = 0; k < 12; k++) {
       int i = pick.nextInt(code.size());
-      double orig = code.get(i);
-      double h = 1e-2;
-      code.set(i, orig + h);
-      g.run();
-      double up = g.out("loss").get(0);
-      code.set(i, orig - h);
-      g.run();
-      double down = g.out("loss").get(0);
-      code.set(i, orig);
-      double numeric = (up - down) / (2 * h);
+      double numeric = FiniteDifference.central(g, code, i, 1e-2);
       worst = Math.max(worst, Math.abs(numeric - analytic[i]) - 1e-2 * Math.abs(numeric));
       largest = Math.max(largest, Math.abs(numeric));
     }

@@ -7,6 +7,7 @@ import dev.kiln.autodiff.Autodiff;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
+import dev.kiln.nerf.render.FiniteDifference;
 import dev.kiln.runtime.Tensor;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -84,16 +85,7 @@ class TotalVariationTest {
       float[] analytic = g.out("grad:x").toFloatArray();
       double largest = 0;
       for (int i = 0; i < x.size(); i += 7) {
-        double orig = x.get(i);
-        double h = 1e-2;
-        x.set(i, orig + h);
-        g.run();
-        double up = g.out("loss").get(0);
-        x.set(i, orig - h);
-        g.run();
-        double down = g.out("loss").get(0);
-        x.set(i, orig);
-        double numeric = (up - down) / (2 * h);
+        double numeric = FiniteDifference.central(g, x, i, 1e-2);
         largest = Math.max(largest, Math.abs(numeric));
         assertThat((double) analytic[i]).as("∂TV/∂x[%d]", i).isCloseTo(numeric, within(2e-4 + 1e-2 * Math.abs(numeric)));
       }
