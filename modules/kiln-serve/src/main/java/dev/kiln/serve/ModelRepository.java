@@ -37,14 +37,13 @@ public final class ModelRepository implements AutoCloseable {
     Map<String, ServedModel> models = new TreeMap<>();
     Map<String, FolderModelProvider> providers = Providers.load(FolderModelProvider.class);
     try {
-      for (Map.Entry<String, Path> e : find(root, providers.values()).entrySet()) {
+      for (Map.Entry<String, Found> e : find(root, providers.values()).entrySet()) {
+        Found f = e.getValue();
         try {
-          Path p = e.getValue();
-          FolderModelProvider provider = Files.isDirectory(p) ? recogniser(p, providers.values()) : null;
-          models.put(e.getKey(), provider != null ? ServedModel.openFolder(e.getKey(), p, provider, backend)
-              : ServedModel.open(e.getKey(), p, backend));
+          models.put(e.getKey(), f.provider() != null ? ServedModel.openFolder(e.getKey(), f.path(), f.provider(),
+              backend) : ServedModel.open(e.getKey(), f.path(), backend));
         } catch (IOException | RuntimeException ex) {
-          throw new IOException(e.getValue() + ": cannot serve it: " + ex.getMessage(), ex);
+          throw new IOException(f.path() + ": cannot serve it: " + ex.getMessage(), ex);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -56,29 +55,35 @@ public final class ModelRepository implements AutoCloseable {
 
   /**
    * Model names and files: {@code DIR/NAME/model.onnx} (or its one .onnx), {@code DIR/NAME.onnx}, and
-   * {@code DIR/NAME/} itself where one of {@code providers} recognises it.
+   * {@code DIR/NAME/} itself where one of {@code providers} recognises it (asked once per folder).
    */
-  static Map<String, Path> find(Path root, Collection<FolderModelProvider> providers) throws IOException {
-    Map<String, Path> found = new TreeMap<>();
+  static Map<String, Found> find(Path root, Collection<FolderModelProvider> providers) throws IOException {
+    Map<String, Found> found = new TreeMap<>();
     try (Stream<Path> entries = Files.list(root)) {
       for (Path p : entries.sorted().toList()) {
         String file = p.getFileName().toString();
         if (Files.isRegularFile(p) && file.endsWith(".onnx")) {
-          found.put(file.substring(0, file.length() - ".onnx".length()), p);
-        } else if (Files.isDirectory(p) && recogniser(p, providers) != null) {
-          found.put(file, p);
+          found.put(file.substring(0, file.length() - ".onnx".length()), new Found(p, null));
         } else if (Files.isDirectory(p)) {
+          FolderModelProvider provider = recogniser(p, providers);
+          if (provider != null) {
+            found.put(file, new Found(p, provider));
+            continue;
+          }
           List<Path> onnx = onnxFiles(p);
           Path chosen = onnx.contains(p.resolve("model.onnx")) ? p.resolve("model.onnx")
               : onnx.size() == 1 ? onnx.get(0) : null;
           if (chosen != null) {
-            found.put(file, chosen);
+            found.put(file, new Found(chosen, null));
           }
         }
       }
     }
     return found;
   }
+
+  /** A model's file (or folder), and the provider that opens it when it is a folder model. */
+  record Found(Path path, FolderModelProvider provider) {}
 
   private static FolderModelProvider recogniser(Path dir, Collection<FolderModelProvider> providers) {
     return providers.stream().filter(p -> p.recognises(dir)).findFirst().orElse(null);
