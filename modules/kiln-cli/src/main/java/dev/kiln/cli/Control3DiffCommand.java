@@ -100,11 +100,10 @@ public final class Control3DiffCommand implements Callable<Integer> {
     @Unmatched
     List<String> args = new ArrayList<>();
 
-    abstract String name();
-
     @Override
     public Integer call() {
-      List<String> all = new ArrayList<>(List.of(name()));
+      // the tool's subcommand is the one picocli ran: the class's own @Command name
+      List<String> all = new ArrayList<>(List.of(getClass().getAnnotation(Command.class).name()));
       all.addAll(args);
       return runTool(all);
     }
@@ -112,29 +111,14 @@ public final class Control3DiffCommand implements Callable<Integer> {
 
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Train a model from a recipe: --config FILE --output DIR [--seed N] [--threads N].")
-  static final class Train extends PassThrough {
-    @Override
-    String name() {
-      return "train";
-    }
-  }
+  static final class Train extends PassThrough {}
 
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Export a trained model as plain ONNX (generator.onnx, prior-*.onnx): --model DIR --output DIR.")
-  static final class Export extends PassThrough {
-    @Override
-    String name() {
-      return "export";
-    }
-  }
+  static final class Export extends PassThrough {}
 
   @Command(name = "evaluate", mixinStandardHelpOptions = true,
       description = {"Measure exported files on held-out scenes (image control, conditioning, 4 results each):",
           "--onnx DIR [--count N] [--seed S] [--threads N] [--metrics FILE.json]."})
-  static final class Evaluate extends PassThrough {
-    @Override
-    String name() {
-      return "evaluate";
-    }
-  }
+  static final class Evaluate extends PassThrough {}
 }
