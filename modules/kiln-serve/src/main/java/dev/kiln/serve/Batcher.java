@@ -117,6 +117,11 @@ final class Batcher implements AutoCloseable {
     return c.result;
   }
 
+  /** Calls accepted and not yet finished: waiting or running. */
+  int unfinished() {
+    return unfinished.get();
+  }
+
   /** Calls waiting to run. */
   int depth() {
     return maxQueue - places.availablePermits();

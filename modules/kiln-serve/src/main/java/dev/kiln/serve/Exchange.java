@@ -26,8 +26,11 @@ final class Exchange {
   long bytes;
   private volatile boolean gone;
 
-  Exchange(Request request, Response response, Callback callback, Consumer<Exchange> done) {
+  private final ClientProbe probe;
+
+  Exchange(Request request, Response response, Callback callback, ClientProbe probe, Consumer<Exchange> done) {
     this.request = request;
+    this.probe = probe;
     this.response = response;
     this.callback = callback;
     this.done = done;
@@ -46,10 +49,16 @@ final class Exchange {
     return System.nanoTime() - start;
   }
 
-  /** Whether the client is still connected. */
+  /** Whether the client is still connected (asked of the socket itself; see {@link ClientProbe}). */
   boolean clientConnected() {
+    if (gone) {
+      return false;
+    }
     EndPoint e = request.getConnectionMetaData().getConnection().getEndPoint();
-    return !gone && e.isOpen();
+    if (probe.closed(e)) {
+      gone = true;
+    }
+    return !gone;
   }
 
   /** The body, at most {@code limit} bytes (413 above). */

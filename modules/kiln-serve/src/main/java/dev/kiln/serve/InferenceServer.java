@@ -37,6 +37,7 @@ public final class InferenceServer implements AutoCloseable {
     return t;
   });
   private final Semaphore generateSlots;
+  private final ClientProbe clientProbe = new ClientProbe();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Consumer<String> accessLog;
   private final Server server;
@@ -143,6 +144,7 @@ public final class InferenceServer implements AutoCloseable {
     inferBatchers.values().forEach(Batcher::close);
     stepBatchers.values().forEach(Batcher::close);
     loops.shutdownNow();
+    clientProbe.close();
     repository.close();
   }
 
@@ -173,6 +175,10 @@ public final class InferenceServer implements AutoCloseable {
 
   ExecutorService loops() {
     return loops;
+  }
+
+  ClientProbe clientProbe() {
+    return clientProbe;
   }
 
   Semaphore generateSlots() {

@@ -50,7 +50,7 @@ final class V2Handler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     server.inFlight().incrementAndGet();
-    Exchange x = new Exchange(request, response, callback, server::finished);
+    Exchange x = new Exchange(request, response, callback, server.clientProbe(), server::finished);
     try {
       route(x);
     } catch (ApiException e) {
@@ -353,6 +353,9 @@ final class V2Handler extends Handler.Abstract {
     }
     server.loops().execute(() -> {
       try {
+        if (!x.clientConnected()) {
+          throw new java.util.concurrent.CancellationException("the client went away before the model ran");
+        }
         List<FolderModel.Output> outputs;
         try {
           outputs = m.folder().generate(req);

@@ -16,8 +16,11 @@ import dev.kiln.train.Trainer;
 import dev.kiln.train.TrainingRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +43,9 @@ import java.util.Map;
  * attention entropy of every layer ({@code Ent/log T}) every 20 steps and end with held-out bits per
  * character; the ViT runs log their loss and end with the test error. Runs whose loss becomes NaN or
  * infinite are stopped and counted as diverged. A run folder holding a finished run of the same recipe
- * is read, not trained again. Writes {@code results.json}, {@code summary.md} and PNG plots to the output
- * folder; {@code --quick} runs every arm and variant at its largest learning rate for a few steps. Report: {@code docs/reproductions/sigma-reparam.md}.
+ * is read, not trained again; several processes started on the same output folder share the runs
+ * (each claims a run before training it), and the one that finds every run finished writes
+ * {@code results.json}, {@code summary.md} and PNG plots to the output folder; {@code --quick} runs every arm and variant at its largest learning rate for a few steps. Report: {@code docs/reproductions/sigma-reparam.md}.
  */
 public final class SigmaReparamLrSweep implements Experiment {
 
@@ -95,6 +99,8 @@ public final class SigmaReparamLrSweep implements Experiment {
   /** Seeds per learning rate unless {@code --seeds} says otherwise. */
   public static final int SEEDS = 3;
   static final int LAYERS = 4;
+  /** The file by which a sweep process holds a run it is training. */
+  static final String CLAIM = ".claim";
 
   @Override
   public String name() {
@@ -117,6 +123,7 @@ public final class SigmaReparamLrSweep implements Experiment {
         "ponder-classification", new PonderClassificationTaskProvider()),
         Map.of("transformer-lm", new TransformerLmProvider(), "vit", new VitProvider()));
     List<SweepRun> runs = new ArrayList<>();
+    boolean incomplete = false;
     for (Arm arm : ARMS) {
       double[] lrs = quick ? new double[] {arm.lrs()[arm.lrs().length - 1]} : arm.lrs();
       for (int seed = 0; seed < seeds; seed++) {
@@ -126,9 +133,19 @@ public final class SigmaReparamLrSweep implements Experiment {
             Recipe recipe = recipe(arm, v, lr, steps, logEvery, seed);
             boolean reused = finished(dir, recipe, steps);
             if (!reused) {
-              Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
-              Files.deleteIfExists(dir.resolve(Trainer.METRICS));
-              training.train(recipe, dir, null);
+              if (!claim(dir)) {
+                context.log().printf(Locale.ROOT, "%s, %s lr %.0e seed %d: trained by another worker%n",
+                    arm.label(), v.label(), lr, seed);
+                incomplete = true;
+                continue;
+              }
+              try {
+                Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
+                Files.deleteIfExists(dir.resolve(Trainer.METRICS));
+                training.train(recipe, dir, null);
+              } finally {
+                Files.deleteIfExists(dir.resolve(CLAIM));
+              }
             }
             SweepRun run = read(arm, v.id(), lr, seed, dir.resolve(Trainer.METRICS));
             runs.add(run);
@@ -140,9 +157,46 @@ public final class SigmaReparamLrSweep implements Experiment {
         }
       }
     }
+    if (incomplete) {
+      context.log().println("Runs held by other workers are missing: run the sweep again once they finish"
+          + " to write the results and the report.");
+      return;
+    }
     double unigram = CharCorpus.named(CharCorpus.KILN_SOURCES).unigramBitsPerChar();
     writeResults(context.outDir().resolve("results.json"), runs, unigram, steps);
     SweepReport.write(context.outDir(), runs, VARIANTS, ARMS, unigram);
+  }
+
+  /**
+   * Claims {@code dir} for this process, so that several sweep processes started on the same output
+   * folder divide the runs between them: a claim file holding the process id is created atomically;
+   * a claim whose process is gone is taken over.
+   *
+   * @return whether this process may train the run
+   */
+  static boolean claim(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path file = dir.resolve(CLAIM);
+    String self = Long.toString(ProcessHandle.current().pid());
+    try {
+      Files.writeString(file, self, StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      return true;
+    } catch (FileAlreadyExistsException held) {
+      String owner;
+      try {
+        owner = Files.readString(file, StandardCharsets.US_ASCII).trim();
+      } catch (NoSuchFileException released) {
+        return claim(dir);
+      }
+      boolean alive = !owner.equals(self) && owner.matches("[0-9]{1,19}")
+          && ProcessHandle.of(Long.parseLong(owner)).map(ProcessHandle::isAlive).orElse(false);
+      if (alive) {
+        return false;
+      }
+      Files.deleteIfExists(file);
+      return claim(dir);
+    }
   }
 
   static String runName(Arm arm, Variant v, double lr, int seed) {

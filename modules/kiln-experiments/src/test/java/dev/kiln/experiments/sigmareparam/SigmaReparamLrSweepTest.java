@@ -74,4 +74,23 @@ class SigmaReparamLrSweepTest {
     assertThat(new SweepRun("vit-adam", "pre-ln", 1e-3, 0, false, 20, 2.3, 0.85, Double.NaN, 1, new double[0],
         new double[0], new double[0][]).stuck(4.9)).as("test error near chance").isTrue();
   }
+
+  @Test
+  void aRunIsClaimedByOneLiveProcessAndTakenOverFromADeadOne() throws Exception {
+    Path run = dir.resolve("runs").resolve("a");
+    assertThat(SigmaReparamLrSweep.claim(run)).as("free run").isTrue();
+    assertThat(SigmaReparamLrSweep.claim(run)).as("held by this process: still its own").isTrue();
+    Path claim = run.resolve(SigmaReparamLrSweep.CLAIM);
+    long parent = ProcessHandle.current().parent().orElseThrow().pid();
+    Files.writeString(claim, Long.toString(parent), StandardCharsets.US_ASCII);
+    assertThat(SigmaReparamLrSweep.claim(run)).as("held by a live process").isFalse();
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.writeString(claim, Long.toString(gone.pid()), StandardCharsets.US_ASCII);
+    assertThat(SigmaReparamLrSweep.claim(run)).as("held by a process that has exited").isTrue();
+    assertThat(Files.readString(claim, StandardCharsets.US_ASCII).trim())
+        .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+    Files.writeString(claim, "not a pid", StandardCharsets.US_ASCII);
+    assertThat(SigmaReparamLrSweep.claim(run)).as("an unreadable claim").isTrue();
+  }
 }
