@@ -28,7 +28,9 @@ import java.util.Map;
  * from 1 and from 3 views by rendering-guided DDIM plus a finetune under the prior (Eq. 5–7); score
  * PSNR and SSIM on 8 held-out views per scene, before (guided sampling only) and after the finetune;
  * draw unconditional samples. Writes {@code results.json}, {@code summary.md} and PNG figures to the
- * output folder. Report: {@code docs/reproductions/ssdnerf.md}.
+ * output folder. A run already in that folder's {@code results.json} (same data and model settings) is
+ * read, not trained again: a stopped study resumes, and {@code --seeds 3} adds seeds 1 and 2 to an earlier
+ * {@code --seeds 1}. Report: {@code docs/reproductions/ssdnerf.md}.
  */
 public final class SsdNerfExperiment implements Experiment {
 
@@ -167,10 +169,17 @@ public final class SsdNerfExperiment implements Experiment {
         data.train().size(), plan.data().trainViews(), data.test().size(), validation.size(),
         (System.nanoTime() - t0) / 1e9);
     SsdNerfReport report = new SsdNerfReport(plan, data, out);
+    List<Run> earlier = report.earlierRuns();
     List<Run> runs = new ArrayList<>();
     for (int seed = 0; seed < plan.seeds(); seed++) {
       for (SsdTrainer.Schedule schedule : SsdTrainer.Schedule.values()) {
-        runs.add(trainAndEvaluate(plan, data, validation, schedule, seed, backend, report, log));
+        long s = seed;
+        Run done = earlier.stream().filter(r -> r.seed() == s && r.schedule().equals(schedule.id())).findFirst()
+            .orElse(null);
+        if (done != null) {
+          log.printf(Locale.ROOT, "ssdnerf: %s, seed %d: finished earlier (results.json)%n", schedule.id(), seed);
+        }
+        runs.add(done != null ? done : trainAndEvaluate(plan, data, validation, schedule, seed, backend, report, log));
         // After every run, so a study stopped early leaves the tables and figures of the runs it finished.
         report.writeResults(runs);
         report.writeSummary(runs);

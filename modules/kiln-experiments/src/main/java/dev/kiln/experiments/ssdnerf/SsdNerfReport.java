@@ -1,5 +1,6 @@
 package dev.kiln.experiments.ssdnerf;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.graph.DType;
@@ -17,6 +18,7 @@ import dev.kiln.viz.ImageGrid;
 import dev.kiln.viz.LinePlot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +78,46 @@ final class SsdNerfReport {
       }
     }
     grid(rows, RING, "ssdnerf-unconditional.png");
+  }
+
+  /**
+   * The runs of the {@code results.json} an earlier, stopped or shorter study left in the output folder,
+   * when it was written for the same data and model settings; none otherwise.
+   */
+  List<SsdNerfExperiment.Run> earlierRuns() throws IOException {
+    Path file = out.resolve("results.json");
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    JsonNode root = Configs.mapper().readTree(file.toFile());
+    if (!root.path("data").equals(asWritten(plan.data())) || !root.path("ssdnerf").equals(asWritten(plan.ssdnerf()))) {
+      return List.of();
+    }
+    List<SsdNerfExperiment.Run> runs = new ArrayList<>();
+    for (JsonNode n : root.path("runs")) {
+      Map<Double, Double> validation = new TreeMap<>();
+      for (Map.Entry<String, JsonNode> e : n.path("validation_1view_guided_psnr").properties()) {
+        validation.put(Double.parseDouble(e.getKey()), e.getValue().asDouble());
+      }
+      Map<Integer, SsdNerfExperiment.Scores> scores = new TreeMap<>();
+      for (Map.Entry<String, JsonNode> e : n.path("scores").properties()) {
+        scores.put(Integer.parseInt(e.getKey().replace("_view", "")),
+            Configs.mapper().treeToValue(e.getValue(), SsdNerfExperiment.Scores.class));
+      }
+      List<SsdTrainer.Point> curve = new ArrayList<>();
+      for (JsonNode p : n.path("curve")) {
+        curve.add(Configs.mapper().treeToValue(p, SsdTrainer.Point.class));
+      }
+      runs.add(new SsdNerfExperiment.Run(n.path("schedule").asText(), n.path("seed").asLong(),
+          n.path("train_seconds").asDouble(), n.path("train_fit_psnr").asDouble(), curve, validation,
+          n.path("guidance_scale").asDouble(), scores));
+    }
+    return runs;
+  }
+
+  /** {@code settings} as read back from JSON (a float field reads back as a double). */
+  private static JsonNode asWritten(Object settings) throws IOException {
+    return Configs.mapper().readTree(Configs.mapper().writeValueAsBytes(Configs.toTree(settings)));
   }
 
   void writeResults(List<SsdNerfExperiment.Run> runs) throws IOException {

@@ -41,6 +41,25 @@ class SsdNerfExperimentTest {
   }
 
   @Test
+  void aSecondRunReadsTheFinishedRunsOfTheSamePlanAndRetrainsForAnother() throws Exception {
+    OrtBackend backend = new OrtBackend(BackendOptions.cpu(2));
+    SsdNerfExperiment.Plan quick = SsdNerfExperiment.Plan.quick();
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    List<SsdNerfExperiment.Run> first = SsdNerfExperiment.run(quick, backend, dir, quiet);
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    List<SsdNerfExperiment.Run> again = SsdNerfExperiment.run(quick, backend, dir, new PrintStream(log, true,
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8).split("finished earlier", -1)).hasSize(3);
+    assertThat(again).isEqualTo(first);
+    // results of other data settings are not mistaken for this plan's
+    JsonNode root = Configs.mapper().readTree(dir.resolve("results.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("data")).put("seed", 1);
+    Files.write(dir.resolve("results.json"), Configs.mapper().writeValueAsBytes(root));
+    SsdNerfReport report = new SsdNerfReport(quick, null, dir);
+    assertThat(report.earlierRuns()).isEmpty();
+  }
+
+  @Test
   void theGuidanceScaleWithTheBestValidationPsnrIsChosen() {
     var tried = new java.util.LinkedHashMap<Double, Double>();
     tried.put(1e3, 14.0);
