@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.FolderModel;
 import dev.kiln.spi.FolderModelProvider;
+import dev.kiln.spi.GenerationControl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,7 +28,9 @@ import java.util.concurrent.Future;
  * The checks of the folder-model contract, on a provider's example folder and requests. A folder model
  * is called by {@code kiln serve} from many request threads, so it must give each request the answer it
  * gets alone, leave the request it is handed unchanged, and refuse a field it does not know with a
- * {@link ConfigException} (a 400 for the client) rather than any other failure.
+ * {@link ConfigException} (a 400 for the client) rather than any other failure. Under a
+ * {@link GenerationControl} it answers the same, runs exactly the step calls it announces, closes every
+ * step loop it opens, and lets the control's {@link CancellationException} stop it.
  */
 public final class FolderModelChecks {
 
@@ -47,6 +53,10 @@ public final class FolderModelChecks {
         () -> withModel(provider, dir, backend, m -> leavesTheRequestUnchanged(provider, m)));
     checks.put("refuses an unknown field with a ConfigException",
         () -> withModel(provider, dir, backend, m -> refusesAnUnknownField(provider, m)));
+    checks.put("under a control, answers what it answers alone and runs the step calls it announces",
+        () -> withModel(provider, dir, backend, m -> underAControlAnswersTheSame(provider, m)));
+    checks.put("stops with a CancellationException once the request is no longer wanted",
+        () -> withModel(provider, dir, backend, m -> stopsWhenNoLongerWanted(provider, m)));
     return checks;
   }
 
@@ -133,6 +143,84 @@ public final class FolderModelChecks {
     ObjectNode bad = ((ObjectNode) first.deepCopy()).put("kiln_tck_unknown_field", 1);
     assertThatThrownBy(() -> m.generate(bad)).as("generate(%s)", bad).isInstanceOf(ConfigException.class)
         .hasMessageContaining("kiln_tck_unknown_field");
+  }
+
+  static void underAControlAnswersTheSame(FolderModelProvider provider, FolderModel m) {
+    for (JsonNode r : provider.exampleRequests()) {
+      RecordingControl control = new RecordingControl(Integer.MAX_VALUE);
+      assertSame(m.generate(r, control), m.generate(r), "generate(" + r + ", control) against generate(" + r + ")");
+      assertThat(control.open).as("step loops of %s left open", r).isZero();
+      assertThat(control.calls).as("step calls of %s against the totals its loops announced", r)
+          .isEqualTo(control.announced);
+    }
+  }
+
+  static void stopsWhenNoLongerWanted(FolderModelProvider provider, FolderModel m) {
+    for (JsonNode r : provider.exampleRequests()) {
+      RecordingControl never = new RecordingControl(0);
+      assertThatThrownBy(() -> m.generate(r, never)).as("generate(%s) for a client already gone", r)
+          .isInstanceOf(CancellationException.class);
+      assertThat(never.calls).as("step calls run for a client already gone").isZero();
+      RecordingControl once = new RecordingControl(1);
+      try {
+        m.generate(r, once);
+        assertThat(once.announced).as("%s: answered although it went away after its first step call", r)
+            .isLessThanOrEqualTo(1);
+      } catch (CancellationException expected) {
+        assertThat(once.calls).as("%s: step calls run before it stopped", r).isEqualTo(1);
+      }
+      assertThat(once.open).as("step loops of %s left open after it stopped", r).isZero();
+    }
+  }
+
+  /**
+   * A control that stays wanted for {@code wantedCalls} step calls, runs each call directly and counts
+   * loops, announced calls and calls run.
+   */
+  private static final class RecordingControl implements GenerationControl {
+    private final int wantedCalls;
+    int calls;
+    int announced;
+    int open;
+
+    RecordingControl(int wantedCalls) {
+      this.wantedCalls = wantedCalls;
+    }
+
+    @Override
+    public synchronized boolean wanted() {
+      return calls < wantedCalls;
+    }
+
+    @Override
+    public synchronized StepCalls steps(String call, ModelCall direct, int total) {
+      assertThat(call).as("a step call's name").isNotBlank();
+      assertThat(total).as("calls announced for %s", call).isPositive();
+      announced += total;
+      open++;
+      return new StepCalls() {
+        private boolean closed;
+
+        @Override
+        public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
+          check();
+          synchronized (RecordingControl.this) {
+            calls++;
+          }
+          return direct.run(inputs, outputs);
+        }
+
+        @Override
+        public void close() {
+          synchronized (RecordingControl.this) {
+            if (!closed) {
+              closed = true;
+              open--;
+            }
+          }
+        }
+      };
+    }
   }
 
   private static void assertSame(List<FolderModel.Output> a, List<FolderModel.Output> b, String what) {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and JUnit checks, on the provider's {@code writeExample} folder and {@code exampleRequests}: that it
  * recognises its example and not an empty folder, answers every request with named, finite outputs, gives
  * the same answer to the same request, the same answers to concurrent requests as to sequential ones,
- * leaves each request unchanged, and refuses an unknown field with a {@code ConfigException}.
+ * leaves each request unchanged, refuses an unknown field with a {@code ConfigException}, answers the
+ * same under a {@code GenerationControl} (running the step calls it announces) and stops once the
+ * control says the request is no longer wanted.
  */
 public interface FolderModelContract {
 

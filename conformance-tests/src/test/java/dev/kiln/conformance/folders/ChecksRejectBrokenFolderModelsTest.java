@@ -13,6 +13,7 @@ import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.FolderModel;
 import dev.kiln.spi.FolderModelProvider;
+import dev.kiln.spi.GenerationControl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,13 @@ class ChecksRejectBrokenFolderModelsTest {
   private static final OrtBackend CPU = new OrtBackend(BackendOptions.cpu(1));
 
   /** How the provider is broken. */
-  enum Flaw { NONE, RECOGNISES_ANY_FOLDER, NAN_OUTPUT, COUNTS_ITS_CALLS, EDITS_THE_REQUEST, FAILS_UNKNOWN_FIELDS_BADLY }
+  enum Flaw {
+    NONE, RECOGNISES_ANY_FOLDER, NAN_OUTPUT, COUNTS_ITS_CALLS, EDITS_THE_REQUEST, FAILS_UNKNOWN_FIELDS_BADLY,
+    ANNOUNCES_TOO_FEW_CALLS, LEAVES_ITS_LOOP_OPEN, SWALLOWS_CANCELLATION
+  }
+
+  /** Step calls of the seeded model's loop. */
+  static final int STEPS = 3;
 
   /** A host-only model: the answer is a function of the request's seed, except where it is broken. */
   record Provider(Flaw flaw) implements FolderModelProvider {
@@ -57,6 +64,11 @@ class ChecksRejectBrokenFolderModelsTest {
 
         @Override
         public List<Output> generate(JsonNode request) {
+          return generate(request, GenerationControl.alone());
+        }
+
+        @Override
+        public List<Output> generate(JsonNode request, GenerationControl control) {
           request.fieldNames().forEachRemaining(f -> {
             if (!f.equals("seed")) {
               throw flaw == Flaw.FAILS_UNKNOWN_FIELDS_BADLY ? new IllegalStateException("no field " + f)
@@ -69,6 +81,25 @@ class ChecksRejectBrokenFolderModelsTest {
           }
           double v = flaw == Flaw.NAN_OUTPUT ? Double.NaN : seed * 0.5 + (flaw == Flaw.COUNTS_ITS_CALLS
               ? calls.incrementAndGet() : 0);
+          // a loop of host-side "model" calls that add 1, run through the control
+          Tensor x = Tensor.of(DType.FLOAT, new double[] {v}, 1);
+          GenerationControl.StepCalls loop = control.steps("adder",
+              (in, outs) -> Map.of("out", Tensor.of(DType.FLOAT, new double[] {in.get("x").getFloat(0) + 1}, 1)),
+              flaw == Flaw.ANNOUNCES_TOO_FEW_CALLS ? STEPS - 1 : STEPS);
+          try {
+            for (int i = 0; i < STEPS; i++) {
+              x = loop.run(Map.of("x", x), java.util.Set.of("out")).get("out");
+            }
+          } catch (java.util.concurrent.CancellationException e) {
+            if (flaw != Flaw.SWALLOWS_CANCELLATION) {
+              throw e;
+            }
+          } finally {
+            if (flaw != Flaw.LEAVES_ITS_LOOP_OPEN) {
+              loop.close();
+            }
+          }
+          v = x.getFloat(0);
           return List.of(Output.of("value", Tensor.of(DType.FLOAT, new double[] {v}, 1)),
               Output.ofStrings("text", List.of("seed " + seed)));
         }
@@ -111,6 +142,12 @@ class ChecksRejectBrokenFolderModelsTest {
     assertFails(checks(Flaw.COUNTS_ITS_CALLS, dir), "concurrent requests get what they get alone");
     assertFails(checks(Flaw.EDITS_THE_REQUEST, dir), "leaves the request unchanged");
     assertFails(checks(Flaw.FAILS_UNKNOWN_FIELDS_BADLY, dir), "refuses an unknown field with a ConfigException");
+    String underControl = "under a control, answers what it answers alone and runs the step calls it announces";
+    String stops = "stops with a CancellationException once the request is no longer wanted";
+    assertFails(checks(Flaw.ANNOUNCES_TOO_FEW_CALLS, dir), underControl);
+    assertFails(checks(Flaw.LEAVES_ITS_LOOP_OPEN, dir), underControl);
+    assertFails(checks(Flaw.LEAVES_ITS_LOOP_OPEN, dir), stops);
+    assertFails(checks(Flaw.SWALLOWS_CANCELLATION, dir), stops);
   }
 
   private static void assertFails(Map<String, FolderModelChecks.Check> checks, String name) {

@@ -31,6 +31,8 @@ public final class InferenceServer implements AutoCloseable {
   private final Map<String, SamplerProvider<?>> samplers;
   private final Map<String, Batcher> inferBatchers = new LinkedHashMap<>();
   private final Map<String, Batcher> stepBatchers = new LinkedHashMap<>();
+  /** Step batchers of folder models' calls, by model and call, made at each call's first loop. */
+  private final Map<String, Batcher> folderStepBatchers = new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService loops = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "kiln-generate");
     t.setDaemon(true);
@@ -143,6 +145,7 @@ public final class InferenceServer implements AutoCloseable {
     }
     inferBatchers.values().forEach(Batcher::close);
     stepBatchers.values().forEach(Batcher::close);
+    folderStepBatchers.values().forEach(Batcher::close);
     loops.shutdownNow();
     clientProbe.close();
     repository.close();
@@ -173,6 +176,19 @@ public final class InferenceServer implements AutoCloseable {
     return stepBatchers.get(model);
   }
 
+  /**
+   * The step batcher of call {@code call} of folder model {@code model}, made at its first use with
+   * {@code direct} (the folder model's own run of that call); null when step-level batching is off.
+   */
+  Batcher folderStepBatcher(String model, String call, Batcher.Runner direct) {
+    if (!options.stepBatching() || closed.get()) {
+      return null;
+    }
+    return folderStepBatchers.computeIfAbsent(model + "/" + call, k -> new Batcher(k + "-steps", direct, true,
+        options.maxBatchSize(), Math.max(options.maxQueueDelayMicros(), ServeOptions.STEP_ROUND_WAIT_MICROS),
+        options.maxQueueSize(), metrics.listener(model)));
+  }
+
   ExecutorService loops() {
     return loops;
   }
@@ -196,7 +212,9 @@ public final class InferenceServer implements AutoCloseable {
   private int depth(String model) {
     Batcher b = inferBatchers.get(model);
     Batcher s = stepBatchers.get(model);
-    return (b == null ? 0 : b.depth()) + (s == null ? 0 : s.depth());
+    int folder = folderStepBatchers.entrySet().stream().filter(e -> e.getKey().startsWith(model + "/"))
+        .mapToInt(e -> e.getValue().depth()).sum();
+    return (b == null ? 0 : b.depth()) + (s == null ? 0 : s.depth()) + folder;
   }
 
   /** Writes the access-log line of a finished exchange and records its metrics. */

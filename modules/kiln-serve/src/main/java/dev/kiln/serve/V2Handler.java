@@ -8,6 +8,7 @@ import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.FolderModel;
+import dev.kiln.spi.GenerationControl;
 import dev.kiln.viz.ImageGrid;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -351,14 +353,13 @@ final class V2Handler extends Handler.Abstract {
       x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
       x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     }
+    long deadline = System.nanoTime() + server.options().requestTimeout().toNanos();
+    GenerationControl control = new FolderControl(x, m.name(), deadline, stream);
     server.loops().execute(() -> {
       try {
-        if (!x.clientConnected()) {
-          throw new java.util.concurrent.CancellationException("the client went away before the model ran");
-        }
         List<FolderModel.Output> outputs;
         try {
-          outputs = m.folder().generate(req);
+          outputs = m.folder().generate(req, control);
         } catch (ConfigException | IllegalArgumentException e) {
           throw ApiException.badRequest(e.getMessage());
         }
@@ -379,6 +380,77 @@ final class V2Handler extends Handler.Abstract {
         server.generateSlots().release();
       }
     });
+  }
+
+  /**
+   * A folder model's generation as the server runs it: wanted while its client is connected and within
+   * the request timeout; each loop's calls go through the model's step batcher for that call (merged with
+   * concurrent requests' steps) and count as progress for {@code generate_stream}.
+   */
+  private final class FolderControl implements GenerationControl {
+    private final Exchange x;
+    private final String model;
+    private final long deadline;
+    private final boolean stream;
+
+    FolderControl(Exchange x, String model, long deadline, boolean stream) {
+      this.x = x;
+      this.model = model;
+      this.deadline = deadline;
+      this.stream = stream;
+    }
+
+    @Override
+    public boolean wanted() {
+      return x.clientConnected() && System.nanoTime() <= deadline;
+    }
+
+    @Override
+    public void check() {
+      if (!x.clientConnected()) {
+        throw new ApiException(499, "the client went away");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new ApiException(504, "the request ran past the server's timeout");
+      }
+    }
+
+    @Override
+    public StepCalls steps(String call, ModelCall direct, int total) {
+      Batcher batcher = server.folderStepBatcher(model, call, direct::run);
+      if (batcher != null) {
+        batcher.join();
+      }
+      int[] done = {0};
+      return new StepCalls() {
+        private boolean left;
+
+        @Override
+        public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
+          check();
+          Map<String, Tensor> out = batcher == null ? direct.run(inputs, outputs)
+              : batcher.submit(inputs, outputs, x::clientConnected).join();
+          done[0]++;
+          if (stream) {
+            try {
+              x.stream("event: progress\ndata: {\"call\":\"" + call + "\",\"step\":" + done[0] + ",\"steps\":"
+                  + total + "}\n\n");
+            } catch (Exception e) {
+              throw new ApiException(499, "the client went away");
+            }
+          }
+          return out;
+        }
+
+        @Override
+        public void close() {
+          if (batcher != null && !left) {
+            left = true;
+            batcher.leave();
+          }
+        }
+      };
+    }
   }
 
   private static String folderAnswer(ServedModel m, String id, List<FolderModel.Output> outputs) throws IOException {

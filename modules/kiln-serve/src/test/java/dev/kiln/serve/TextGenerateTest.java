@@ -76,10 +76,56 @@ class TextGenerateTest {
   }
 
   @Test
-  void streamingSendsTheResultAsItsEvent() throws Exception {
+  void streamingSendsADenoiserStepPerEventThenTheResult() throws Exception {
     HttpResponse<byte[]> r = Http.post(url + "/generate_stream", "{\"count\":1,\"seed\":1,\"steps\":3}");
     String events = new String(r.body(), StandardCharsets.UTF_8);
-    assertThat(events).startsWith("event: result\ndata: {").contains("\"datatype\":\"BYTES\"");
+    // guidance 1 by default: one denoiser call per DDIM step
+    assertThat(events).startsWith("event: progress\ndata: {\"call\":\"denoiser\",\"step\":1,\"steps\":3}")
+        .contains("\"step\":3,\"steps\":3}").doesNotContain("\"step\":4");
+    assertThat(events.substring(events.indexOf("event: result"))).startsWith("event: result\ndata: {")
+        .contains("\"datatype\":\"BYTES\"");
+  }
+
+  @Test
+  void concurrentRequestsShareDenoiserRunsAndGetWhatTheyGetAlone() throws Exception {
+    String[] bodies = new String[8];
+    for (int i = 0; i < bodies.length; i++) {
+      bodies[i] = "{\"count\":" + (1 + i % 3) + ",\"seed\":" + (10 + i) + ",\"steps\":6,\"attribute\":" + (i % 3)
+          + (i % 2 == 0 ? ",\"prefix\":\"the people\"" : "") + (i % 4 == 1 ? ",\"guidance\":2.5" : "") + "}";
+    }
+    List<List<String>> alone = new ArrayList<>();
+    for (String b : bodies) {
+      alone.add(texts(Http.post(url + "/generate", b)));
+    }
+    String metrics = TextGenerateTest.server.url() + "/metrics";
+    double runsBefore = BatchingTest.metric(new String(Http.get(metrics).body(), StandardCharsets.UTF_8),
+        "kiln_inference_exec_count_total\\{model=\"planner-example\"}");
+    double callsBefore = BatchingTest.metric(new String(Http.get(metrics).body(), StandardCharsets.UTF_8),
+        "kiln_inference_count_total\\{model=\"planner-example\"}");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(bodies.length);
+    try {
+      List<java.util.concurrent.Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+      for (String b : bodies) {
+        answers.add(pool.submit(() -> Http.post(url + "/generate", b)));
+      }
+      for (int i = 0; i < bodies.length; i++) {
+        assertThat(texts(answers.get(i).get())).as(bodies[i]).containsExactlyElementsOf(alone.get(i));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    String after = new String(Http.get(metrics).body(), StandardCharsets.UTF_8);
+    double runs = BatchingTest.metric(after, "kiln_inference_exec_count_total\\{model=\"planner-example\"}") - runsBefore;
+    double calls = BatchingTest.metric(after, "kiln_inference_count_total\\{model=\"planner-example\"}") - callsBefore;
+    assertThat(calls).as("denoiser calls: 6 steps, twice for the 2 guided requests").isEqualTo(6 * (8 + 2));
+    assertThat(runs).as("ONNX Runtime runs for %s calls", calls).isLessThan(calls);
+  }
+
+  private static List<String> texts(HttpResponse<byte[]> r) throws Exception {
+    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+    List<String> out = new ArrayList<>();
+    Http.json(r).get("outputs").get(0).get("data").forEach(s -> out.add(s.asText()));
+    return out;
   }
 
   @Test

@@ -28,6 +28,17 @@ public interface FolderModel extends AutoCloseable {
    */
   List<Output> generate(JsonNode request);
 
+  /**
+   * Answers one generate request under {@code control}: a model whose sampler loops call a model once
+   * per step runs those calls through {@link GenerationControl#steps}, so a server can merge them with
+   * concurrent requests' and stop the loop when its client goes away. The default checks once that the
+   * request is still wanted and runs {@link #generate(JsonNode)}.
+   */
+  default List<Output> generate(JsonNode request, GenerationControl control) {
+    control.check();
+    return generate(request);
+  }
+
   /** Releases the model's sessions. */
   @Override
   void close();

@@ -124,9 +124,10 @@ public final class SigmaReparamLrSweep implements Experiment {
         Map.of("transformer-lm", new TransformerLmProvider(), "vit", new VitProvider()));
     List<SweepRun> runs = new ArrayList<>();
     boolean incomplete = false;
-    for (Arm arm : ARMS) {
-      double[] lrs = quick ? new double[] {arm.lrs()[arm.lrs().length - 1]} : arm.lrs();
-      for (int seed = 0; seed < seeds; seed++) {
+    // seed by seed, so that a sweep stopped early has compared every arm on the same seeds
+    for (int seed = 0; seed < seeds; seed++) {
+      for (Arm arm : ARMS) {
+        double[] lrs = quick ? new double[] {arm.lrs()[arm.lrs().length - 1]} : arm.lrs();
         for (Variant v : VARIANTS) {
           for (double lr : lrs) {
             Path dir = context.outDir().resolve("runs").resolve(runName(arm, v, lr, seed));

@@ -15,6 +15,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.FolderModel;
 import dev.kiln.spi.FolderModelProvider;
+import dev.kiln.spi.GenerationControl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,9 +113,20 @@ public final class NerfDiffFolderModels implements FolderModelProvider {
 
     @Override
     public List<Output> generate(JsonNode req) {
+      return generate(req, GenerationControl.alone());
+    }
+
+    /**
+     * One request at a time (the distillation holds its sessions): a request whose client went away while
+     * it waited is dropped.
+     */
+    @Override
+    public List<Output> generate(JsonNode req, GenerationControl control) {
       Request r = parse(req);
+      control.check();
       lock.lock();
       try {
+        control.check();
         if (ngd == null) {
           ngd = new NerfGuidedDistillation(model, MultiViewDataset.HELD_OUT_VIEWS, backend);
           view = new TriplaneFit(model, model.config().distillation().raysPerStep(), backend);

@@ -9,6 +9,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.runtime.Weights;
+import dev.kiln.spi.GenerationControl;
 import dev.kiln.text.bpe.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -190,6 +192,15 @@ public final class Planner implements AutoCloseable {
    * @param seed noise seed
    */
   public float[] sample(int[] labels, int[][] prefixes, double guidance, int steps, long seed) {
+    return sample(labels, prefixes, guidance, steps, seed, GenerationControl.alone());
+  }
+
+  /**
+   * {@link #sample(int[], int[][], double, int, long)}, its denoiser calls run through {@code control}
+   * (call {@code "denoiser"}: one per step, two under guidance).
+   */
+  public float[] sample(int[] labels, int[][] prefixes, double guidance, int steps, long seed,
+      GenerationControl control) {
     int n = labels.length;
     int lp = config.prefixLength();
     long[] prefix = new long[n * Math.max(lp, 1)];
@@ -206,16 +217,19 @@ public final class Planner implements AutoCloseable {
     for (int r = 0; r < n; r++) {
       ls[r] = labels[r];
     }
-    ModelDenoiser den = ModelDenoiser.conditional(in -> {
-      Map<String, Tensor> all = new LinkedHashMap<>(in);
-      if (prefixTensor != null) {
-        all.put("prefix", prefixTensor);
-      }
-      return denoiser.run(all);
-    }, ls, config.classes(), guidance);
-    Tensor z = sampler().sample(den, new long[] {n, config.latents(), config.latentDim()}, steps,
-        new SplittableRandom(seed));
-    return z.toFloatArray();
+    int calls = steps * (guidance == 1 || guidance == 0 ? 1 : 2);
+    try (GenerationControl.StepCalls shared = control.steps("denoiser", denoiser::run, calls)) {
+      ModelDenoiser den = ModelDenoiser.conditional(in -> {
+        Map<String, Tensor> all = new LinkedHashMap<>(in);
+        if (prefixTensor != null) {
+          all.put("prefix", prefixTensor);
+        }
+        return shared.run(all, Set.of("out"));
+      }, ls, config.classes(), guidance);
+      Tensor z = sampler().sample(den, new long[] {n, config.latents(), config.latentDim()}, steps,
+          new SplittableRandom(seed));
+      return z.toFloatArray();
+    }
   }
 
   /** The one-step estimate x̂₀ of the denoiser at discrete timestep i for x [n·k·h] (no label, no prefix). */
@@ -241,6 +255,12 @@ public final class Planner implements AutoCloseable {
    * @param prefix text the paragraph continues, or null
    */
   public List<String> generate(int n, int label, String prefix, double guidance, int steps, long seed) {
+    return generate(n, label, prefix, guidance, steps, seed, GenerationControl.alone());
+  }
+
+  /** {@link #generate(int, int, String, double, int, long)} under {@code control}. */
+  public List<String> generate(int n, int label, String prefix, double guidance, int steps, long seed,
+      GenerationControl control) {
     int[] labels = new int[n];
     Arrays.fill(labels, label);
     int[][] prefixes = null;
@@ -248,7 +268,9 @@ public final class Planner implements AutoCloseable {
       prefixes = new int[n][];
       Arrays.fill(prefixes, text.tokenizer().encode(prefix));
     }
-    int[][] tokens = decode(sample(labels, prefixes, guidance, steps, seed), n);
+    float[] z = sample(labels, prefixes, guidance, steps, seed, control);
+    control.check();
+    int[][] tokens = decode(z, n);
     List<String> out = new ArrayList<>();
     for (int[] t : tokens) {
       out.add(text.decode(t));

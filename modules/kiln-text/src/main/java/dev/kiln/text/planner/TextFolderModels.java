@@ -8,6 +8,7 @@ import dev.kiln.runtime.Weights;
 import dev.kiln.spi.ConfigException;
 import dev.kiln.spi.FolderModel;
 import dev.kiln.spi.FolderModelProvider;
+import dev.kiln.spi.GenerationControl;
 import dev.kiln.text.bpe.BpeTokenizer;
 import dev.kiln.text.corpus.SotuParagraphs;
 import java.io.IOException;
@@ -57,9 +58,14 @@ public final class TextFolderModels implements FolderModelProvider {
 
       @Override
       public List<Output> generate(JsonNode request) {
+        return generate(request, GenerationControl.alone());
+      }
+
+      @Override
+      public List<Output> generate(JsonNode request, GenerationControl control) {
         TextRequest r = parse(request);
         List<String> texts = new ArrayList<>();
-        for (String t : model.generate(r)) {
+        for (String t : model.generate(r, control)) {
           texts.add(r.prefix() == null ? t : r.prefix() + " " + t);
         }
         return List.of(Output.ofStrings("text", texts));

@@ -1,6 +1,7 @@
 package dev.kiln.text.planner;
 
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.spi.GenerationControl;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,10 +55,19 @@ public final class TextModel implements AutoCloseable {
 
   /** The paragraphs of {@code r}, each without its prefix. */
   public List<String> generate(TextRequest r) {
+    return generate(r, GenerationControl.alone());
+  }
+
+  /**
+   * The paragraphs of {@code r} under {@code control}: a PLANNER model runs its denoiser calls through
+   * it; a language model checks it before decoding.
+   */
+  public List<String> generate(TextRequest r, GenerationControl control) {
     int label = label(r.attribute());
     if (planner != null) {
-      return planner.generate(r.count(), label, r.prefix(), r.guidance(), r.steps(), r.seed());
+      return planner.generate(r.count(), label, r.prefix(), r.guidance(), r.steps(), r.seed(), control);
     }
+    control.check();
     int[] labels = new int[r.count()];
     Arrays.fill(labels, label);
     int[][] prompts = null;
