@@ -42,6 +42,9 @@ final class ClientProbe {
     }
     SocketChannel channel = socket.getChannel();
     synchronized (selector) {
+      if (!selector.isOpen()) {
+        return false; // the server is stopping; the answer decides nothing now
+      }
       SelectionKey key;
       try {
         key = channel.register(selector, SelectionKey.OP_READ);
@@ -74,7 +77,9 @@ final class ClientProbe {
 
   void close() {
     try {
-      selector.close();
+      synchronized (selector) {
+        selector.close();
+      }
     } catch (IOException e) {
       // closing
     }
