@@ -84,7 +84,7 @@ public final class SsdNerfExperiment implements Experiment {
 
     /**
      * The same study at the length of the research notes' SSD-tiny schedule: 1500 outer iterations, K_in 4
-     * for the first 300 (about an hour per run on two quiet cores).
+     * for the first 300 (about 12 minutes of training per run on two CPU cores).
      */
     public static Plan longer() {
       return ofLength(1500, 300);

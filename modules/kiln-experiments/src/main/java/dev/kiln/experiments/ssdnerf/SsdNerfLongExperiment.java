@@ -5,7 +5,7 @@ import dev.kiln.spi.Experiment;
 /**
  * The {@code ssdnerf} study (arXiv 2304.06714, single-stage vs two-stage) at the length of the research
  * notes' SSD-tiny schedule, {@link SsdNerfExperiment.Plan#longer}: 1500 outer iterations per run instead
- * of 600, everything else the same. About an hour per run on two quiet CPU cores. Report:
+ * of 600, everything else the same. About 12 minutes of training per run on two CPU cores. Report:
  * {@code docs/reproductions/ssdnerf.md}.
  */
 public final class SsdNerfLongExperiment implements Experiment {
@@ -17,7 +17,7 @@ public final class SsdNerfLongExperiment implements Experiment {
 
   @Override
   public String description() {
-    return "the ssdnerf study with 1500 outer iterations per run (the SSD-tiny length, about an hour per run)";
+    return "the ssdnerf study with 1500 outer iterations per run (the SSD-tiny length)";
   }
 
   @Override
