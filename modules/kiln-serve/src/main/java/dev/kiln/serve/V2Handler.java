@@ -278,6 +278,8 @@ final class V2Handler extends Handler.Abstract {
     } else if (e instanceof TimeoutException) {
       x.error(new ApiException(504, "the request took longer than the server's timeout of "
           + server.options().requestTimeout().toMillis() + " ms"));
+    } else if (e instanceof Cancelled c) {
+      x.error(new ApiException(c.status, c.getMessage()));
     } else if (e instanceof java.util.concurrent.CancellationException) {
       x.error(new ApiException(499, "the request was dropped: its client went away"));
     } else {
@@ -408,10 +410,11 @@ final class V2Handler extends Handler.Abstract {
     @Override
     public void check() {
       if (!x.clientConnected()) {
-        throw new ApiException(499, "the client went away");
+        throw new Cancelled(499, "the request was dropped: its client went away");
       }
       if (System.nanoTime() > deadline) {
-        throw new ApiException(504, "the request ran past the server's timeout");
+        throw new Cancelled(504, "the request took longer than the server's timeout of "
+            + server.options().requestTimeout().toMillis() + " ms");
       }
     }
 
@@ -436,7 +439,7 @@ final class V2Handler extends Handler.Abstract {
               x.stream("event: progress\ndata: {\"call\":\"" + call + "\",\"step\":" + done[0] + ",\"steps\":"
                   + total + "}\n\n");
             } catch (Exception e) {
-              throw new ApiException(499, "the client went away");
+              throw new Cancelled(499, "the request was dropped: its client went away");
             }
           }
           return out;
@@ -450,6 +453,20 @@ final class V2Handler extends Handler.Abstract {
           }
         }
       };
+    }
+  }
+
+  /**
+   * The control's "no longer wanted", as the {@link GenerationControl} contract has it (a
+   * {@link java.util.concurrent.CancellationException}), with the status the client gets.
+   */
+  static final class Cancelled extends java.util.concurrent.CancellationException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    Cancelled(int status, String message) {
+      super(message);
+      this.status = status;
     }
   }
 
@@ -485,8 +502,9 @@ final class V2Handler extends Handler.Abstract {
   }
 
   private static void endWithError(Exchange x, Exception e) {
-    String message = e instanceof ApiException a ? a.getMessage() : "internal error; see the server log";
-    if (!(e instanceof ApiException)) {
+    String message = e instanceof ApiException || e instanceof Cancelled ? e.getMessage()
+        : "internal error; see the server log";
+    if (!(e instanceof ApiException) && !(e instanceof Cancelled)) {
       LOG.log(System.Logger.Level.ERROR, "generate_stream failed", e);
     }
     try {

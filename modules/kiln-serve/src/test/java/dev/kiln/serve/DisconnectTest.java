@@ -77,6 +77,23 @@ class DisconnectTest {
   }
 
   @Test
+  void aFolderModelsLoopWhoseClientClosedStopsAtItsNextCall() throws Exception {
+    int steps = 1000;
+    String calls = "kiln_inference_count_total\\{model=\"planner-sotu\"}";
+    try (Socket s = send("/v2/models/planner-sotu/generate",
+        "{\"steps\":" + steps + ",\"count\":8,\"seed\":5,\"attribute\":1}")) {
+      while (metric(calls) < 2) {
+        Thread.sleep(2);
+      }
+    }
+    awaitIdle();
+    assertThat(metric(calls)).as("denoiser calls run of the %d the request asked for", steps)
+        .isLessThan(steps / 2.0);
+    assertThat(metric("kiln_request_failure_total\\{endpoint=\"generate\",model=\"planner-sotu\",status=\"499\"}"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void aQueuedInferWhoseClientClosedIsDroppedUnrun() throws Exception {
     int rows = 512;
     float[] x = new float[rows * 784];
