@@ -115,7 +115,8 @@ class TextGenerateTest {
       pool.shutdownNow();
     }
     String after = new String(Http.get(metrics).body(), StandardCharsets.UTF_8);
-    double runs = BatchingTest.metric(after, "kiln_inference_exec_count_total\\{model=\"planner-example\"}") - runsBefore;
+    double runs = BatchingTest.metric(after, "kiln_inference_exec_count_total\\{model=\"planner-example\"}")
+        - runsBefore;
     double calls = BatchingTest.metric(after, "kiln_inference_count_total\\{model=\"planner-example\"}") - callsBefore;
     assertThat(calls).as("denoiser calls: 6 steps, twice for the 2 guided requests").isEqualTo(6 * (8 + 2));
     assertThat(runs).as("ONNX Runtime runs for %s calls", calls).isLessThan(calls);

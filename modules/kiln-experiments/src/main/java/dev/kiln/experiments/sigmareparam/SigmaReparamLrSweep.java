@@ -44,8 +44,10 @@ import java.util.Map;
  * character; the ViT runs log their loss and end with the test error. Runs whose loss becomes NaN or
  * infinite are stopped and counted as diverged. A run folder holding a finished run of the same recipe
  * is read, not trained again; several processes started on the same output folder share the runs
- * (each claims a run before training it), and the one that finds every run finished writes
- * {@code results.json}, {@code summary.md} and PNG plots to the output folder; {@code --quick} runs every arm and variant at its largest learning rate for a few steps. Report: {@code docs/reproductions/sigma-reparam.md}.
+ * (each claims a run before training it, and waits for the runs the others hold), and each writes
+ * {@code results.json}, {@code summary.md} and PNG plots to the output folder; {@code --quick} runs every
+ * arm and variant at its largest learning rate for a few steps. Report:
+ * {@code docs/reproductions/sigma-reparam.md}.
  */
 public final class SigmaReparamLrSweep implements Experiment {
 
@@ -99,6 +101,8 @@ public final class SigmaReparamLrSweep implements Experiment {
   /** Seeds per learning rate unless {@code --seeds} says otherwise. */
   public static final int SEEDS = 3;
   static final int LAYERS = 4;
+  /** How long a pass that found runs held by other processes waits before it looks again. */
+  static final long WAIT_MILLIS = 10_000;
   /** The file by which a sweep process holds a run it is training. */
   static final String CLAIM = ".claim";
 
@@ -122,46 +126,52 @@ public final class SigmaReparamLrSweep implements Experiment {
     TrainingRun training = new TrainingRun(context.backend(), Map.of("char-lm", new CharLmTaskProvider(),
         "ponder-classification", new PonderClassificationTaskProvider()),
         Map.of("transformer-lm", new TransformerLmProvider(), "vit", new VitProvider()));
-    List<SweepRun> runs = new ArrayList<>();
-    boolean incomplete = false;
-    // seed by seed, so that a sweep stopped early has compared every arm on the same seeds
-    for (int seed = 0; seed < seeds; seed++) {
-      for (Arm arm : ARMS) {
-        double[] lrs = quick ? new double[] {arm.lrs()[arm.lrs().length - 1]} : arm.lrs();
-        for (Variant v : VARIANTS) {
-          for (double lr : lrs) {
-            Path dir = context.outDir().resolve("runs").resolve(runName(arm, v, lr, seed));
-            Recipe recipe = recipe(arm, v, lr, steps, logEvery, seed);
-            boolean reused = finished(dir, recipe, steps);
-            if (!reused) {
-              if (!claim(dir)) {
-                context.log().printf(Locale.ROOT, "%s, %s lr %.0e seed %d: trained by another worker%n",
-                    arm.label(), v.label(), lr, seed);
-                incomplete = true;
-                continue;
+    List<SweepRun> runs;
+    // a pass trains what nobody else trains; runs another process holds are waited for, then read
+    for (int pass = 0; ; pass++) {
+      runs = new ArrayList<>();
+      boolean incomplete = false;
+      // seed by seed, so that a sweep stopped early has compared every arm on the same seeds
+      for (int seed = 0; seed < seeds; seed++) {
+        for (Arm arm : ARMS) {
+          double[] lrs = quick ? new double[] {arm.lrs()[arm.lrs().length - 1]} : arm.lrs();
+          for (Variant v : VARIANTS) {
+            for (double lr : lrs) {
+              Path dir = context.outDir().resolve("runs").resolve(runName(arm, v, lr, seed));
+              Recipe recipe = recipe(arm, v, lr, steps, logEvery, seed);
+              boolean reused = finished(dir, recipe, steps);
+              if (!reused) {
+                if (!claim(dir)) {
+                  if (pass == 0) {
+                    context.log().printf(Locale.ROOT, "%s, %s lr %.0e seed %d: trained by another worker%n",
+                        arm.label(), v.label(), lr, seed);
+                  }
+                  incomplete = true;
+                  continue;
+                }
+                try {
+                  Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
+                  Files.deleteIfExists(dir.resolve(Trainer.METRICS));
+                  training.train(recipe, dir, null);
+                } finally {
+                  Files.deleteIfExists(dir.resolve(CLAIM));
+                }
               }
-              try {
-                Files.deleteIfExists(dir.resolve(Trainer.CHECKPOINT));
-                Files.deleteIfExists(dir.resolve(Trainer.METRICS));
-                training.train(recipe, dir, null);
-              } finally {
-                Files.deleteIfExists(dir.resolve(CLAIM));
-              }
+              SweepRun run = read(arm, v.id(), lr, seed, dir.resolve(Trainer.METRICS));
+              runs.add(run);
+              context.log().printf(Locale.ROOT, "%s, %s lr %.0e seed %d: %s after %d steps, final loss %.4f,"
+                  + " %s %.3f, min entropy %.3f (%.0f s)%s%n", arm.label(), v.label(), lr, seed,
+                  run.diverged() ? "DIVERGED" : "done", run.stepsRun(), run.finalLoss(), arm.measure(),
+                  run.heldOut(), run.minEntropy(), run.seconds(), reused ? ", finished earlier" : "");
             }
-            SweepRun run = read(arm, v.id(), lr, seed, dir.resolve(Trainer.METRICS));
-            runs.add(run);
-            context.log().printf(Locale.ROOT, "%s, %s lr %.0e seed %d: %s after %d steps, final loss %.4f, %s %.3f,"
-                + " min entropy %.3f (%.0f s)%s%n", arm.label(), v.label(), lr, seed,
-                run.diverged() ? "DIVERGED" : "done", run.stepsRun(), run.finalLoss(), arm.measure(), run.heldOut(),
-                run.minEntropy(), run.seconds(), reused ? ", finished earlier" : "");
           }
         }
       }
-    }
-    if (incomplete) {
-      context.log().println("Runs held by other workers are missing: run the sweep again once they finish"
-          + " to write the results and the report.");
-      return;
+      if (!incomplete) {
+        break;
+      }
+      context.log().println("waiting for the runs other sweep processes are training");
+      Thread.sleep(WAIT_MILLIS);
     }
     double unigram = CharCorpus.named(CharCorpus.KILN_SOURCES).unigramBitsPerChar();
     writeResults(context.outDir().resolve("results.json"), runs, unigram, steps);
