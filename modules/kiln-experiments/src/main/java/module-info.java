@@ -45,6 +45,7 @@ module dev.kiln.experiments {
       dev.kiln.experiments.ssdnerf.SsdNerfLongExperiment,
       dev.kiln.experiments.sigmareparam.SigmaReparamLrSweep,
       dev.kiln.experiments.hyperut.HyperUtCpvrExperiment,
+      dev.kiln.experiments.hyperut.HyperUtCpvrLongExperiment,
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
       dev.kiln.experiments.dpf.DpfExperiment,
       dev.kiln.experiments.nerfdiff.NerfDiffExperiment,

@@ -99,10 +99,15 @@ public final class HyperUtCpvrExperiment implements Experiment {
   public record Plan(long steps, int seeds, int testExamples, int benchPerHop, int benchRounds) {
 
     static Plan of(Context ctx) {
+      return of(ctx, STEPS, 3);
+    }
+
+    /** {@code steps} training steps and {@code seeds} seeds, unless {@code --seeds} or {@code --quick} says. */
+    static Plan of(Context ctx, long steps, int seeds) {
       if (ctx.quick()) {
         return new Plan(30, ctx.seeds() > 0 ? ctx.seeds() : 1, 100, 4, 1);
       }
-      return new Plan(STEPS, ctx.seeds() > 0 ? ctx.seeds() : 3, 500, 20, 3);
+      return new Plan(steps, ctx.seeds() > 0 ? ctx.seeds() : seeds, 500, 20, 3);
     }
   }
 
@@ -144,7 +149,11 @@ public final class HyperUtCpvrExperiment implements Experiment {
 
   @Override
   public void run(Context ctx) throws Exception {
-    Plan plan = Plan.of(ctx);
+    run(ctx, Plan.of(ctx));
+  }
+
+  /** Trains, scores and times the compared models under {@code plan}; writes the report's files. */
+  static void run(Context ctx, Plan plan) throws Exception {
     TrainingRun training = training(ctx.backend());
     List<CpvrRun> runs = new ArrayList<>();
     Map<String, Trained> first = new LinkedHashMap<>();
