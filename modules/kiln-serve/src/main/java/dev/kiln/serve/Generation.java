@@ -196,32 +196,14 @@ record Generation(GenerativeModel model, Sampler built, String sampler, int step
    * @param wanted false once the client is gone: the loop stops at its next model call
    */
   Tensor run(Batcher batcher, BooleanSupplier wanted, long deadlineNanos, Progress progress) {
-    int total = evaluations();
-    int[] done = {0};
-    Function<Map<String, Tensor>, Map<String, Tensor>> run = in -> {
-      if (!wanted.getAsBoolean()) {
-        throw new ApiException(499, "the client went away");
-      }
-      if (System.nanoTime() > deadlineNanos) {
-        throw new ApiException(504, "the request ran past the server's timeout");
-      }
-      Map<String, Tensor> out = batcher == null ? model.session().run(in, Set.of("out"))
-          : batcher.submit(in, Set.of("out"), wanted).join();
-      progress.step(++done[0], total);
-      return out;
-    };
-    // a field model's rows carry their coordinates and context, so they batch like any other rows
-    Function<Map<String, Tensor>, Map<String, Tensor>> call = field == null ? run : model.query().feeding(run);
-    Denoiser d = labels == null ? ModelDenoiser.unconditional(call)
-        : ModelDenoiser.conditional(call, labels, model.numClasses(), guidance);
-    if (batcher == null) {
+    try (StepLoop loop = new StepLoop(batcher, model.session()::run, wanted, deadlineNanos, evaluations(),
+        progress)) {
+      Function<Map<String, Tensor>, Map<String, Tensor>> run = in -> loop.run(in, Set.of("out"));
+      // a field model's rows carry their coordinates and context, so they batch like any other rows
+      Function<Map<String, Tensor>, Map<String, Tensor>> call = field == null ? run : model.query().feeding(run);
+      Denoiser d = labels == null ? ModelDenoiser.unconditional(call)
+          : ModelDenoiser.conditional(call, labels, model.numClasses(), guidance);
       return model.sample(built, d, count, steps, seed);
-    }
-    batcher.join();
-    try {
-      return model.sample(built, d, count, steps, seed);
-    } finally {
-      batcher.leave();
     }
   }
 

@@ -278,7 +278,7 @@ final class V2Handler extends Handler.Abstract {
     } else if (e instanceof TimeoutException) {
       x.error(new ApiException(504, "the request took longer than the server's timeout of "
           + server.options().requestTimeout().toMillis() + " ms"));
-    } else if (e instanceof Cancelled c) {
+    } else if (e instanceof StepLoop.Cancelled c) {
       x.error(new ApiException(c.status, c.getMessage()));
     } else if (e instanceof java.util.concurrent.CancellationException) {
       x.error(new ApiException(499, "the request was dropped: its client went away"));
@@ -301,22 +301,12 @@ final class V2Handler extends Handler.Abstract {
     String id = req.hasNonNull("id") ? req.get("id").asText() : UUID.randomUUID().toString();
     long deadline = System.nanoTime() + server.options().requestTimeout().toNanos();
     if (stream) {
-      x.status = 200;
-      x.response.setStatus(200);
-      x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-      x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      startStream(x);
     }
     server.loops().execute(() -> {
       try {
-        Tensor samples = gen.run(server.stepBatcher(m.name()), x::clientConnected, deadline, (done, total) -> {
-          if (stream) {
-            try {
-              x.stream("event: progress\ndata: {\"step\":" + done + ",\"steps\":" + total + "}\n\n");
-            } catch (Exception e) {
-              throw new ApiException(499, "the client went away");
-            }
-          }
-        });
+        Tensor samples = gen.run(server.stepBatcher(m.name()), x::clientConnected, deadline,
+            progress(x, stream, null));
         if (stream) {
           x.stream("event: result\ndata: " + generated(m, id, gen, samples) + "\n\n");
           x.endStream();
@@ -339,8 +329,8 @@ final class V2Handler extends Handler.Abstract {
 
   /**
    * A folder model's generate: the server checks the shared fields ({@code count}, {@code steps},
-   * {@code seed}) against its limits and the model reads the rest; {@code generate_stream} sends the
-   * result as its one event, since the model reports no steps.
+   * {@code seed}) against its limits and the model reads the rest, under a {@link FolderControl};
+   * {@code generate_stream} sends a progress event per step call the model makes, then the result.
    */
   private void generateFromFolder(Exchange x, ServedModel m, JsonNode req, boolean stream) {
     Generation.checkSharedFields(req, server.options());
@@ -350,10 +340,7 @@ final class V2Handler extends Handler.Abstract {
     }
     String id = req.hasNonNull("id") ? req.get("id").asText() : UUID.randomUUID().toString();
     if (stream) {
-      x.status = 200;
-      x.response.setStatus(200);
-      x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-      x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      startStream(x);
     }
     long deadline = System.nanoTime() + server.options().requestTimeout().toNanos();
     GenerationControl control = new FolderControl(x, m.name(), deadline, stream);
@@ -409,65 +396,41 @@ final class V2Handler extends Handler.Abstract {
 
     @Override
     public void check() {
-      if (!x.clientConnected()) {
-        throw new Cancelled(499, "the request was dropped: its client went away");
-      }
-      if (System.nanoTime() > deadline) {
-        throw new Cancelled(504, "the request took longer than the server's timeout of "
-            + server.options().requestTimeout().toMillis() + " ms");
-      }
+      StepLoop.check(x::clientConnected, deadline);
     }
 
     @Override
     public StepCalls steps(String call, ModelCall direct, int total) {
-      Batcher batcher = server.folderStepBatcher(model, call, direct::run);
-      if (batcher != null) {
-        batcher.join();
-      }
-      int[] done = {0};
-      return new StepCalls() {
-        private boolean left;
-
-        @Override
-        public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
-          check();
-          Map<String, Tensor> out = batcher == null ? direct.run(inputs, outputs)
-              : batcher.submit(inputs, outputs, x::clientConnected).join();
-          done[0]++;
-          if (stream) {
-            try {
-              x.stream("event: progress\ndata: {\"call\":\"" + call + "\",\"step\":" + done[0] + ",\"steps\":"
-                  + total + "}\n\n");
-            } catch (Exception e) {
-              throw new Cancelled(499, "the request was dropped: its client went away");
-            }
-          }
-          return out;
-        }
-
-        @Override
-        public void close() {
-          if (batcher != null && !left) {
-            left = true;
-            batcher.leave();
-          }
-        }
-      };
+      return new StepLoop(server.folderStepBatcher(model, call, direct::run), direct, x::clientConnected, deadline,
+          total, progress(x, stream, call));
     }
   }
 
-  /**
-   * The control's "no longer wanted", as the {@link GenerationControl} contract has it (a
-   * {@link java.util.concurrent.CancellationException}), with the status the client gets.
-   */
-  static final class Cancelled extends java.util.concurrent.CancellationException {
-    private static final long serialVersionUID = 1L;
-    final int status;
+  /** Answers 200 with server-sent events; the events follow as the generation runs. */
+  private static void startStream(Exchange x) {
+    x.status = 200;
+    x.response.setStatus(200);
+    x.response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+    x.response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+  }
 
-    Cancelled(int status, String message) {
-      super(message);
-      this.status = status;
+  /**
+   * The progress of a generation: for {@code generate_stream}, an {@code event: progress} after every
+   * model call ({@code {step, steps}}, with {@code call} for a folder model's named call); a failed
+   * write means the client has gone.
+   */
+  private static Generation.Progress progress(Exchange x, boolean stream, String call) {
+    if (!stream) {
+      return (done, total) -> { };
     }
+    String named = call == null ? "" : "\"call\":\"" + call + "\",";
+    return (done, total) -> {
+      try {
+        x.stream("event: progress\ndata: {" + named + "\"step\":" + done + ",\"steps\":" + total + "}\n\n");
+      } catch (Exception e) {
+        throw new StepLoop.Cancelled(499, "the request was dropped: its client went away");
+      }
+    };
   }
 
   private static String folderAnswer(ServedModel m, String id, List<FolderModel.Output> outputs) throws IOException {
@@ -502,9 +465,9 @@ final class V2Handler extends Handler.Abstract {
   }
 
   private static void endWithError(Exchange x, Exception e) {
-    String message = e instanceof ApiException || e instanceof Cancelled ? e.getMessage()
+    String message = e instanceof ApiException || e instanceof StepLoop.Cancelled ? e.getMessage()
         : "internal error; see the server log";
-    if (!(e instanceof ApiException) && !(e instanceof Cancelled)) {
+    if (!(e instanceof ApiException) && !(e instanceof StepLoop.Cancelled)) {
       LOG.log(System.Logger.Level.ERROR, "generate_stream failed", e);
     }
     try {
