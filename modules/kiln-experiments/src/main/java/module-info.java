@@ -48,6 +48,7 @@ module dev.kiln.experiments {
       dev.kiln.experiments.hyperut.HyperUtCpvrLongExperiment,
       dev.kiln.experiments.hyperut.HyperUVitMnistExperiment,
       dev.kiln.experiments.dpf.DpfExperiment,
+      dev.kiln.experiments.dpf.DpfShortExperiment,
       dev.kiln.experiments.nerfdiff.NerfDiffExperiment,
       dev.kiln.experiments.planner.PlannerExperiment,
       dev.kiln.experiments.control3diff.Control3DiffExperiment,

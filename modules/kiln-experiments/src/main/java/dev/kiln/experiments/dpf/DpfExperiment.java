@@ -87,39 +87,68 @@ public final class DpfExperiment implements Experiment {
    */
   static final long FULL_STEPS = 10_000;
 
-  /** What a run measures, full or quick. */
-  record Settings(boolean quick, int samples, int ddimSteps, int[] contexts, int[] resolutions, Long steps) {
+  /** Training steps of every model of {@code kiln experiment dpf-short}. */
+  static final long SHORT_STEPS = 2_000;
+
+  /** Fourier octaves of the coordinate-encoding ablation (the recipes use 8). */
+  static final int FEW_OCTAVES = 4;
+
+  /**
+   * What a run measures: quick, full or short.
+   *
+   * @param samples samples per FD (and per coverage/MMD set)
+   * @param steps training steps of every model (null: the recipes' own)
+   * @param seeds seeds when the command does not say
+   */
+  record Settings(boolean quick, int samples, int ddimSteps, int[] contexts, int[] resolutions, Long steps,
+      int seeds) {
     static Settings of(boolean quick) {
-      return quick ? new Settings(true, 8, 3, new int[] {16, 32}, new int[] {56}, 3L)
-          : new Settings(false, 1000, 50, new int[] {64, 128, 256, 784}, new int[] {56, 112}, FULL_STEPS);
+      return quick ? new Settings(true, 8, 3, new int[] {16, 32}, new int[] {56}, 3L, 1)
+          : new Settings(false, 1000, 50, new int[] {64, 128, 256, 784}, new int[] {56, 112}, FULL_STEPS, 3);
+    }
+
+    /** The full study's measures on {@value #SHORT_STEPS}-step trainings, 256 samples, one seed. */
+    static Settings shortened(boolean quick) {
+      return quick ? of(true) : new Settings(false, 256, 50, new int[] {64, 128, 256, 784}, new int[] {56, 112},
+          SHORT_STEPS, 1);
     }
   }
 
   @Override
   public void run(Context ctx) throws Exception {
-    Settings s = Settings.of(ctx.quick());
-    int seeds = ctx.seeds() > 0 ? ctx.seeds() : (s.quick() ? 1 : 3);
+    run(ctx, Settings.of(ctx.quick()));
+  }
+
+  static void run(Context ctx, Settings s) throws Exception {
+    int seeds = ctx.seeds() > 0 ? ctx.seeds() : s.seeds();
     TrainingRun runs = new TrainingRun(ctx.backend(), Map.of("dpf", new FieldTaskProvider(), "diffusion",
         new DiffusionTaskProvider()), Map.of("perceiver-io", new PerceiverIoProvider(), "unet", new UNetProvider()));
     Files.createDirectories(ctx.outDir());
     ObjectNode results = JsonNodeFactory.instance.objectNode();
-    results.put("quick", s.quick()).put("seeds", seeds);
+    results.put("quick", s.quick()).put("seeds", seeds).put("steps", s.steps()).put("samples", s.samples());
     ArrayNode rows = results.putArray("rows");
     long start = System.nanoTime();
     for (int seed = 0; seed < seeds; seed++) {
       Study study = new Study(ctx, s, runs, seed, ctx.outDir().resolve("seed-" + seed));
-      study.mnist(rows, results);
+      double fd = study.mnist(rows, results);
       ctx.log().printf(Locale.ROOT, "seed %d: mnist done at %.1f s%n", seed, (System.nanoTime() - start) / 1e9);
-      study.ablation(rows);
-      ctx.log().printf(Locale.ROOT, "seed %d: context ablation done at %.1f s%n", seed, (System.nanoTime() - start) / 1e9);
+      study.ablation(rows, fd);
+      study.octaves(rows);
+      ctx.log().printf(Locale.ROOT, "seed %d: context and octave ablations done at %.1f s%n", seed,
+          (System.nanoTime() - start) / 1e9);
       study.shapes(rows);
       study.sphere(rows);
       ctx.log().printf(Locale.ROOT, "seed %d: shapes and sphere done at %.1f s%n", seed, (System.nanoTime() - start) / 1e9);
+      // What the seeds so far measured, so that a stopped study keeps its finished seeds.
+      write(ctx, results, rows);
     }
+    ctx.log().println(table(rows));
+  }
+
+  private static void write(Context ctx, ObjectNode results, ArrayNode rows) throws IOException {
     AtomicFiles.write(ctx.outDir().resolve("results.json"),
         Configs.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(results));
     AtomicFiles.write(ctx.outDir().resolve("table.md"), table(rows).getBytes(StandardCharsets.UTF_8));
-    ctx.log().println(table(rows));
   }
 
   /** Mean ± std over seeds of every (part, method, metric). */
@@ -141,24 +170,20 @@ public final class DpfExperiment implements Experiment {
   /** One seed of the study. */
   private record Study(Context ctx, Settings s, TrainingRun runs, int seed, Path dir) {
 
-    void mnist(ArrayNode rows, ObjectNode results) throws Exception {
+    /** DPF and the grid UNet on MNIST, and DPF at the higher resolutions; returns DPF's FD at 28². */
+    double mnist(ArrayNode rows, ObjectNode results) throws Exception {
       Recipe recipe = recipe("mnist");
       Trained dpf = train(recipe, "dpf-mnist");
+      double fd;
       DiffusionTask digits = new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
       try (GenerativeModel m = GenerativeModel.load(dpf.model(), ctx.backend());
           SampleQuality quality = new SampleQuality(digits, ctx.backend())) {
         Tensor at28 = sample(m, 28, s.samples());
         images(at28, 28, 28, "mnist-28.png");
-        quality("mnist", "DPF", dpf.params(), quality.measure(asImages(at28, 28), null, seed), rows);
-        for (int r : s.resolutions()) {
-          int n = Math.min(s.samples(), 64);
-          Tensor high = sample(m, r, n);
-          images(high, r, r, "mnist-" + r + ".png");
-          images(FieldMetrics.bilinear(asImages(at28, 28), r).reshape(s.samples(), r * r, 1), r, r,
-              "mnist-28-bilinear-" + r + ".png");
-          Map<String, Double> q = quality.measure(FieldMetrics.downsampleTo28(high, r), null, seed);
-          row(rows, "resolution", "DPF at " + r + "² → 28²", "fd", q.get("fd"));
-        }
+        Map<String, Double> q28 = quality.measure(asImages(at28, 28), null, seed);
+        fd = q28.get("fd");
+        quality("mnist", "DPF", dpf.params(), q28, rows);
+        resolutions(m, at28, quality, "DPF", "", rows);
         Trained unet = train(baseline(recipe, dpf.params()), "unet-mnist");
         try (GenerativeModel u = GenerativeModel.load(unet.model(), ctx.backend())) {
           Sampler ddim = u.sampler(new DdimProvider(), null, "dpf baseline");
@@ -169,12 +194,55 @@ public final class DpfExperiment implements Experiment {
       if (seed == 0) {
         results.set("parity", parity(List.of(dpf)));
       }
+      return fd;
     }
 
-    void ablation(ArrayNode rows) throws Exception {
+    /**
+     * {@code m} sampled at each of the settings' resolutions: FD after area-averaging back to 28², the
+     * samples' panel and the bilinear upsampling of the 28² samples {@code at28}.
+     */
+    private void resolutions(GenerativeModel m, Tensor at28, SampleQuality quality, String method, String suffix,
+        ArrayNode rows) throws Exception {
+      for (int r : s.resolutions()) {
+        int n = Math.min(s.samples(), 64);
+        Tensor high = sample(m, r, n);
+        images(high, r, r, "mnist-" + r + suffix + ".png");
+        images(FieldMetrics.bilinear(asImages(at28, 28), r).reshape(s.samples(), r * r, 1), r, r,
+            "mnist-28-bilinear-" + r + suffix + ".png");
+        Map<String, Double> q = quality.measure(FieldMetrics.downsampleTo28(high, r), null, seed);
+        row(rows, "resolution", method + " at " + r + "² → 28²", "fd", q.get("fd"));
+      }
+    }
+
+    /**
+     * The coordinate-encoding ablation: the MNIST recipe with {@value #FEW_OCTAVES} Fourier octaves
+     * instead of 8, whose shortest period (2/2³ of the [−1, 1] range, 3.5 pixels at 28²) stays above the
+     * training grid's spacing; FD at 28² and at the higher resolutions.
+     */
+    void octaves(ArrayNode rows) throws Exception {
+      Recipe r = recipe("mnist").with("architecture.frequencies", num(FEW_OCTAVES));
+      Trained t = train(r, "dpf-mnist-octaves-" + FEW_OCTAVES);
       DiffusionTask digits = new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
+      try (GenerativeModel m = GenerativeModel.load(t.model(), ctx.backend());
+          SampleQuality quality = new SampleQuality(digits, ctx.backend())) {
+        Tensor at28 = sample(m, 28, s.samples());
+        images(at28, 28, 28, "mnist-28-octaves-" + FEW_OCTAVES + ".png");
+        String method = "DPF, " + FEW_OCTAVES + " octaves";
+        quality("mnist", method, t.params(), quality.measure(asImages(at28, 28), null, seed), rows);
+        resolutions(m, at28, quality, method, "-octaves-" + FEW_OCTAVES, rows);
+      }
+    }
+
+    /** FD per context size; the recipe's own size is the MNIST model already measured ({@code recipeFd}). */
+    void ablation(ArrayNode rows, double recipeFd) throws Exception {
+      DiffusionTask digits = new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
+      int own = recipe("mnist").json().path("task").path("context_size").asInt();
       try (SampleQuality quality = new SampleQuality(digits, ctx.backend())) {
         for (int c : s.contexts()) {
+          if (c == own) {
+            row(rows, "context ablation", "context size " + c, "fd", recipeFd);
+            continue;
+          }
           Recipe r = recipe("mnist").with("task.context_size", num(c));
           Trained t = train(r, "dpf-mnist-context-" + c);
           try (GenerativeModel m = GenerativeModel.load(t.model(), ctx.backend())) {

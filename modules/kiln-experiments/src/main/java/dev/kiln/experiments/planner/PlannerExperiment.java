@@ -56,13 +56,20 @@ public final class PlannerExperiment implements Experiment {
       int denoiserBatch, int perClass, int prompts, int evalTexts, int ddimSteps) {}
 
   static final Settings FULL = new Settings(1024,
-      new PlannerConfig(1024, 40, 8, 32, 64, 2, 4, 96, 3, 4, 16, SotuParagraphs.ERAS), 1200, 1200, 32, 64, 32, 128,
+      new PlannerConfig(1024, 40, 8, 32, 64, 2, 4, 96, 3, 4, 16, SotuParagraphs.ERAS), 8000, 3000, 32, 64, 32, 128,
       200, 20);
   static final Settings QUICK = new Settings(400,
       new PlannerConfig(400, 48, 4, 16, 32, 1, 2, 32, 1, 2, 16, SotuParagraphs.ERAS), 6, 6, 8, 8, 3, 6, 8, 4);
 
   /** Substitution probability of the embedder's inputs (the released code's default p). */
   static final double NOISE = 0.3;
+  /**
+   * Probability that a decoder input token is {@code <unk>} while the embedder trains. Not in the
+   * released code, whose decoder is a pretrained GPT-2; a small decoder trained from scratch otherwise
+   * learns to predict from its own context and leans on the latent far less (see the report's
+   * embedder ablation).
+   */
+  static final double WORD_DROPOUT = 0.3;
   /** β of the summed KL (the released code's {@code h_noiser_ratio}). */
   static final double KL_WEIGHT = 1e-5;
   static final double LABEL_DROP = 0.1;
@@ -87,7 +94,7 @@ public final class PlannerExperiment implements Experiment {
     long seed = 0;
     PlannerConfig c = s.config();
     PlannerRecipe recipe = new PlannerRecipe(c, s.embedderSteps(), s.denoiserSteps(), s.batch(), s.denoiserBatch(),
-        5e-4, 3e-4, NOISE, KL_WEIGHT, LABEL_DROP);
+        5e-4, 3e-4, NOISE, WORD_DROPOUT, KL_WEIGHT, LABEL_DROP);
     PlannerPipeline.Result trained = PlannerPipeline.train(recipe, seed, ctx.backend(), out, ctx.log());
     SotuParagraphs corpus = SotuParagraphs.load();
     List<String> trainTexts = corpus.train().stream().map(SotuParagraphs.Paragraph::text).toList();

@@ -34,7 +34,13 @@ class DpfExperimentTest {
     }
     assertThat(seen).contains("mnist/DPF/fd", "mnist/grid UNet/fd", "mnist/DPF/params", "mnist/grid UNet/params",
         "context ablation/context size 16/fd", "context ablation/context size 32/fd", "resolution/DPF at 56² → 28²/fd",
-"shapes/DPF/coverage_iou", "shapes/DPF/mmd_iou", "sphere/DPF (cap → plane)/fd");
+        "shapes/DPF/coverage_iou", "shapes/DPF/mmd_iou", "sphere/DPF (cap → plane)/fd",
+        "mnist/DPF, 4 octaves/fd", "resolution/DPF, 4 octaves at 56² → 28²/fd");
+    // The recipe's own context size (32 in quick mode) is the MNIST model itself, not a second training.
+    assertThat(value(results, "context ablation", "context size 32")).isEqualTo(value(results, "mnist", "DPF"));
+    assertThat(dir.resolve("seed-0/dpf-mnist-context-32")).doesNotExist();
+    assertThat(dir.resolve("seed-0/dpf-mnist-context-16")).isDirectory();
+    assertThat(dir.resolve("seed-0/dpf-mnist-octaves-4")).isDirectory();
     JsonNode parity = results.path("parity").path("dpf-mnist");
     assertThat(parity.path("max_abs_difference").asDouble(1)).isLessThan(1e-5);
     assertThat(parity.path("onnx_checker").asText()).isIn("ok", "skipped (no onnx)", "skipped (no python3)");
@@ -45,6 +51,16 @@ class DpfExperimentTest {
       assertThat(seed.resolve(png)).as(png).isNotEmptyFile();
     }
     assertThat(seed.resolve("shape-0.ply")).isNotEmptyFile();
+  }
+
+  private static double value(JsonNode results, String part, String method) {
+    for (JsonNode row : results.path("rows")) {
+      if (row.path("part").asText().equals(part) && row.path("method").asText().equals(method)
+          && row.path("metric").asText().equals("fd")) {
+        return row.path("value").asDouble();
+      }
+    }
+    throw new AssertionError("no fd row for " + part + "/" + method);
   }
 
   @Test

@@ -61,7 +61,8 @@ public final class PlannerPipeline {
     BpeTokenizer tok = BpeTokenizer.train(texts, c.vocab(), PlannerText.specials(c.classes()));
     PlannerText text = new PlannerText(tok, c.length(), c.classes());
     PlannerData train = PlannerData.of(corpus.train(), text, c.prefixLength());
-    Trainer.Result emb = PlannerTraining.trainEmbedder(backend, c, text, train, recipe.noise(), recipe.klWeight(),
+    Trainer.Result emb = PlannerTraining.trainEmbedder(backend, c, text, train, recipe.noise(), recipe.wordDropout(),
+        recipe.klWeight(),
         new PlannerTraining.Budget(recipe.embedderSteps(), recipe.batch(), recipe.embedderLr(),
             runDir.resolve("runs/embedder"), log), seed);
     float[] whole = PlannerTraining.latents(backend, c, emb.weights(), train.whole());

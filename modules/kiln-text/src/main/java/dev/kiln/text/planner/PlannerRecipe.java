@@ -14,11 +14,13 @@ package dev.kiln.text.planner;
  * @param embedderLr peak AdamW rate of the embedder
  * @param denoiserLr peak AdamW rate of the denoiser
  * @param noise probability that an embedder input token is substituted
+ * @param wordDropout probability that a decoder input token is replaced by {@code <unk>} while the
+ *     embedder trains (0, the released code's setting, when absent)
  * @param klWeight β of the embedder's summed KL
  * @param labelDrop probability that the denoiser's label is dropped (classifier-free guidance)
  */
 public record PlannerRecipe(PlannerConfig model, Long embedderSteps, Long denoiserSteps, Integer batch,
-    Integer denoiserBatch, Double embedderLr, Double denoiserLr, Double noise, Double klWeight, Double labelDrop) {
+    Integer denoiserBatch, Double embedderLr, Double denoiserLr, Double noise, Double wordDropout, Double klWeight, Double labelDrop) {
 
   public PlannerRecipe {
     if (model == null) {
@@ -31,6 +33,7 @@ public record PlannerRecipe(PlannerConfig model, Long embedderSteps, Long denois
     embedderLr = embedderLr == null ? 5e-4 : embedderLr;
     denoiserLr = denoiserLr == null ? 3e-4 : denoiserLr;
     noise = noise == null ? 0.3 : noise;
+    wordDropout = wordDropout == null ? 0.0 : wordDropout;
     klWeight = klWeight == null ? 1e-5 : klWeight;
     labelDrop = labelDrop == null ? 0.1 : labelDrop;
     if (embedderSteps < 1 || denoiserSteps < 1 || batch < 1 || denoiserBatch < 1) {
@@ -40,6 +43,9 @@ public record PlannerRecipe(PlannerConfig model, Long embedderSteps, Long denois
     if (!(embedderLr > 0) || !(denoiserLr > 0)) {
       throw new IllegalArgumentException("planner recipe: embedder_lr and denoiser_lr must be positive, got "
           + embedderLr + " and " + denoiserLr);
+    }
+    if (!(wordDropout >= 0 && wordDropout < 1)) {
+      throw new IllegalArgumentException("planner recipe: need 0 <= word_dropout < 1, got " + wordDropout);
     }
     if (!(noise >= 0 && noise < 1) || !(labelDrop >= 0 && labelDrop <= 1) || !(klWeight >= 0)) {
       throw new IllegalArgumentException("planner recipe: need 0 <= noise < 1, 0 <= label_drop <= 1 and"

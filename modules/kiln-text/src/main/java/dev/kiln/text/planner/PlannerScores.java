@@ -14,7 +14,9 @@ import java.util.Map;
  * exported files: the embedder's reconstruction BLEU-4 on the first {@code n} test paragraphs (encode,
  * then decode the mean latent greedily; references are the paragraphs as the model reads them), and the
  * diversity of {@code n} paragraphs {@code kiln generate DIR -n n --seed S} writes (no attribute, 20
- * DDIM steps): distinct-2, corpus and per-sample Rep-4, and self-BLEU.
+ * DDIM steps): distinct-2, corpus and per-sample Rep-4, and self-BLEU. The decoder's cross-entropy of
+ * the paragraphs after their own latents and after the next paragraph's says how much of the
+ * reconstruction comes from the latent.
  */
 public final class PlannerScores {
 
@@ -23,7 +25,10 @@ public final class PlannerScores {
 
   private PlannerScores() {}
 
-  /** {@code bleu_reconstruction}, {@code distinct_2}, {@code rep_4}, {@code sample_rep_4}, {@code self_bleu}. */
+  /**
+   * {@code bleu_reconstruction}, {@code decoder_ce_own_latent}, {@code decoder_ce_other_latent},
+   * {@code distinct_2}, {@code rep_4}, {@code sample_rep_4}, {@code self_bleu}.
+   */
   public static Map<String, Double> heldOut(Planner planner, List<SotuParagraphs.Paragraph> test, int n, long seed) {
     PlannerConfig c = planner.config();
     PlannerText text = planner.text();
@@ -38,10 +43,16 @@ public final class PlannerScores {
         decoded.add(text.decode(t));
       }
     }
+    float[] other = new float[mu.length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(mu, ((i + 1) % rows.length) * latent, other, i * latent, latent);
+    }
     List<String> generated = planner.generate(n, c.classes(), null, 1, STEPS, seed);
     Diversity d = Diversity.of(generated);
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("bleu_reconstruction", Bleu.corpus(decoded, refs));
+    out.put("decoder_ce_own_latent", planner.crossEntropy(mu, rows));
+    out.put("decoder_ce_other_latent", planner.crossEntropy(other, rows));
     out.put("distinct_2", d.distinct2());
     out.put("rep_4", d.corpusRep4());
     out.put("sample_rep_4", d.sampleRep4());

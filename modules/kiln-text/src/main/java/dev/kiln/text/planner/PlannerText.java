@@ -89,11 +89,24 @@ public record PlannerText(BpeTokenizer tokenizer, int length, int classes) {
    * non-special id (the released code's {@code sub} noise); {@code <eos>} and padding stay.
    */
   public int[] substitute(int[] row, double p, SplittableRandom rng) {
+    int first = specialCount();
+    return replace(row, p, rng, () -> first + rng.nextInt(tokenizer.size() - first));
+  }
+
+  /**
+   * {@code row} with each text token (ids from {@link #specialCount()} on) replaced by {@code <unk>}
+   * with probability {@code p}; special tokens stay.
+   */
+  public int[] dropWords(int[] row, double p, SplittableRandom rng) {
+    return replace(row, p, rng, () -> UNK);
+  }
+
+  private int[] replace(int[] row, double p, SplittableRandom rng, java.util.function.IntSupplier by) {
     int[] out = row.clone();
     int first = specialCount();
     for (int i = 0; i < out.length; i++) {
       if (out[i] >= first && rng.nextDouble() < p) {
-        out[i] = first + rng.nextInt(tokenizer.size() - first);
+        out[i] = by.getAsInt();
       }
     }
     return out;

@@ -110,10 +110,13 @@ public final class PlannerTraining {
 
   /**
    * Trains the encoder and decoder on {@code data.whole()}; each step draws a batch, corrupts the
-   * encoder's input with substitution probability {@code noise} and draws ε.
+   * encoder's input with substitution probability {@code noise}, replaces each of the decoder's input
+   * tokens by {@code <unk>} with probability {@code wordDropout} (the targets stay clean) and draws ε.
+   * Word dropout weakens the decoder's own context so that it has to read the latent (Bowman et al.,
+   * arXiv 1511.06349); 0 is the released PLANNER code's setting.
    */
   public static Trainer.Result trainEmbedder(OrtBackend backend, PlannerConfig c, PlannerText text, PlannerData data,
-      double noise, double klWeight, Budget b, long seed) throws IOException {
+      double noise, double wordDropout, double klWeight, Budget b, long seed) throws IOException {
     TrainGraph tg = embedderGraph(c, klWeight);
     int len = c.length();
     int latent = c.latents() * c.latentDim();
@@ -123,6 +126,9 @@ public final class PlannerTraining {
         int[] row = data.whole()[rng.nextInt(data.size())];
         int[] corrupted = noise > 0 ? text.substitute(row, noise, rng) : row;
         int[] in = PlannerText.shiftRight(row, PlannerText.BOS);
+        if (wordDropout > 0) {
+          in = text.dropWords(in, wordDropout, rng);
+        }
         for (int i = 0; i < len; i++) {
           feeds.get("noisy").set(n * len + i, corrupted[i]);
           feeds.get("tokens").set(n * len + i, in[i]);

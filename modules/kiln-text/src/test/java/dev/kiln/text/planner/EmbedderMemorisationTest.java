@@ -31,7 +31,7 @@ class EmbedderMemorisationTest {
     PlannerConfig c = new PlannerConfig(tok.size(), 40, 2, 16, 32, 1, 2, 16, 1, 2, 4, 4);
     PlannerText text = new PlannerText(tok, c.length(), c.classes());
     PlannerData data = PlannerData.of(paragraphs, text, c.prefixLength());
-    Trainer.Result r = PlannerTraining.trainEmbedder(cpu, c, text, data, 0.0, 1e-5,
+    Trainer.Result r = PlannerTraining.trainEmbedder(cpu, c, text, data, 0.0, 0.0, 1e-5,
         new PlannerTraining.Budget(400, 16, 3e-3, dir.resolve("run"), null), 1);
     Planner.export(dir.resolve("model"), c, tok, r.weights(),
         dev.kiln.runtime.Weights.initialize(PlannerTraining.denoiserGraph(c).graph(), 1), Map.of());

@@ -26,16 +26,16 @@ class PlannerTrainingTest {
 
   @Test
   void theEmbedderLearnsAndTheSameSeedGivesTheSameWeights(@TempDir Path dir) throws Exception {
-    Trainer.Result a = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 1e-5,
+    Trainer.Result a = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 0.0, 1e-5,
         new PlannerTraining.Budget(60, 8, 3e-3, dir.resolve("a"), null), 7);
     String first = java.nio.file.Files.readAllLines(dir.resolve("a").resolve(Trainer.METRICS)).get(0);
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"loss\":([0-9.eE+-]+)").matcher(first);
     assertThat(m.find()).as(first).isTrue();
     // The first logged window (steps 1-6) is near ln(vocab); 60 steps later the loss is clearly lower.
     assertThat(a.finalLoss()).isLessThan(Double.parseDouble(m.group(1)) - 0.3);
-    Trainer.Result b = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 1e-5,
+    Trainer.Result b = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 0.0, 1e-5,
         new PlannerTraining.Budget(3, 8, 3e-3, dir.resolve("b"), null), 7);
-    Trainer.Result c = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 1e-5,
+    Trainer.Result c = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 0.0, 1e-5,
         new PlannerTraining.Budget(3, 8, 3e-3, dir.resolve("c"), null), 7);
     assertThat(b.weights().contentEquals(c.weights())).isTrue();
   }
@@ -59,6 +59,45 @@ class PlannerTrainingTest {
       }
     }
     assertThat((double) changed / (trials * text)).isBetween(0.26, 0.31);
+  }
+
+  @Test
+  void wordDropoutTurnsAboutPOfTheDecoderInputsIntoUnkAndKeepsTheStartToken() {
+    int[] in = PlannerText.shiftRight(DATA.whole()[0], PlannerText.BOS);
+    int dropped = 0;
+    int text = 0;
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int k = 0; k < 400; k++) {
+      int[] out = TEXT.dropWords(in, 0.5, rng);
+      assertThat(out[0]).isEqualTo(PlannerText.BOS);
+      for (int i = 0; i < in.length; i++) {
+        if (in[i] < TEXT.specialCount()) {
+          assertThat(out[i]).isEqualTo(in[i]);
+        } else {
+          text++;
+          assertThat(out[i]).isIn(in[i], PlannerText.UNK);
+          dropped += out[i] == PlannerText.UNK ? 1 : 0;
+        }
+      }
+    }
+    assertThat((double) dropped / text).isBetween(0.46, 0.54);
+  }
+
+  @Test
+  void wordDropoutChangesTheTrainingAndTheRecipeReadsIt(@TempDir Path dir) throws Exception {
+    Trainer.Result plain = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 0.0, 1e-5,
+        new PlannerTraining.Budget(3, 8, 3e-3, dir.resolve("plain"), null), 7);
+    Trainer.Result dropped = PlannerTraining.trainEmbedder(CPU, C, TEXT, DATA, 0.3, 0.4, 1e-5,
+        new PlannerTraining.Budget(3, 8, 3e-3, dir.resolve("dropped"), null), 7);
+    assertThat(plain.weights().contentEquals(dropped.weights())).isFalse();
+    PlannerRecipe r = dev.kiln.spi.Configs.read(dev.kiln.spi.Configs.mapper().readTree(
+        "{\"model\": " + dev.kiln.spi.Configs.mapper().writeValueAsString(C) + ", \"word_dropout\": 0.25}"),
+        PlannerRecipe.class, "recipe.json");
+    assertThat(r.wordDropout()).isEqualTo(0.25);
+    assertThat(new PlannerRecipe(C, null, null, null, null, null, null, null, null, null, null).wordDropout())
+        .isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PlannerRecipe(C, null, null, null, null, null, null,
+        null, 1.0, null, null)).hasMessageContaining("word_dropout").hasMessageContaining("1.0");
   }
 
   @Test
