@@ -51,6 +51,7 @@ module dev.kiln.experiments {
       dev.kiln.experiments.dpf.DpfShortExperiment,
       dev.kiln.experiments.nerfdiff.NerfDiffExperiment,
       dev.kiln.experiments.planner.PlannerExperiment,
+      dev.kiln.experiments.planner.PlannerSeedsExperiment,
       dev.kiln.experiments.control3diff.Control3DiffExperiment,
       dev.kiln.experiments.mast.MastExperiment;
 }

@@ -188,6 +188,7 @@ public final class DpfExperiment implements Experiment {
         try (GenerativeModel u = GenerativeModel.load(unet.model(), ctx.backend())) {
           Sampler ddim = u.sampler(new DdimProvider(), null, "dpf baseline");
           Tensor x = chunks(s.samples(), (n, k) -> u.sample(ddim, u.denoiser(), n, s.ddimSteps(), chunkSeed(k)));
+          images(x.reshape(x.dim(0), 28 * 28, 1), 28, 28, "unet-28.png");
           quality("mnist", "grid UNet", unet.params(), quality.measure(x, null, seed), rows);
         }
       }

@@ -65,23 +65,25 @@ final class PlannerEvaluation {
     this.text = planner.text();
   }
 
-  void run(ObjectNode root, int seeds, Path out) throws IOException {
+  /** Every measure, generation repeated over sampling seeds {@code firstSeed} … {@code firstSeed + seeds − 1}. */
+  void run(ObjectNode root, int firstSeed, int seeds, Path out) throws IOException {
     root.set("embedder", embedder());
     root.set("aubleu", aubleu(out));
     List<Method> methods = methods();
     ObjectNode gen = root.putObject("generation");
-    StringBuilder samples = new StringBuilder("# PLANNER study: samples (the first of seed 0, not selected)\n");
+    StringBuilder samples = new StringBuilder("# PLANNER study: samples (the first of sampling seed " + firstSeed
+        + ", not selected)\n");
     for (String task : List.of("attribute", "completion")) {
       ObjectNode t = gen.putObject(task);
       samples.append("\n## ").append(task).append("\n");
       for (Method m : methods) {
         ArrayNode perSeed = t.putArray(m.name());
-        for (int seed = 0; seed < seeds; seed++) {
+        for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
           Map<String, Double> r = new LinkedHashMap<>();
           List<String> texts = task.equals("attribute") ? attribute(m, seed, r) : completion(m, seed, r);
           perSeed.add(Configs.mapper().valueToTree(r));
           log.println("planner: " + task + " " + m.name() + " seed " + seed + " " + r);
-          if (seed == 0) {
+          if (seed == firstSeed) {
             samples.append("\n### ").append(m.name()).append("\n\n");
             int classes = planner.config().classes();
             for (int i = 0; i < Math.min(4, texts.size()); i++) {
@@ -95,7 +97,7 @@ final class PlannerEvaluation {
       }
     }
     AtomicFiles.write(out.resolve("samples.md"), samples.toString().getBytes(StandardCharsets.UTF_8));
-    AtomicFiles.write(out.resolve("table.md"), table(gen, methods).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(out.resolve("table.md"), table(gen).getBytes(StandardCharsets.UTF_8));
   }
 
   private String sampleLine(String task, int i, String generated) {
@@ -316,7 +318,13 @@ final class PlannerEvaluation {
     return out;
   }
 
-  private static String table(ObjectNode gen, List<Method> methods) {
+  /**
+   * Mean ± std over the entries of {@code gen.<task>.<method>} (one per seed), a table per task, the
+   * methods in their order in {@code gen}.
+   */
+  static String table(ObjectNode gen) {
+    List<String> methods = new ArrayList<>();
+    gen.get("attribute").properties().forEach(e -> methods.add(e.getKey()));
     String[] keys = {"rep_4_corpus", "rep_4_sample", "distinct_1", "distinct_2", "entropy_1", "self_bleu",
         "judge_ppl", "era_accuracy", "bleu_vs_reference", "mauve", "mean_words", "seconds_per_paragraph"};
     StringBuilder md = new StringBuilder();
@@ -324,18 +332,18 @@ final class PlannerEvaluation {
       md.append("\n### ").append(task).append(" (mean ± std over seeds)\n\n| method |");
       List<String> shown = new ArrayList<>();
       for (String k : keys) {
-        if (gen.get(task).get(methods.get(0).name()).get(0).has(k)) {
+        if (gen.get(task).get(methods.get(0)).get(0).has(k)) {
           shown.add(k);
           md.append(' ').append(k).append(" |");
         }
       }
       md.append("\n|---|").append("---|".repeat(shown.size())).append('\n');
-      for (Method m : methods) {
-        md.append("| ").append(m.name()).append(" |");
+      for (String m : methods) {
+        md.append("| ").append(m).append(" |");
         for (String k : shown) {
-          double[] v = new double[gen.get(task).get(m.name()).size()];
+          double[] v = new double[gen.get(task).get(m).size()];
           for (int s = 0; s < v.length; s++) {
-            v[s] = gen.get(task).get(m.name()).get(s).get(k).asDouble();
+            v[s] = gen.get(task).get(m).get(s).get(k).asDouble();
           }
           double mean = Arrays.stream(v).average().orElse(Double.NaN);
           double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.length - 1);

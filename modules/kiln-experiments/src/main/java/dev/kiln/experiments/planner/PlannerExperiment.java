@@ -87,11 +87,19 @@ public final class PlannerExperiment implements Experiment {
 
   @Override
   public void run(Context ctx) throws Exception {
+    study(ctx, ctx.outDir(), 0, 0, ctx.seeds() > 0 ? ctx.seeds() : 3);
+  }
+
+  /**
+   * Trains every model with training seed {@code seed} into {@code out} (resuming finished stages),
+   * evaluates with sampling seeds {@code firstSamplingSeed} … (+ {@code samplingSeeds} − 1) and writes
+   * the results there; returns them.
+   */
+  static ObjectNode study(Context ctx, Path out, long seed, int firstSamplingSeed, int samplingSeeds)
+      throws Exception {
     Settings s = ctx.quick() ? QUICK : FULL;
-    int seeds = ctx.seeds() > 0 ? ctx.seeds() : 3;
-    Path out = ctx.outDir();
+    int seeds = samplingSeeds;
     Files.createDirectories(out);
-    long seed = 0;
     PlannerConfig c = s.config();
     PlannerRecipe recipe = new PlannerRecipe(c, s.embedderSteps(), s.denoiserSteps(), s.batch(), s.denoiserBatch(),
         5e-4, 3e-4, NOISE, WORD_DROPOUT, KL_WEIGHT, LABEL_DROP);
@@ -140,20 +148,30 @@ public final class PlannerExperiment implements Experiment {
         LanguageModel judgeLm = LanguageModel.load(out.resolve("models/judge-lm"), ctx.backend())) {
       PlannerEvaluation eval = new PlannerEvaluation(planner, baseline, judgeLm, classifier, test, s, ctx.log());
       ObjectNode root = Configs.mapper().createObjectNode();
-      root.set("settings", Configs.mapper().valueToTree(Map.of("quick", ctx.quick(), "seeds", seeds,
-          "vocab", s.vocab(), "embedder_steps", s.embedderSteps(), "denoiser_steps", s.denoiserSteps(),
-          "batch", s.batch(), "denoiser_batch", s.denoiserBatch(), "ddim_steps", s.ddimSteps())));
+      Map<String, Object> settings = new LinkedHashMap<>();
+      settings.put("quick", ctx.quick());
+      settings.put("seeds", seeds);
+      settings.put("training_seed", seed);
+      settings.put("first_sampling_seed", firstSamplingSeed);
+      settings.put("vocab", s.vocab());
+      settings.put("embedder_steps", s.embedderSteps());
+      settings.put("denoiser_steps", s.denoiserSteps());
+      settings.put("batch", s.batch());
+      settings.put("denoiser_batch", s.denoiserBatch());
+      settings.put("ddim_steps", s.ddimSteps());
+      root.set("settings", Configs.mapper().valueToTree(settings));
       root.set("config", Configs.mapper().valueToTree(c));
       root.set("parameters", Configs.mapper().valueToTree(Map.of(
           "encoder", count(embW, "encoder."), "decoder", count(embW, "decoder."),
           "denoiser", count(den.ema(), "denoiser."), "baseline_lm", count(lm.weights(), ""))));
       root.set("training", Configs.mapper().valueToTree(training));
       root.put("classifier_test_accuracy", classifier.accuracy(test.texts(), test.labels()));
-      eval.run(root, seeds, out);
+      eval.run(root, firstSamplingSeed, seeds, out);
       AtomicFiles.write(out.resolve("results.json"), Configs.mapper().writerWithDefaultPrettyPrinter()
           .writeValueAsBytes(root));
+      ctx.log().println("planner: results in " + out.resolve("results.json"));
+      return root;
     }
-    ctx.log().println("planner: results in " + out.resolve("results.json"));
   }
 
   private static PlannerTraining.Budget budget(long steps, int batch, double lr, Path dir, Context ctx) {

@@ -46,7 +46,8 @@ class DpfExperimentTest {
     assertThat(parity.path("onnx_checker").asText()).isIn("ok", "skipped (no onnx)", "skipped (no python3)");
     assertThat(Files.readString(dir.resolve("table.md"))).contains("| mnist | DPF | fd |");
     Path seed = dir.resolve("seed-0");
-    for (String png : new String[] {"mnist-28.png", "mnist-56.png", "mnist-28-bilinear-56.png", "shapes-views.png",
+    for (String png : new String[] {"mnist-28.png", "unet-28.png", "mnist-56.png", "mnist-28-bilinear-56.png",
+        "shapes-views.png",
         "sphere.png"}) {
       assertThat(seed.resolve(png)).as(png).isNotEmptyFile();
     }
