@@ -14,6 +14,7 @@ import dev.kiln.text.planner.CosineLatentSchedule;
 import dev.kiln.text.planner.LanguageModel;
 import dev.kiln.text.planner.Planner;
 import dev.kiln.text.planner.PlannerData;
+import dev.kiln.text.planner.PlannerScores;
 import dev.kiln.text.planner.PlannerText;
 import dev.kiln.viz.LinePlot;
 import java.io.IOException;
@@ -306,16 +307,7 @@ final class PlannerEvaluation {
   }
 
   private List<String> decodeAll(float[] latents, int n) {
-    List<String> out = new ArrayList<>();
-    int latent = planner.config().latents() * planner.config().latentDim();
-    for (int from = 0; from < n; from += 64) {
-      int b = Math.min(64, n - from);
-      float[] chunk = Arrays.copyOfRange(latents, from * latent, (from + b) * latent);
-      for (int[] t : planner.decode(chunk, b)) {
-        out.add(text.decode(t));
-      }
-    }
-    return out;
+    return PlannerScores.decodeAll(planner, latents, n);
   }
 
   /**

@@ -26,7 +26,8 @@ public final class PlannerScores {
   private PlannerScores() {}
 
   /**
-   * {@code bleu_reconstruction}, {@code decoder_ce_own_latent}, {@code decoder_ce_other_latent},
+   * {@code bleu_reconstruction}, {@code bleu_robust_30} (the encoder reads the paragraphs with 30 % of
+   * their tokens substituted, the study's draw), {@code decoder_ce_own_latent}, {@code decoder_ce_other_latent},
    * {@code distinct_2}, {@code rep_4}, {@code sample_rep_4}, {@code self_bleu}.
    */
   public static Map<String, Double> heldOut(Planner planner, List<SotuParagraphs.Paragraph> test, int n, long seed) {
@@ -36,13 +37,10 @@ public final class PlannerScores {
     List<String> refs = Arrays.stream(rows).map(r -> text.decode(PlannerText.content(r))).toList();
     float[] mu = planner.encode(rows);
     int latent = c.latents() * c.latentDim();
-    List<String> decoded = new ArrayList<>();
-    for (int from = 0; from < rows.length; from += 64) {
-      int b = Math.min(64, rows.length - from);
-      for (int[] t : planner.decode(Arrays.copyOfRange(mu, from * latent, (from + b) * latent), b)) {
-        decoded.add(text.decode(t));
-      }
-    }
+    List<String> decoded = decodeAll(planner, mu, rows.length);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+    int[][] noisy = Arrays.stream(rows).map(row -> text.substitute(row, 0.3, rng)).toArray(int[][]::new);
+    List<String> robust = decodeAll(planner, planner.encode(noisy), rows.length);
     float[] other = new float[mu.length];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(mu, ((i + 1) % rows.length) * latent, other, i * latent, latent);
@@ -51,12 +49,26 @@ public final class PlannerScores {
     Diversity d = Diversity.of(generated);
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("bleu_reconstruction", Bleu.corpus(decoded, refs));
+    out.put("bleu_robust_30", Bleu.corpus(robust, refs));
     out.put("decoder_ce_own_latent", planner.crossEntropy(mu, rows));
     out.put("decoder_ce_other_latent", planner.crossEntropy(other, rows));
     out.put("distinct_2", d.distinct2());
     out.put("rep_4", d.corpusRep4());
     out.put("sample_rep_4", d.sampleRep4());
     out.put("self_bleu", Bleu.self(generated));
+    return out;
+  }
+
+  /** Greedy decodes of the first {@code n} latents [n·k·h] as text, 64 a batch. */
+  public static List<String> decodeAll(Planner planner, float[] latents, int n) {
+    List<String> out = new ArrayList<>();
+    int latent = planner.config().latents() * planner.config().latentDim();
+    for (int from = 0; from < n; from += 64) {
+      int b = Math.min(64, n - from);
+      for (int[] t : planner.decode(Arrays.copyOfRange(latents, from * latent, (from + b) * latent), b)) {
+        out.add(planner.text().decode(t));
+      }
+    }
     return out;
   }
 }

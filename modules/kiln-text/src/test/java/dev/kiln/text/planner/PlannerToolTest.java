@@ -36,7 +36,8 @@ class PlannerToolTest {
         "--metrics", metrics.toString());
     JsonNode m = Configs.readFile(metrics, "metrics");
     assertThat(m.fieldNames()).toIterable()
-        .containsExactly("bleu_reconstruction", "decoder_ce_own_latent", "decoder_ce_other_latent", "distinct_2", "rep_4", "sample_rep_4", "self_bleu");
+        .containsExactly("bleu_reconstruction", "bleu_robust_30", "decoder_ce_own_latent", "decoder_ce_other_latent",
+            "distinct_2", "rep_4", "sample_rep_4", "self_bleu");
     assertThat(printed).contains("distinct_2 ");
 
     String generated = run(new GenerateTool(), exported.toString(), "-n", "8", "--seed", "3");
