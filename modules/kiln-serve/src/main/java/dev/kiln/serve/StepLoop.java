@@ -43,10 +43,13 @@ final class StepLoop implements GenerationControl.StepCalls {
     }
   }
 
+  /** What a client that went away would be told (status 499), had it stayed to listen. */
+  static final String CLIENT_GONE = "the request was dropped: its client went away";
+
   /** Throws {@link Cancelled} when the client is gone or the deadline has passed. */
   static void check(BooleanSupplier wanted, long deadlineNanos) {
     if (!wanted.getAsBoolean()) {
-      throw new Cancelled(499, "the request was dropped: its client went away");
+      throw new Cancelled(499, CLIENT_GONE);
     }
     if (System.nanoTime() > deadlineNanos) {
       throw new Cancelled(504, "the request ran past the server's timeout");

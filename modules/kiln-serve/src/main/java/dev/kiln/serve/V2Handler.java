@@ -281,7 +281,7 @@ final class V2Handler extends Handler.Abstract {
     } else if (e instanceof StepLoop.Cancelled c) {
       x.error(new ApiException(c.status, c.getMessage()));
     } else if (e instanceof java.util.concurrent.CancellationException) {
-      x.error(new ApiException(499, "the request was dropped: its client went away"));
+      x.error(new ApiException(499, StepLoop.CLIENT_GONE));
     } else {
       internal(x, e);
     }
@@ -428,7 +428,7 @@ final class V2Handler extends Handler.Abstract {
       try {
         x.stream("event: progress\ndata: {" + named + "\"step\":" + done + ",\"steps\":" + total + "}\n\n");
       } catch (Exception e) {
-        throw new StepLoop.Cancelled(499, "the request was dropped: its client went away");
+        throw new StepLoop.Cancelled(499, StepLoop.CLIENT_GONE);
       }
     };
   }

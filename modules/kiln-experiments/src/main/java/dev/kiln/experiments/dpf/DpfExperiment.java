@@ -109,8 +109,11 @@ public final class DpfExperiment implements Experiment {
 
     /** The full study's measures on {@value #SHORT_STEPS}-step trainings, 256 samples, one seed. */
     static Settings shortened(boolean quick) {
-      return quick ? of(true) : new Settings(false, 256, 50, new int[] {64, 128, 256, 784}, new int[] {56, 112},
-          SHORT_STEPS, 1);
+      if (quick) {
+        return of(true);
+      }
+      Settings full = of(false);
+      return new Settings(false, 256, full.ddimSteps(), full.contexts(), full.resolutions(), SHORT_STEPS, 1);
     }
   }
 
@@ -175,15 +178,9 @@ public final class DpfExperiment implements Experiment {
       Recipe recipe = recipe("mnist");
       Trained dpf = train(recipe, "dpf-mnist");
       double fd;
-      DiffusionTask digits = new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
       try (GenerativeModel m = GenerativeModel.load(dpf.model(), ctx.backend());
-          SampleQuality quality = new SampleQuality(digits, ctx.backend())) {
-        Tensor at28 = sample(m, 28, s.samples());
-        images(at28, 28, 28, "mnist-28.png");
-        Map<String, Double> q28 = quality.measure(asImages(at28, 28), null, seed);
-        fd = q28.get("fd");
-        quality("mnist", "DPF", dpf.params(), q28, rows);
-        resolutions(m, at28, quality, "DPF", "", rows);
+          SampleQuality quality = new SampleQuality(digits(), ctx.backend())) {
+        fd = onMnist(m, quality, "DPF", dpf.params(), "", rows);
         Trained unet = train(baseline(recipe, dpf.params()), "unet-mnist");
         try (GenerativeModel u = GenerativeModel.load(unet.model(), ctx.backend())) {
           Sampler ddim = u.sampler(new DdimProvider(), null, "dpf baseline");
@@ -199,11 +196,17 @@ public final class DpfExperiment implements Experiment {
     }
 
     /**
-     * {@code m} sampled at each of the settings' resolutions: FD after area-averaging back to 28², the
-     * samples' panel and the bilinear upsampling of the 28² samples {@code at28}.
+     * Field model {@code m} on MNIST: its 28² samples (panel {@code mnist-28<suffix>.png}, FD, precision,
+     * recall and parameter count under {@code method}), then at each of the settings' resolutions the FD
+     * after area-averaging back to 28², the samples' panel and the bilinear upsampling of the 28²
+     * samples; returns the FD at 28².
      */
-    private void resolutions(GenerativeModel m, Tensor at28, SampleQuality quality, String method, String suffix,
+    private double onMnist(GenerativeModel m, SampleQuality quality, String method, long params, String suffix,
         ArrayNode rows) throws Exception {
+      Tensor at28 = sample(m, 28, s.samples());
+      images(at28, 28, 28, "mnist-28" + suffix + ".png");
+      Map<String, Double> q28 = quality.measure(asImages(at28, 28), null, seed);
+      quality("mnist", method, params, q28, rows);
       for (int r : s.resolutions()) {
         int n = Math.min(s.samples(), 64);
         Tensor high = sample(m, r, n);
@@ -213,6 +216,12 @@ public final class DpfExperiment implements Experiment {
         Map<String, Double> q = quality.measure(FieldMetrics.downsampleTo28(high, r), null, seed);
         row(rows, "resolution", method + " at " + r + "² → 28²", "fd", q.get("fd"));
       }
+      return q28.get("fd");
+    }
+
+    /** The digit task whose classifier features FD, precision and recall read. */
+    private static DiffusionTask digits() {
+      return new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
     }
 
     /**
@@ -223,22 +232,16 @@ public final class DpfExperiment implements Experiment {
     void octaves(ArrayNode rows) throws Exception {
       Recipe r = recipe("mnist").with("architecture.frequencies", num(FEW_OCTAVES));
       Trained t = train(r, "dpf-mnist-octaves-" + FEW_OCTAVES);
-      DiffusionTask digits = new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
       try (GenerativeModel m = GenerativeModel.load(t.model(), ctx.backend());
-          SampleQuality quality = new SampleQuality(digits, ctx.backend())) {
-        Tensor at28 = sample(m, 28, s.samples());
-        images(at28, 28, 28, "mnist-28-octaves-" + FEW_OCTAVES + ".png");
-        String method = "DPF, " + FEW_OCTAVES + " octaves";
-        quality("mnist", method, t.params(), quality.measure(asImages(at28, 28), null, seed), rows);
-        resolutions(m, at28, quality, method, "-octaves-" + FEW_OCTAVES, rows);
+          SampleQuality quality = new SampleQuality(digits(), ctx.backend())) {
+        onMnist(m, quality, "DPF, " + FEW_OCTAVES + " octaves", t.params(), "-octaves-" + FEW_OCTAVES, rows);
       }
     }
 
     /** FD per context size; the recipe's own size is the MNIST model already measured ({@code recipeFd}). */
     void ablation(ArrayNode rows, double recipeFd) throws Exception {
-      DiffusionTask digits = new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
       int own = recipe("mnist").json().path("task").path("context_size").asInt();
-      try (SampleQuality quality = new SampleQuality(digits, ctx.backend())) {
+      try (SampleQuality quality = new SampleQuality(digits(), ctx.backend())) {
         for (int c : s.contexts()) {
           if (c == own) {
             row(rows, "context ablation", "context size " + c, "fd", recipeFd);
@@ -287,9 +290,8 @@ public final class DpfExperiment implements Experiment {
       Recipe recipe = recipe("sphere");
       Trained t = train(recipe, "dpf-sphere");
       int r = ((FieldTask) runs.build(recipe).task()).data().resolution();
-      DiffusionTask digits = new DiffusionTask(new DiffusionTaskConfig("mnist", null, null, false, null));
       try (GenerativeModel m = GenerativeModel.load(t.model(), ctx.backend());
-          SampleQuality quality = new SampleQuality(digits, ctx.backend())) {
+          SampleQuality quality = new SampleQuality(digits(), ctx.backend())) {
         Tensor x = sample(m, r, s.samples());
         images(x, r, 2 * r, "sphere.png");
         Map<String, Double> q = quality.measure(FieldMetrics.sphereToPlane(x, r), null, seed);

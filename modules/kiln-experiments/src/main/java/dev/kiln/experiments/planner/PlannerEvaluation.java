@@ -2,6 +2,7 @@ package dev.kiln.experiments.planner;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.experiments.hyperut.Statistics;
 import dev.kiln.graph.onnx.AtomicFiles;
 import dev.kiln.spi.Configs;
 import dev.kiln.text.corpus.SotuParagraphs;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -219,9 +221,7 @@ final class PlannerEvaluation {
     float[] mu = planner.encode(rows);
     List<String> clean = decodeAll(mu, n);
     e.put("bleu_clean", Bleu.corpus(clean, refs));
-    SplittableRandom rng = new SplittableRandom(1);
-    int[][] noisy = Arrays.stream(rows).map(row -> text.substitute(row, 0.3, rng)).toArray(int[][]::new);
-    e.put("bleu_robust_30", Bleu.corpus(decodeAll(planner.encode(noisy), n), refs));
+    e.put("bleu_robust_30", Bleu.corpus(decodeAll(planner.encode(PlannerScores.substituted(text, rows)), n), refs));
     int latent = planner.config().latents() * planner.config().latentDim();
     int pairs = n / 2;
     float[] mid = new float[pairs * latent];
@@ -231,10 +231,7 @@ final class PlannerEvaluation {
       }
     }
     // Does the decoder read the latent? Its own latent against the next paragraph's and a zero latent.
-    float[] shifted = new float[mu.length];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(mu, ((i + 1) % n) * latent, shifted, i * latent, latent);
-    }
+    float[] shifted = PlannerScores.nextParagraphs(mu, n, latent);
     e.put("decoder_ce_own_latent", planner.crossEntropy(mu, rows));
     e.put("decoder_ce_other_latent", planner.crossEntropy(shifted, rows));
     e.put("decoder_ce_zero_latent", planner.crossEntropy(new float[mu.length], rows));
@@ -337,13 +334,16 @@ final class PlannerEvaluation {
           for (int s = 0; s < v.length; s++) {
             v[s] = gen.get(task).get(m).get(s).get(k).asDouble();
           }
-          double mean = Arrays.stream(v).average().orElse(Double.NaN);
-          double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.length - 1);
-          md.append(String.format(" %.3f ± %.3f |", mean, Math.sqrt(var)));
+          md.append(' ').append(meanStd(v)).append(" |");
         }
         md.append('\n');
       }
     }
     return md.toString();
+  }
+
+  /** {@code mean ± std} (sample standard deviation, 0 for one value) to three decimals. */
+  static String meanStd(double[] v) {
+    return String.format(Locale.ROOT, "%.3f ± %.3f", Statistics.mean(v), Statistics.std(v));
   }
 }

@@ -98,7 +98,6 @@ public final class PlannerExperiment implements Experiment {
   static ObjectNode study(Context ctx, Path out, long seed, int firstSamplingSeed, int samplingSeeds)
       throws Exception {
     Settings s = ctx.quick() ? QUICK : FULL;
-    int seeds = samplingSeeds;
     Files.createDirectories(out);
     PlannerConfig c = s.config();
     PlannerRecipe recipe = new PlannerRecipe(c, s.embedderSteps(), s.denoiserSteps(), s.batch(), s.denoiserBatch(),
@@ -150,7 +149,7 @@ public final class PlannerExperiment implements Experiment {
       ObjectNode root = Configs.mapper().createObjectNode();
       Map<String, Object> settings = new LinkedHashMap<>();
       settings.put("quick", ctx.quick());
-      settings.put("seeds", seeds);
+      settings.put("seeds", samplingSeeds);
       settings.put("training_seed", seed);
       settings.put("first_sampling_seed", firstSamplingSeed);
       settings.put("vocab", s.vocab());
@@ -166,7 +165,7 @@ public final class PlannerExperiment implements Experiment {
           "denoiser", count(den.ema(), "denoiser."), "baseline_lm", count(lm.weights(), ""))));
       root.set("training", Configs.mapper().valueToTree(training));
       root.put("classifier_test_accuracy", classifier.accuracy(test.texts(), test.labels()));
-      eval.run(root, firstSamplingSeed, seeds, out);
+      eval.run(root, firstSamplingSeed, samplingSeeds, out);
       AtomicFiles.write(out.resolve("results.json"), Configs.mapper().writerWithDefaultPrettyPrinter()
           .writeValueAsBytes(root));
       ctx.log().println("planner: results in " + out.resolve("results.json"));

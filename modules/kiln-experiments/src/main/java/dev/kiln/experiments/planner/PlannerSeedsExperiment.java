@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -68,27 +67,15 @@ public final class PlannerSeedsExperiment implements Experiment {
     StringBuilder md = new StringBuilder("### embedder (mean ± std over training seeds)\n\n| measure | value |\n|---|---|\n");
     for (String k : new String[] {"bleu_clean", "bleu_robust_30", "decoder_ce_own_latent", "decoder_ce_other_latent",
         "decoder_ce_zero_latent", "judge_ppl_midpoints", "judge_ppl_reconstructions", "judge_ppl_real"}) {
-      double[] v = new double[runs.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = runs.get(i).get("embedder").path(k).asDouble();
-      }
-      md.append("| ").append(k).append(" | ").append(meanStd(v)).append(" |\n");
+      double[] v = runs.stream().mapToDouble(r -> r.get("embedder").path(k).asDouble()).toArray();
+      md.append("| ").append(k).append(" | ").append(PlannerEvaluation.meanStd(v)).append(" |\n");
     }
-    double[] au = new double[runs.size()];
-    for (int i = 0; i < au.length; i++) {
-      au[i] = aubleu.get(i).asDouble();
-    }
-    md.append("| aubleu | ").append(meanStd(au)).append(" |\n");
+    double[] au = runs.stream().mapToDouble(r -> r.path("aubleu").path("aubleu").asDouble()).toArray();
+    md.append("| aubleu | ").append(PlannerEvaluation.meanStd(au)).append(" |\n");
     md.append(PlannerEvaluation.table(gen).replace("over seeds", "over training seeds"));
     AtomicFiles.write(ctx.outDir().resolve("results.json"), Configs.mapper().writerWithDefaultPrettyPrinter()
         .writeValueAsBytes(root));
     AtomicFiles.write(ctx.outDir().resolve("table.md"), md.toString().getBytes(StandardCharsets.UTF_8));
     ctx.log().println(md);
-  }
-
-  private static String meanStd(double[] v) {
-    double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
-    double var = java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.length - 1);
-    return String.format(Locale.ROOT, "%.3f ± %.3f", mean, Math.sqrt(var));
   }
 }

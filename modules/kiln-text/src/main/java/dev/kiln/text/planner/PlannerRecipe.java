@@ -20,7 +20,8 @@ package dev.kiln.text.planner;
  * @param labelDrop probability that the denoiser's label is dropped (classifier-free guidance)
  */
 public record PlannerRecipe(PlannerConfig model, Long embedderSteps, Long denoiserSteps, Integer batch,
-    Integer denoiserBatch, Double embedderLr, Double denoiserLr, Double noise, Double wordDropout, Double klWeight, Double labelDrop) {
+    Integer denoiserBatch, Double embedderLr, Double denoiserLr, Double noise, Double wordDropout, Double klWeight,
+    Double labelDrop) {
 
   public PlannerRecipe {
     if (model == null) {

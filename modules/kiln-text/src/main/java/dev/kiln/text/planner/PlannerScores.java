@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The held-out measures of an exported PLANNER folder that its zoo card carries, both through the
@@ -38,13 +39,8 @@ public final class PlannerScores {
     float[] mu = planner.encode(rows);
     int latent = c.latents() * c.latentDim();
     List<String> decoded = decodeAll(planner, mu, rows.length);
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
-    int[][] noisy = Arrays.stream(rows).map(row -> text.substitute(row, 0.3, rng)).toArray(int[][]::new);
-    List<String> robust = decodeAll(planner, planner.encode(noisy), rows.length);
-    float[] other = new float[mu.length];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(mu, ((i + 1) % rows.length) * latent, other, i * latent, latent);
-    }
+    List<String> robust = decodeAll(planner, planner.encode(substituted(text, rows)), rows.length);
+    float[] other = nextParagraphs(mu, rows.length, latent);
     List<String> generated = planner.generate(n, c.classes(), null, 1, STEPS, seed);
     Diversity d = Diversity.of(generated);
     Map<String, Double> out = new LinkedHashMap<>();
@@ -56,6 +52,24 @@ public final class PlannerScores {
     out.put("rep_4", d.corpusRep4());
     out.put("sample_rep_4", d.sampleRep4());
     out.put("self_bleu", Bleu.self(generated));
+    return out;
+  }
+
+  /** The robustness measure's inputs: {@code rows} with 30 % of their text tokens substituted (seed 1). */
+  public static int[][] substituted(PlannerText text, int[][] rows) {
+    SplittableRandom rng = new SplittableRandom(1);
+    return Arrays.stream(rows).map(row -> text.substitute(row, 0.3, rng)).toArray(int[][]::new);
+  }
+
+  /**
+   * Latents [n·k·h] with each row's replaced by the next row's (the last by the first): what the decoder
+   * reads when it is handed another paragraph's latent.
+   */
+  public static float[] nextParagraphs(float[] latents, int n, int latent) {
+    float[] out = new float[n * latent];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(latents, ((i + 1) % n) * latent, out, i * latent, latent);
+    }
     return out;
   }
 
