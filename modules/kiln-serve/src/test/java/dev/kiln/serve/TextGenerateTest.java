@@ -3,6 +3,8 @@ package dev.kiln.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.GenerationControl;
 import dev.kiln.text.planner.TextFolderModels;
 import dev.kiln.text.planner.TextModel;
 import dev.kiln.text.planner.TextRequest;
@@ -12,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,9 +83,14 @@ class TextGenerateTest {
   void streamingSendsADenoiserStepPerEventThenTheResult() throws Exception {
     HttpResponse<byte[]> r = Http.post(url + "/generate_stream", "{\"count\":1,\"seed\":1,\"steps\":3}");
     String events = new String(r.body(), StandardCharsets.UTF_8);
-    // guidance 1 by default: one denoiser call per DDIM step
+    // guidance 1 by default: one denoiser call per DDIM step, then the decoder's prefill and steps
     assertThat(events).startsWith("event: progress\ndata: {\"call\":\"denoiser\",\"step\":1,\"steps\":3}")
-        .contains("\"step\":3,\"steps\":3}").doesNotContain("\"step\":4");
+        .contains("{\"call\":\"denoiser\",\"step\":3,\"steps\":3}")
+        .doesNotContain("{\"call\":\"denoiser\",\"step\":4")
+        .contains("{\"call\":\"decoder-prefill\",\"step\":1,\"steps\":1}")
+        .contains("{\"call\":\"decoder-step\",\"step\":1,");
+    assertThat(events.indexOf("decoder-prefill")).as("the decoder runs after the denoiser")
+        .isGreaterThan(events.indexOf("\"step\":3,\"steps\":3"));
     assertThat(events.substring(events.indexOf("event: result"))).startsWith("event: result\ndata: {")
         .contains("\"datatype\":\"BYTES\"");
   }
@@ -118,8 +127,44 @@ class TextGenerateTest {
     double runs = BatchingTest.metric(after, "kiln_inference_exec_count_total\\{model=\"planner-example\"}")
         - runsBefore;
     double calls = BatchingTest.metric(after, "kiln_inference_count_total\\{model=\"planner-example\"}") - callsBefore;
-    assertThat(calls).as("denoiser calls: 6 steps, twice for the 2 guided requests").isEqualTo(6 * (8 + 2));
+    Map<String, Integer> expected = new java.util.TreeMap<>();
+    try (TextModel direct = TextModel.open(folder, Zoo.backend())) {
+      for (String b : bodies) {
+        direct.generate(TextFolderModels.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(b)), counting(expected));
+      }
+    }
+    assertThat(expected.get("denoiser")).as("6 steps, twice for the 2 guided requests").isEqualTo(6 * (8 + 2));
+    assertThat(expected.get("decoder-prefill")).as("one prefill per request").isEqualTo(8);
+    assertThat(expected.get("decoder-step")).as("decoder steps").isPositive();
+    assertThat(calls).as("denoiser and decoder calls, as counted alone: %s", expected)
+        .isEqualTo(expected.values().stream().mapToInt(Integer::intValue).sum());
     assertThat(runs).as("ONNX Runtime runs for %s calls", calls).isLessThan(calls);
+  }
+
+  /** Runs every call alone and counts it under its call name. */
+  private static GenerationControl counting(Map<String, Integer> counts) {
+    return new GenerationControl() {
+      @Override
+      public boolean wanted() {
+        return true;
+      }
+
+      @Override
+      public StepCalls steps(String call, ModelCall direct, int total) {
+        return new StepCalls() {
+          @Override
+          public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
+            counts.merge(call, 1, Integer::sum);
+            return direct.run(inputs, outputs);
+          }
+
+          @Override
+          public void close() {
+            // nothing joined
+          }
+        };
+      }
+    };
   }
 
   private static List<String> texts(HttpResponse<byte[]> r) throws Exception {

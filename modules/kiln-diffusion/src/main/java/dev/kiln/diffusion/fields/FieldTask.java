@@ -23,11 +23,13 @@ import java.util.SplittableRandom;
  * Diffusion Probabilistic Fields (Zhuang et al., ICLR 2023, arXiv 2303.00165), explicit field
  * parametrisation. A field is a set of pairs {(m_i, y_i)}: coordinates m on a {@link Domain} and
  * signals y. Diffusion acts on the signals only. For each field a context set C and a query set Q are
- * drawn (independent uniform subsets of its pairs, which may intersect), both noised at the same
- * timestep t with independent noise,
+ * drawn (independent uniform subsets of its pairs, which may intersect), both cut from one noisy
+ * field: the whole field is noised once at a timestep t, so a coordinate that falls in both sets
+ * carries the same noisy value in each, as it does at sampling time, where the context is a subset of
+ * the queries (the layout of Apple's MCF training step, apple/ml-mcf),
  *
  * <pre>
- *   y_{t,c} = √ᾱ_t·y_{0,c} + √(1−ᾱ_t)·ε_c,   y_{t,q} = √ᾱ_t·y_{0,q} + √(1−ᾱ_t)·ε_q,
+ *   y_t = √ᾱ_t·y_0 + √(1−ᾱ_t)·ε  over every pair,   C_t = y_t|C,   Q_t = y_t|Q,   ε_q = ε|Q,
  *   L(θ) = E_{t, C, Q, ε} ‖ε_q − ε_θ(C_t, t, Q_t)‖²                        (loss on the queries only)
  * </pre>
  *
@@ -118,30 +120,35 @@ public final class FieldTask implements Task {
     data.sample(seed, step, n, y0);
     SplittableRandom rng = Seeds.rng(seed, "dpf-noise", step);
     Tensor t = feeds.get("t");
+    double[] eps = new double[p];
     for (int i = 0; i < n; i++) {
       int ti = rng.nextInt(schedule.numTrainTimesteps());
       t.set(i, ti);
+      for (int j = 0; j < p; j++) {
+        eps[j] = rng.nextGaussian();
+      }
       double a = Math.sqrt(schedule.alphaCumprod(ti));
       double s = Math.sqrt(1 - schedule.alphaCumprod(ti));
-      noisyPairs(rng, y0, i, p, d, a, s, feeds.get("context"), feeds.get("context_coords"), null);
-      noisyPairs(rng, y0, i, p, d, a, s, feeds.get("x"), feeds.get("coords"), feeds.get("target"));
+      noisyPairs(rng, y0, eps, i, p, d, a, s, feeds.get("context"), feeds.get("context_coords"), null);
+      noisyPairs(rng, y0, eps, i, p, d, a, s, feeds.get("x"), feeds.get("coords"), feeds.get("target"));
     }
   }
 
   /**
    * Draws {@code signals.dim(1)} distinct pairs of field {@code i} and writes their coordinates and
-   * noisy signals {@code a·y₀ + s·ε}; the noise goes to {@code noise} where given (the query targets).
+   * noisy signals {@code a·y₀ + s·ε}, with {@code eps} the field's noise at every pair; the noise goes
+   * to {@code noise} where given (the query targets).
    */
-  private void noisyPairs(SplittableRandom rng, double[] y0, int i, int p, int d, double a, double s, Tensor signals,
-      Tensor coordinates, Tensor noise) {
+  private void noisyPairs(SplittableRandom rng, double[] y0, double[] eps, int i, int p, int d, double a, double s,
+      Tensor signals, Tensor coordinates, Tensor noise) {
     int k = (int) signals.dim(1);
     int[] pick = Seeds.distinct(rng, p, k);
     for (int j = 0; j < k; j++) {
-      double eps = rng.nextGaussian();
+      double e = eps[pick[j]];
       int row = i * k + j;
-      signals.set(row, a * y0[i * p + pick[j]] + s * eps);
+      signals.set(row, a * y0[i * p + pick[j]] + s * e);
       if (noise != null) {
-        noise.set(row, eps);
+        noise.set(row, e);
       }
       for (int c = 0; c < d; c++) {
         coordinates.set(row * d + c, coords[pick[j] * d + c]);

@@ -2,11 +2,13 @@ package dev.kiln.text.planner;
 
 import dev.kiln.graph.DType;
 import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.GenerationControl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -123,6 +125,41 @@ public record CachedDecoding(Function<Map<String, Tensor>, Map<String, Tensor>> 
       result[r] = generated.get(r).stream().mapToInt(Integer::intValue).toArray();
     }
     return result;
+  }
+
+  /**
+   * {@link #decode(Tensor, int[], int[][], Choice, RandomGenerator)} with its model calls run through
+   * {@code control}: the prefill as call {@code "decoder-prefill"}, the single-token steps as one loop
+   * of call {@code "decoder-step"}, so that a server merges them with concurrent requests' calls. Every
+   * row depends on its own latent, tokens and cache only, and the choice of the next token stays on this
+   * side (with {@code rng}), so the tokens are the ones decoded alone.
+   */
+  public int[][] decode(Tensor latent, int[] first, int[][] forced, Choice choice, RandomGenerator rng,
+      GenerationControl control) {
+    Set<String> outputs = new java.util.LinkedHashSet<>();
+    outputs.add("logits");
+    for (int l = 0; l < layers; l++) {
+      outputs.add("key" + l);
+      outputs.add("value" + l);
+    }
+    GenerationControl.StepCalls[] steps = new GenerationControl.StepCalls[1];
+    try {
+      CachedDecoding routed = new CachedDecoding(in -> {
+        try (GenerationControl.StepCalls p = control.steps("decoder-prefill", (i, o) -> prefill.apply(i), 1)) {
+          return p.run(in, outputs);
+        }
+      }, in -> {
+        if (steps[0] == null) {
+          steps[0] = control.steps("decoder-step", (i, o) -> step.apply(i), Math.max(1, positions - 1));
+        }
+        return steps[0].run(in, outputs);
+      }, layers, specials, positions);
+      return routed.decode(latent, first, forced, choice, rng);
+    } finally {
+      if (steps[0] != null) {
+        steps[0].close();
+      }
+    }
   }
 
   private int choose(Tensor logits, int row, int vocab, Choice choice, RandomGenerator rng) {

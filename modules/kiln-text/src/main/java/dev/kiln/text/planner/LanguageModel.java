@@ -4,6 +4,7 @@ import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.runtime.Weights;
+import dev.kiln.spi.GenerationControl;
 import dev.kiln.text.bpe.BpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,12 +69,21 @@ public final class LanguageModel implements AutoCloseable {
    * {@code prompts[r]} (null: none), then generated tokens, which are returned.
    */
   public int[][] generate(int[] labels, int[][] prompts, CachedDecoding.Choice choice, RandomGenerator rng) {
+    return generate(labels, prompts, choice, rng, GenerationControl.alone());
+  }
+
+  /**
+   * {@link #generate(int[], int[][], CachedDecoding.Choice, RandomGenerator)} with the decoder's calls run
+   * through {@code control} (calls {@code "decoder-prefill"} and {@code "decoder-step"}).
+   */
+  public int[][] generate(int[] labels, int[][] prompts, CachedDecoding.Choice choice, RandomGenerator rng,
+      GenerationControl control) {
     int[] first = new int[labels.length];
     for (int r = 0; r < labels.length; r++) {
       first[r] = text.control(labels[r]);
     }
     return new CachedDecoding(prefill::run, step::run, config.layers(), text.specialCount(), config.length() - 1)
-        .decode(null, first, prompts, choice, rng);
+        .decode(null, first, prompts, choice, rng, control);
   }
 
   /**

@@ -175,11 +175,19 @@ public final class Planner implements AutoCloseable {
 
   /** Greedy decodes of latents [n·k·h]: token ids without {@code <eos>}. */
   public int[][] decode(float[] latents, int n) {
+    return decode(latents, n, GenerationControl.alone());
+  }
+
+  /**
+   * {@link #decode(float[], int)} with the decoder's prefill and step calls run through {@code control}
+   * (calls {@code "decoder-prefill"} and {@code "decoder-step"}, see {@link CachedDecoding}).
+   */
+  public int[][] decode(float[] latents, int n, GenerationControl control) {
     int[] first = new int[n];
     Arrays.fill(first, PlannerText.BOS);
     Tensor z = Tensor.of(Arrays.copyOf(latents, n * config.latents() * config.latentDim()), n, config.latents(),
         config.latentDim());
-    return decoding().decode(z, first, null, CachedDecoding.Choice.GREEDY, new SplittableRandom(0));
+    return decoding().decode(z, first, null, CachedDecoding.Choice.GREEDY, new SplittableRandom(0), control);
   }
 
   /**
@@ -270,7 +278,7 @@ public final class Planner implements AutoCloseable {
     }
     float[] z = sample(labels, prefixes, guidance, steps, seed, control);
     control.check();
-    int[][] tokens = decode(z, n);
+    int[][] tokens = decode(z, n, control);
     List<String> out = new ArrayList<>();
     for (int[] t : tokens) {
       out.add(text.decode(t));

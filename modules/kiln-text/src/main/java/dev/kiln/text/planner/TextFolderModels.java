@@ -102,7 +102,7 @@ public final class TextFolderModels implements FolderModelProvider {
   }
 
   /** The request's fields as a {@link TextRequest}; a bad one is a {@link ConfigException} naming it. */
-  static TextRequest parse(JsonNode req) {
+  public static TextRequest parse(JsonNode req) {
     req.fieldNames().forEachRemaining(f -> {
       if (!FIELDS.contains(f)) {
         throw new ConfigException("unknown field `" + f + "` for a text model; fields: "

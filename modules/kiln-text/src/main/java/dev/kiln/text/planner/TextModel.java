@@ -59,15 +59,14 @@ public final class TextModel implements AutoCloseable {
   }
 
   /**
-   * The paragraphs of {@code r} under {@code control}: a PLANNER model runs its denoiser calls through
-   * it; a language model checks it before decoding.
+   * The paragraphs of {@code r} under {@code control}: a PLANNER model runs its denoiser and decoder
+   * calls through it, a language model its decoder calls.
    */
   public List<String> generate(TextRequest r, GenerationControl control) {
     int label = label(r.attribute());
     if (planner != null) {
       return planner.generate(r.count(), label, r.prefix(), r.guidance(), r.steps(), r.seed(), control);
     }
-    control.check();
     int[] labels = new int[r.count()];
     Arrays.fill(labels, label);
     int[][] prompts = null;
@@ -77,7 +76,7 @@ public final class TextModel implements AutoCloseable {
     }
     CachedDecoding.Choice choice = r.topP() == 0 ? CachedDecoding.Choice.GREEDY
         : new CachedDecoding.Choice(r.topP(), r.topK());
-    return List.of(lm.texts(lm.generate(labels, prompts, choice, new SplittableRandom(r.seed()))));
+    return List.of(lm.texts(lm.generate(labels, prompts, choice, new SplittableRandom(r.seed()), control)));
   }
 
   private int label(Integer attribute) {
