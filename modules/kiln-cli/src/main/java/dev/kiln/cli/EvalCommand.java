@@ -4,6 +4,7 @@ import com.google.inject.Injector;
 import dev.kiln.diffusion.eval.SampleQuality;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.OrtBackend;
+import java.io.IOException;
 import java.nio.file.Path;
 import dev.kiln.diffusion.task.DiffusionTask;
 import java.util.Collections;
@@ -68,6 +69,9 @@ public final class EvalCommand implements Callable<Integer> {
     Injector injector = runtime.inferenceInjector();
     OrtBackend backend = injector.getInstance(OrtBackend.class);
     try (GenerativeModel m = GenerativeModel.load(model, backend)) {
+      if (m.isField()) {
+        return field(m, injector, backend);
+      }
       DiffusionTask task = Sampling.task(m);
       // no --steps: one pass at the model's default
       for (Integer s : steps != null ? steps : Collections.<Integer>singletonList(null)) {
@@ -83,6 +87,27 @@ public final class EvalCommand implements Callable<Integer> {
               measured.describe());
         }
       }
+    }
+    return 0;
+  }
+
+  /**
+   * A field model (DPF) on its training grid, measured as a zoo card's {@code field-quality} evaluation
+   * and the DPF study measure it ({@link FieldZooEvaluation}): the samples are held in memory.
+   */
+  private int field(GenerativeModel m, Injector injector, OrtBackend backend) throws IOException {
+    if (count > MAX_COUNT) {
+      throw new IllegalArgumentException("-n: a field model's samples are measured in memory; at most " + MAX_COUNT
+          + ", got " + count);
+    }
+    FieldSampling field = FieldSampling.of(m, null, null, seed);
+    for (Integer s : steps != null ? steps : Collections.<Integer>singletonList(null)) {
+      Sampling.Drawn d = Sampling.plan(injector, field.model(), samplerSettings, sampler, s, count, seed, null,
+          guidance).draw(count, null, System.err);
+      Map<String, Double> q = FieldZooEvaluation.measure(m, field.domain(), field.resolution(), d.samples(), seed,
+          backend);
+      System.out.printf(Locale.ROOT, "%s steps %d (NFE %d), %d samples on the %s at %d: %s%n", d.sampler(), d.steps(),
+          d.evaluations(), count, field.domain().id(), field.resolution(), Sampling.line(q));
     }
     return 0;
   }

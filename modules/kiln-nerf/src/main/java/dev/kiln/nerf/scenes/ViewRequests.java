@@ -5,10 +5,16 @@ import dev.kiln.nerf.render.Camera;
 import dev.kiln.nerf.render.Intrinsics;
 import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.ConfigException;
+import dev.kiln.viz.Pictures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.imageio.ImageIO;
 
 /**
  * The fields a served NeRF model's generate request shares, read as hostile input: each bad one is a
@@ -67,8 +73,15 @@ public final class ViewRequests {
     return req.get(key).asBoolean();
   }
 
-  /** A picture [3, s, s] with values in [0, 1], nested ([3][s][s] or [3][s·s]) or flat. */
+  /**
+   * A picture [3, s, s] with values in [0, 1]: numbers, nested ([3][s][s] or [3][s·s]) or flat, or a
+   * string holding a base64 PNG (or any picture ImageIO reads) of s × s pixels, optionally as a
+   * {@code data:image/png;base64,} URL.
+   */
   public static float[] image(JsonNode image, int s) {
+    if (image.isTextual()) {
+      return picture(image.asText(), s);
+    }
     List<Double> values = new ArrayList<>();
     flatten(image, values, "image", 0, 3 * s * s);
     if (values.size() != 3 * s * s) {
@@ -84,6 +97,32 @@ public final class ViewRequests {
       rgb[i] = (float) v;
     }
     return rgb;
+  }
+
+  private static float[] picture(String text, int s) {
+    String b64 = text.startsWith("data:") && text.contains(",") ? text.substring(text.indexOf(',') + 1) : text;
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(b64.replaceAll("\\s", ""));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("image: a string must be a base64 PNG, and this one is not base64 ("
+          + e.getMessage() + ")");
+    }
+    BufferedImage img;
+    try {
+      img = ImageIO.read(new ByteArrayInputStream(bytes));
+    } catch (IOException e) {
+      img = null;
+    }
+    if (img == null) {
+      throw new ConfigException("image: the base64 string (" + bytes.length
+          + " bytes) is not a PNG or other picture ImageIO can read");
+    }
+    if (img.getWidth() != s || img.getHeight() != s) {
+      throw new ConfigException("image: the picture is " + img.getWidth() + "×" + img.getHeight()
+          + " but the model takes " + s + "×" + s);
+    }
+    return Pictures.planarRgb(img);
   }
 
   private static void flatten(JsonNode n, List<Double> into, String where, int depth, int want) {

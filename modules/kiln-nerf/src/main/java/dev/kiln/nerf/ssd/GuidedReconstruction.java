@@ -2,11 +2,17 @@ package dev.kiln.nerf.ssd;
 
 import dev.kiln.spi.process.NoiseSchedule;
 import dev.kiln.nerf.scenes.MultiViewDataset.SceneViews;
+import dev.kiln.graph.DType;
 import dev.kiln.runtime.OrtBackend;
 import dev.kiln.runtime.Seeds;
+import dev.kiln.runtime.Session;
+import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.GenerationControl;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -82,6 +88,40 @@ public final class GuidedReconstruction {
   }
 
   static List<float[]> ddim(SsdNerf model, int count, OrtBackend backend, RandomGenerator rng, Guidance guidance) {
+    try (CompiledGraph denoiser = model.graphs().denoiser(count, model.priorAverage(), backend)) {
+      return ddim(model, count, rng, guidance, (xt, t) -> {
+        denoiser.in("x_t").floats().put(0, xt.floats(), 0, xt.size());
+        for (int s = 0; s < count; s++) {
+          denoiser.in("t").set(s, t.get(s));
+        }
+        denoiser.run();
+        return denoiser.out("v");
+      });
+    }
+  }
+
+  /**
+   * {@code count} unconditional samples of triplanes with the prior run by {@code prior}, a session of
+   * the EMA denoiser for any number of scenes ({@link SsdNerfExport#batchedDenoiser}): each DDIM step is
+   * one call {@code "denoiser"} through {@code control}, so that a server merges it with concurrent
+   * requests' steps. Rows are independent, so the samples are those of {@link #sample} up to the last
+   * bits of the denoiser's floating point.
+   */
+  public static List<float[]> sample(SsdNerf model, int count, long seed, Session prior, GenerationControl control) {
+    try (GenerationControl.StepCalls calls = control.steps("denoiser", prior::run,
+        model.config().reconstruction().ddimSteps())) {
+      return ddim(model, count, Seeds.rng(seed, "unconditional"), null,
+          (xt, t) -> calls.run(Map.of("x_t", xt, "t", t), Set.of("v")).get("v"));
+    }
+  }
+
+  /** The prior's v̂ for x_t [B, 3C, S, S] and t [B]. */
+  @FunctionalInterface
+  interface Prior {
+    Tensor v(Tensor xt, Tensor t);
+  }
+
+  private static List<float[]> ddim(SsdNerf model, int count, RandomGenerator rng, Guidance guidance, Prior prior) {
     SsdNerfConfig.Reconstruction rc = model.config().reconstruction();
     NoiseSchedule schedule = model.schedule();
     int size = model.field().config().codeSize();
@@ -100,47 +140,48 @@ public final class GuidedReconstruction {
       }
       x.add(xs);
     }
-    try (CompiledGraph denoiser = model.graphs().denoiser(count, model.priorAverage(), backend)) {
-      for (int i = 0; i < steps; i++) {
-        double ab = schedule.alphaCumprod(ts[i]);
-        double a = Math.sqrt(ab);
-        double sg = Math.sqrt(1 - ab);
-        RayBatch.copyCodes(x, denoiser.in("x_t"));
-        for (int s = 0; s < count; s++) {
-          denoiser.in("t").set(s, ts[i]);
+    int side = model.field().config().resolution();
+    long[] codeShape = {count, model.field().config().codeChannels(), side, side};
+    for (int i = 0; i < steps; i++) {
+      double ab = schedule.alphaCumprod(ts[i]);
+      double a = Math.sqrt(ab);
+      double sg = Math.sqrt(1 - ab);
+      Tensor xt = Tensor.zeros(DType.FLOAT, codeShape);
+      RayBatch.copyCodes(x, xt);
+      Tensor t = Tensor.zeros(DType.FLOAT, count);
+      for (int s = 0; s < count; s++) {
+        t.set(s, ts[i]);
+      }
+      FloatBuffer v = prior.v(xt, t).floats();
+      List<float[]> x0 = new ArrayList<>();
+      for (int s = 0; s < count; s++) {
+        float[] xs = x.get(s);
+        float[] e = new float[size];
+        for (int k = 0; k < size; k++) {
+          e[k] = clip((float) (a * xs[k] - sg * v.get(s * size + k)), limit);
         }
-        denoiser.run();
-        FloatBuffer v = denoiser.out("v").floats();
-        List<float[]> x0 = new ArrayList<>();
-        for (int s = 0; s < count; s++) {
-          float[] xs = x.get(s);
-          float[] e = new float[size];
+        x0.add(e);
+      }
+      if (guidance != null) {
+        guidance.correct(x0, i, sg, a);
+        for (float[] e : x0) {
           for (int k = 0; k < size; k++) {
-            e[k] = clip((float) (a * xs[k] - sg * v.get(s * size + k)), limit);
-          }
-          x0.add(e);
-        }
-        if (guidance != null) {
-          guidance.correct(x0, i, sg, a);
-          for (float[] e : x0) {
-            for (int k = 0; k < size; k++) {
-              e[k] = clip(e[k], limit);
-            }
+            e[k] = clip(e[k], limit);
           }
         }
-        if (i == steps - 1) {
-          return x0;
-        }
-        double abNext = schedule.alphaCumprod(ts[i + 1]);
-        double aNext = Math.sqrt(abNext);
-        double sNext = Math.sqrt(1 - abNext);
-        for (int s = 0; s < count; s++) {
-          float[] xs = x.get(s);
-          float[] e = x0.get(s);
-          for (int k = 0; k < size; k++) {
-            double eps = (xs[k] - a * e[k]) / sg;
-            xs[k] = (float) (aNext * e[k] + sNext * eps);
-          }
+      }
+      if (i == steps - 1) {
+        return x0;
+      }
+      double abNext = schedule.alphaCumprod(ts[i + 1]);
+      double aNext = Math.sqrt(abNext);
+      double sNext = Math.sqrt(1 - abNext);
+      for (int s = 0; s < count; s++) {
+        float[] xs = x.get(s);
+        float[] e = x0.get(s);
+        for (int k = 0; k < size; k++) {
+          double eps = (xs[k] - a * e[k]) / sg;
+          xs[k] = (float) (aNext * e[k] + sNext * eps);
         }
       }
     }

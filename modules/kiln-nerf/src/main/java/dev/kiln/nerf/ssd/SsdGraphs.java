@@ -2,6 +2,7 @@ package dev.kiln.nerf.ssd;
 
 import dev.kiln.autodiff.Autodiff;
 import dev.kiln.diffusion.arch.UNet;
+import dev.kiln.graph.Dim;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Shape;
 import dev.kiln.graph.Value;
@@ -133,8 +134,20 @@ final class SsdGraphs {
   }
 
   private Value denoise(Graph g, int scenes) {
-    Value xt = codeInput(g, "x_t", scenes);
+    return denoise(g, Dim.of(scenes));
+  }
+
+  private Value denoise(Graph g, Dim scenes) {
+    int s = model.field().resolution();
+    Value xt = g.input("x_t", Shape.of(scenes, Dim.of(model.field().codeChannels()), Dim.of(s), Dim.of(s)));
     return predict(g, xt, g.input("t", Shape.of(scenes)));
+  }
+
+  /** The graph of {@link #denoiser} for any number of scenes (first dim {@code N}), output {@code v}. */
+  Graph batchedDenoiserGraph() {
+    Graph g = new Graph("ssdnerf_denoiser");
+    g.output("v", denoise(g, Dim.symbol("N")));
+    return g;
   }
 
   /** A graph holding every parameter (decoder and prior), for initialisation. */

@@ -69,6 +69,19 @@ public final class SsdNerfExport {
         "SSDNeRF triplane diffusion prior: x_t, t -> v");
   }
 
+  /**
+   * The prior's EMA for any number of scenes (first dim {@code N}), as {@link #denoiser} without the
+   * metadata: what a server loads once to run concurrent requests' sampling steps as one batch.
+   */
+  public static byte[] batchedDenoiser(SsdNerf model) {
+    Graph g = model.graphs().batchedDenoiserGraph();
+    Map<String, TensorProto> protos = new LinkedHashMap<>();
+    for (Value p : g.parameters()) {
+      protos.put(p.name(), model.priorAverage().get(p.name()).toProto());
+    }
+    return ModelWriter.of(g).weights(protos).docString("SSDNeRF triplane diffusion prior: x_t, t -> v").toBytes();
+  }
+
   private static byte[] bytes(Graph g, Map<String, Tensor> weights, SsdNerf model, MultiViewDataset.Config data,
       Map<String, String> provenance, String kind, String doc) {
     Map<String, TensorProto> protos = new LinkedHashMap<>();

@@ -12,8 +12,10 @@ import dev.kiln.nerf.scenes.Category;
 import dev.kiln.nerf.scenes.MultiViewDataset;
 import dev.kiln.nerf.scenes.ViewRequests;
 import dev.kiln.runtime.OrtBackend;
+import dev.kiln.runtime.Session;
 import dev.kiln.spi.FolderModel;
 import dev.kiln.spi.FolderModelProvider;
+import dev.kiln.spi.GenerationControl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +70,7 @@ public final class SsdNerfFolderModels implements FolderModelProvider {
     int s = data.imageSize();
     Intrinsics in = Intrinsics.fromFov(s, s, data.fovDegrees());
     List<Camera> ring = ViewRequests.ring(8, MultiViewDataset.HELD_OUT_ELEVATION, data.cameraRadius(), in);
+    Session prior = backend.load(SsdNerfExport.batchedDenoiser(model));
     return new FolderModel() {
       @Override
       public ObjectNode parameters() {
@@ -83,12 +86,19 @@ public final class SsdNerfFolderModels implements FolderModelProvider {
 
       @Override
       public List<Output> generate(JsonNode req) {
+        return generate(req, GenerationControl.alone());
+      }
+
+      /** The prior's DDIM steps are calls {@code "denoiser"} of {@code control}; the renders follow. */
+      @Override
+      public List<Output> generate(JsonNode req, GenerationControl control) {
         ViewRequests.onlyFields(req, FIELDS, "SSDNeRF");
         int count = req.hasNonNull("count") ? (int) ViewRequests.integer(req.get("count"), "count", 1, MAX_COUNT) : 1;
         long seed = req.hasNonNull("seed")
             ? ViewRequests.integer(req.get("seed"), "seed", Long.MIN_VALUE, Long.MAX_VALUE) : 0;
         List<Camera> cameras = ViewRequests.cameras(req, data.cameraRadius(), in, ring);
-        List<float[]> scenes = GuidedReconstruction.sample(model, count, backend, seed);
+        List<float[]> scenes = GuidedReconstruction.sample(model, count, seed, prior, control);
+        control.check();
         float[][][] views = new float[cameras.size()][][];
         for (int k = 0; k < cameras.size(); k++) {
           views[k] = model.render(scenes, java.util.Collections.nCopies(count, cameras.get(k)), backend);
@@ -103,7 +113,9 @@ public final class SsdNerfFolderModels implements FolderModelProvider {
       }
 
       @Override
-      public void close() {}
+      public void close() {
+        prior.close();
+      }
     };
   }
 

@@ -99,4 +99,35 @@ class NerfFolderModelsTest {
     }
     assertThat(served).containsExactly(ViewRequests.stack(expected, 8).toFloatArray());
   }
+
+  @Test
+  void aPictureMayComeAsABase64PngAndReadsAsItsPixels() throws Exception {
+    int side = 8;
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(side, side,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    com.fasterxml.jackson.databind.node.ArrayNode numbers = JSON.createArrayNode();
+    int[][] rgb = new int[side * side][];
+    for (int p = 0; p < side * side; p++) {
+      rgb[p] = new int[] {(37 * p) % 256, (91 * p + 13) % 256, (255 - 3 * p) % 256};
+      img.setRGB(p % side, p / side, (rgb[p][0] << 16) | (rgb[p][1] << 8) | rgb[p][2]);
+    }
+    for (int c = 0; c < 3; c++) {
+      for (int p = 0; p < side * side; p++) {
+        numbers.add(rgb[p][c] / 255.0);
+      }
+    }
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", png);
+    String b64 = java.util.Base64.getEncoder().encodeToString(png.toByteArray());
+    float[] fromNumbers = ViewRequests.image(numbers, side);
+    assertThat(ViewRequests.image(JSON.getNodeFactory().textNode(b64), side)).containsExactly(fromNumbers);
+    assertThat(ViewRequests.image(JSON.getNodeFactory().textNode("data:image/png;base64," + b64), side))
+        .containsExactly(fromNumbers);
+    assertThatThrownBy(() -> ViewRequests.image(JSON.getNodeFactory().textNode(b64), 16))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("the picture is 8×8 but the model takes 16×16");
+    assertThatThrownBy(() -> ViewRequests.image(JSON.getNodeFactory().textNode("bm90IGEgcGljdHVyZQ=="), side))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("is not a PNG");
+    assertThatThrownBy(() -> ViewRequests.image(JSON.getNodeFactory().textNode("%%%"), side))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not base64");
+  }
 }
