@@ -1,17 +1,119 @@
 package dev.kiln.diffusion.fields;
 
 import dev.kiln.graph.DType;
+import dev.kiln.runtime.Seeds;
+import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.process.NoiseSchedule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Measurements of sampled fields, shared by the DPF study and {@code kiln zoo verify}: coverage and
  * minimum matching distance under IoU for occupancy, and the resamplings that bring fields of other resolutions and domains to the 28 × 28
  * grid the digit classifier reads (area averaging, bilinear upsampling, the inverse stereographic
- * projection of the sphere's northern cap).
+ * projection of the sphere's northern cap), and how much a field denoiser reads its context.
  */
 public final class FieldMetrics {
 
   private FieldMetrics() {}
+
+  /**
+   * The one-step estimate x̂₀ of held-out fields noised at timestep {@code t}, mean squared error per
+   * signal value: with each field's own context, with the context of another field (same t, same
+   * coordinates drawn), and of the per-coordinate mean of the fields (what a denoiser that ignores both
+   * its context and its own noisy value could do at best without a prior over fields).
+   */
+  public record ContextUse(int t, double own, double swapped, double mean) {}
+
+  /**
+   * Whether a field denoiser {@code model} (inputs as {@link PerceiverIo}) reads its context: n
+   * held-out fields of {@code data} drawn by {@code seed}, each noised once at each timestep of
+   * {@code timesteps} with the noise shared by its context and its queries (every grid point), its
+   * context {@code contextSize} grid points drawn by the seed; the estimate
+   * {@code x̂₀ = clip((y_t − √(1−ᾱ)·ε̂)/√ᾱ, ±1)} is measured against the clean field with the field's own
+   * context and with the next field's. A denoiser that reads its context does much better with its own.
+   */
+  public static List<ContextUse> contextUse(Session model, FieldData data, NoiseSchedule schedule, int contextSize,
+      int n, int[] timesteps, long seed) {
+    int p = data.pairs();
+    int d = data.domain().dimension();
+    if (n < 1 || contextSize < 1 || contextSize > p) {
+      throw new IllegalArgumentException("context use needs n >= 1 and a context of 1.." + p + " pairs, got n = " + n
+          + " and " + contextSize);
+    }
+    double[] y0 = new double[n * p];
+    data.reference(seed, n, true, y0);
+    double[] grid = data.coords();
+    double[] mean = new double[p];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < p; j++) {
+        mean[j] += y0[i * p + j] / n;
+      }
+    }
+    double meanError = 0;
+    for (int i = 0; i < n * p; i++) {
+      meanError += (mean[i % p] - y0[i]) * (mean[i % p] - y0[i]);
+    }
+    meanError /= (double) n * p;
+    List<ContextUse> out = new ArrayList<>();
+    for (int t : timesteps) {
+      SplittableRandom rng = Seeds.rng(seed, "context-use", t);
+      double a = Math.sqrt(schedule.alphaCumprod(t));
+      double s = Math.sqrt(1 - schedule.alphaCumprod(t));
+      double[] yt = new double[n * p];
+      for (int i = 0; i < n * p; i++) {
+        yt[i] = a * y0[i] + s * rng.nextGaussian();
+      }
+      int[][] picks = new int[n][];
+      for (int i = 0; i < n; i++) {
+        picks[i] = Seeds.distinct(rng, p, contextSize);
+      }
+      double[] errors = new double[2];
+      for (int swap = 0; swap < 2; swap++) {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        Tensor x = Tensor.zeros(DType.FLOAT, n, p, 1);
+        Tensor coords = Tensor.zeros(DType.FLOAT, n, p, d);
+        Tensor context = Tensor.zeros(DType.FLOAT, n, contextSize, 1);
+        Tensor contextCoords = Tensor.zeros(DType.FLOAT, n, contextSize, d);
+        Tensor time = Tensor.zeros(DType.FLOAT, n);
+        for (int i = 0; i < n; i++) {
+          time.set(i, t);
+          for (int j = 0; j < p; j++) {
+            x.set(i * p + j, yt[i * p + j]);
+            for (int c = 0; c < d; c++) {
+              coords.set((i * p + j) * d + c, grid[j * d + c]);
+            }
+          }
+          int from = swap == 0 ? i : (i + 1) % n;
+          for (int j = 0; j < contextSize; j++) {
+            int q = picks[from][j];
+            context.set(i * contextSize + j, yt[from * p + q]);
+            for (int c = 0; c < d; c++) {
+              contextCoords.set((i * contextSize + j) * d + c, grid[q * d + c]);
+            }
+          }
+        }
+        in.put("x", x);
+        in.put("coords", coords);
+        in.put("t", time);
+        in.put("context", context);
+        in.put("context_coords", contextCoords);
+        Tensor eps = model.run(in).get("out");
+        double e = 0;
+        for (int i = 0; i < n * p; i++) {
+          double x0 = Math.max(-1, Math.min(1, (yt[i] - s * eps.get(i)) / a));
+          e += (x0 - y0[i]) * (x0 - y0[i]);
+        }
+        errors[swap] = e / ((double) n * p);
+      }
+      out.add(new ContextUse(t, errors[0], errors[1], meanError));
+    }
+    return out;
+  }
 
   /**
    * Coverage and MMD-IoU of {@code samples [n·P]} against {@code refs [m·P]} (occupied where > 0), as in

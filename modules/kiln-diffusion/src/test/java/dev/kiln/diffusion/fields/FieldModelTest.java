@@ -154,4 +154,35 @@ class FieldModelTest {
     }
     return t;
   }
+
+  @Test
+  void contextUseComparesOwnAndSwappedContextAgainstTheMeanField() throws Exception {
+    FieldData data = FieldData.of("mnist", 28, 4);
+    var schedule = dev.kiln.spi.process.ScheduleConfig.defaults().schedule();
+    try (Session s = CPU.load(model)) {
+      var four = FieldMetrics.contextUse(s, data, schedule, 64, 4, new int[] {10, 60}, 9);
+      double[] y = new double[4 * data.pairs()];
+      data.reference(9, 4, true, y);
+      double expected = 0;
+      for (int j = 0; j < data.pairs(); j++) {
+        double m = 0;
+        for (int i = 0; i < 4; i++) {
+          m += y[i * data.pairs() + j] / 4;
+        }
+        for (int i = 0; i < 4; i++) {
+          expected += (y[i * data.pairs() + j] - m) * (y[i * data.pairs() + j] - m);
+        }
+      }
+      expected /= 4.0 * data.pairs();
+      assertThat(four).hasSize(2);
+      assertThat(four.get(0).t()).isEqualTo(10);
+      assertThat(four.get(0).mean()).as("x0 MSE of the per-coordinate mean").isCloseTo(expected,
+          org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(four.get(0).own()).as("at t = 10 of 1000 the noisy field itself is close").isLessThan(expected);
+      assertThat(four.get(0).own()).isNotEqualTo(four.get(0).swapped());
+      // one field: the "other" field is the field itself
+      var one = FieldMetrics.contextUse(s, data, schedule, 64, 1, new int[] {60}, 9);
+      assertThat(one.get(0).swapped()).isEqualTo(one.get(0).own());
+    }
+  }
 }
