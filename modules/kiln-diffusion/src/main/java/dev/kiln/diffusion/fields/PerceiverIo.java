@@ -58,10 +58,14 @@ public record PerceiverIo(Config config) implements Architecture {
    * @param mlpRatio hidden width of every MLP over d
    * @param timeEmbedding width of the sinusoidal time features
    * @param activation non-linearity of the embeddings and MLPs (gelu)
+   * @param querySignal where a query's own noisy signal enters: {@code token} (its token, as the context
+   *     pairs'; the default) or {@code output} (its token holds coordinate and time only, so the decoder's
+   *     attention is driven by where the query is, and the signal's embedding joins the decoded features
+   *     at the output layer, {@code ε̂ = Linear([LN(h); σ(LN(W_y·y_q))])}, MCF's output layer)
    */
   public record Config(String domain, Integer channels, String encoding, Integer frequencies, Integer harmonicDegree,
       Integer width, Integer latents, Integer heads, Integer blocks, Integer mlpRatio, Integer timeEmbedding,
-      String activation) {
+      String activation, String querySignal) {
     public Config {
       domain = domain == null ? "plane" : domain;
       channels = channels == null ? 1 : channels;
@@ -76,6 +80,11 @@ public record PerceiverIo(Config config) implements Architecture {
       timeEmbedding = timeEmbedding == null ? 64 : timeEmbedding;
       activation = activation == null ? "gelu" : activation;
       Activation.parse(activation);
+      querySignal = querySignal == null ? "token" : querySignal;
+      if (!querySignal.equals("token") && !querySignal.equals("output")) {
+        throw new IllegalArgumentException("perceiver-io field `query_signal` must be token or output, got `"
+            + querySignal + "`");
+      }
       if (channels < 1 || width < 1 || latents < 1 || heads < 1 || blocks < 0 || mlpRatio < 1) {
         throw new IllegalArgumentException("perceiver-io needs channels, width, latents, heads, mlp_ratio >= 1 and"
             + " blocks >= 0; got channels=" + channels + ", width=" + width + ", latents=" + latents + ", heads="
@@ -145,7 +154,10 @@ public record PerceiverIo(Config config) implements Architecture {
     PairEmbedding embed = PairEmbedding.declare(g, pe.width(domain), config.channels(), config.timeEmbedding(), d, act);
     Value time = embed.time(g, SinusoidalEmbedding.of(config.timeEmbedding()).apply(g, in.get("t")));
     Value contextTokens = embed.apply(g, pe.apply(g, in.get("context_coords"), domain), in.get("context"), time);
-    Value queryTokens = embed.apply(g, pe.apply(g, in.get("coords"), domain), in.get("x"), time);
+    boolean signalAtOutput = config.querySignal().equals("output");
+    Value queryCoords = pe.apply(g, in.get("coords"), domain);
+    Value queryTokens = signalAtOutput ? embed.placed(g, queryCoords, time)
+        : embed.apply(g, queryCoords, in.get("x"), time);
 
     Value z;
     try (var s = g.scope("encoder")) {
@@ -166,7 +178,10 @@ public record PerceiverIo(Config config) implements Architecture {
       Value h = g.add(queryTokens, attn.apply(g, LayerNorm.of("ln_queries", d).apply(g, queryTokens),
           LayerNorm.of("ln_latents", d).apply(g, z)).output());
       h = residualMlp(g, h, d, hidden, act);
-      out = Linear.of("head", d, config.channels()).apply(g, LayerNorm.of("ln_out", d).apply(g, h));
+      Value decoded = LayerNorm.of("ln_out", d).apply(g, h);
+      out = signalAtOutput
+          ? Linear.of("head", 2 * d, config.channels()).apply(g, g.concat(2, decoded, embed.signal(g, in.get("x"))))
+          : Linear.of("head", d, config.channels()).apply(g, decoded);
     }
     return Map.of("out", out);
   }
@@ -208,6 +223,20 @@ public record PerceiverIo(Config config) implements Architecture {
         Value m = coordOut.apply(g, act.apply(g, coordNorm.apply(g, coordIn.apply(g, features))));
         Value v = signalOut.apply(g, act.apply(g, signalNorm.apply(g, signalIn.apply(g, y))));
         return g.add(g.add(m, v), time);
+      }
+    }
+
+    /** A token of coordinate and time only: PE(m) [N, P, F], time [N, 1, d] → [N, P, d]. */
+    Value placed(Graph g, Value features, Value time) {
+      try (var s = g.scope("embed")) {
+        return g.add(coordOut.apply(g, act.apply(g, coordNorm.apply(g, coordIn.apply(g, features)))), time);
+      }
+    }
+
+    /** The signal's features before the token projection, σ(LN(W_y·y)): y [N, P, C] → [N, P, d]. */
+    Value signal(Graph g, Value y) {
+      try (var s = g.scope("embed")) {
+        return act.apply(g, signalNorm.apply(g, signalIn.apply(g, y)));
       }
     }
   }

@@ -24,7 +24,7 @@ public final class PerceiverIoProvider implements ArchitectureProvider<Perceiver
   /** A plane field of width 8, 3 latents, one latent block, tanh (float64 kernels): small for finite differences. */
   @Override
   public PerceiverIo.Config exampleConfig() {
-    return new PerceiverIo.Config("plane", 1, "fourier", 2, null, 8, 3, 2, 1, 1, 4, "tanh");
+    return new PerceiverIo.Config("plane", 1, "fourier", 2, null, 8, 3, 2, 1, 1, 4, "tanh", null);
   }
 
   @Override

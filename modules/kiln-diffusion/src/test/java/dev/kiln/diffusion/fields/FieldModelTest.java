@@ -72,6 +72,24 @@ class FieldModelTest {
 
   @Test
   void theExportedModelAnswersAnyNumberOfPairsEachQueryFromItsOwnPairAndTheContext() throws Exception {
+    answersAnyNumberOfPairsEachQueryFromItsOwnPair(model);
+  }
+
+  @Test
+  void withTheQuerySignalAtTheOutputLayerTheSameHolds() throws Exception {
+    TrainingRun run = new TrainingRun(CPU, TASKS, ARCHS);
+    Recipe recipe = Recipe.parse(RECIPE, "dpf-tiny.json")
+        .with("architecture.query_signal", Configs.mapper().getNodeFactory().textNode("output"))
+        .with("trainer.steps", Configs.mapper().getNodeFactory().numberNode(20));
+    run.train(recipe, dir.resolve("output-signal"), null);
+    Path exported = run.export(dir.resolve("output-signal"), dir.resolve("dpf-output-signal.onnx"), false);
+    answersAnyNumberOfPairsEachQueryFromItsOwnPair(exported);
+    Recipe both = Recipe.parse(RECIPE, "dpf-tiny.json")
+        .with("architecture.query_signal", Configs.mapper().getNodeFactory().textNode("both"));
+    assertThatThrownBy(() -> run.build(both)).hasMessageContaining("query_signal` must be token or output, got `both`");
+  }
+
+  private static void answersAnyNumberOfPairsEachQueryFromItsOwnPair(Path model) throws Exception {
     try (Session s = CPU.load(model)) {
       SplittableRandom rng = new SplittableRandom(4);
       Tensor context = gaussian(rng, 2, 7, 1);
