@@ -35,7 +35,9 @@ class DpfExperimentTest {
     assertThat(seen).contains("mnist/DPF/fd", "mnist/grid UNet/fd", "mnist/DPF/params", "mnist/grid UNet/params",
         "context ablation/context size 16/fd", "context ablation/context size 32/fd", "resolution/DPF at 56² → 28²/fd",
         "shapes/DPF/coverage_iou", "shapes/DPF/mmd_iou", "sphere/DPF (cap → plane)/fd",
-        "mnist/DPF, 4 octaves/fd", "resolution/DPF, 4 octaves at 56² → 28²/fd");
+        "mnist/DPF, 4 octaves/fd", "resolution/DPF, 4 octaves at 56² → 28²/fd",
+        "context use/DPF, t = 500/x0 MSE, own context", "context use/DPF, t = 500/x0 MSE, another field's",
+        "context use/DPF, t = 700/x0 MSE, per-coordinate mean");
     // The recipe's own context size (32 in quick mode) is the MNIST model itself, not a second training.
     assertThat(value(results, "context ablation", "context size 32")).isEqualTo(value(results, "mnist", "DPF"));
     assertThat(dir.resolve("seed-0/dpf-mnist-context-32")).doesNotExist();
