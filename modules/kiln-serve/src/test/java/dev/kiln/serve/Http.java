@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** Raw HTTP calls against a test server, for checking statuses, headers and error bodies. */
@@ -42,7 +43,12 @@ final class Http {
 
   /** A server over the zoo with these options, started. */
   static InferenceServer serve(ServeOptions options) throws Exception {
-    return new InferenceServer(ModelRepository.open(Zoo.ROOT, Zoo.backend()), options.withAddress("127.0.0.1", 0),
+    return serve(Zoo.ROOT, options);
+  }
+
+  /** A server over {@code repo} with these options, on loopback at an ephemeral port, started. */
+  static InferenceServer serve(Path repo, ServeOptions options) throws Exception {
+    return new InferenceServer(ModelRepository.open(repo, Zoo.backend()), options.withAddress("127.0.0.1", 0),
         line -> { }).start();
   }
 

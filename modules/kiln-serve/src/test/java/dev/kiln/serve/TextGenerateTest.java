@@ -3,7 +3,6 @@ package dev.kiln.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.runtime.Tensor;
 import dev.kiln.spi.GenerationControl;
 import dev.kiln.text.planner.TextFolderModels;
 import dev.kiln.text.planner.TextModel;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +36,7 @@ class TextGenerateTest {
   static void exportAndServe() throws Exception {
     Path repo = Files.createDirectories(dir.resolve("repo"));
     folder = new TextFolderModels().writeExample(repo);
-    server = new InferenceServer(ModelRepository.open(repo, Zoo.backend()),
-        ServeOptions.defaults().withAddress("127.0.0.1", 0), line -> { }).start();
+    server = Http.serve(repo, ServeOptions.defaults());
     url = server.url() + "/v2/models/planner-example";
   }
 
@@ -102,35 +99,14 @@ class TextGenerateTest {
       bodies[i] = "{\"count\":" + (1 + i % 3) + ",\"seed\":" + (10 + i) + ",\"steps\":6,\"attribute\":" + (i % 3)
           + (i % 2 == 0 ? ",\"prefix\":\"the people\"" : "") + (i % 4 == 1 ? ",\"guidance\":2.5" : "") + "}";
     }
-    List<List<String>> alone = new ArrayList<>();
-    for (String b : bodies) {
-      alone.add(texts(Http.post(url + "/generate", b)));
-    }
-    String metrics = TextGenerateTest.server.url() + "/metrics";
-    double runsBefore = BatchingTest.metric(new String(Http.get(metrics).body(), StandardCharsets.UTF_8),
-        "kiln_inference_exec_count_total\\{model=\"planner-example\"}");
-    double callsBefore = BatchingTest.metric(new String(Http.get(metrics).body(), StandardCharsets.UTF_8),
-        "kiln_inference_count_total\\{model=\"planner-example\"}");
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(bodies.length);
-    try {
-      List<java.util.concurrent.Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
-      for (String b : bodies) {
-        answers.add(pool.submit(() -> Http.post(url + "/generate", b)));
-      }
-      for (int i = 0; i < bodies.length; i++) {
-        assertThat(texts(answers.get(i).get())).as(bodies[i]).containsExactlyElementsOf(alone.get(i));
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    String after = new String(Http.get(metrics).body(), StandardCharsets.UTF_8);
-    double runs = BatchingTest.metric(after, "kiln_inference_exec_count_total\\{model=\"planner-example\"}")
-        - runsBefore;
-    double calls = BatchingTest.metric(after, "kiln_inference_count_total\\{model=\"planner-example\"}") - callsBefore;
+    FolderServing.Counted n = FolderServing.aloneThenTogether(server, "planner-example", bodies,
+        TextGenerateTest::texts);
+    double calls = n.calls();
+    double runs = n.runs();
     Map<String, Integer> expected = new java.util.TreeMap<>();
     try (TextModel direct = TextModel.open(folder, Zoo.backend())) {
       for (String b : bodies) {
-        direct.generate(TextFolderModels.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(b)), counting(expected));
+        direct.generate(TextFolderModels.parse(InferCodec.JSON.readTree(b)), counting(expected));
       }
     }
     assertThat(expected.get("denoiser")).as("6 steps, twice for the 2 guided requests").isEqualTo(6 * (8 + 2));
@@ -143,6 +119,7 @@ class TextGenerateTest {
 
   /** Runs every call alone and counts it under its call name. */
   private static GenerationControl counting(Map<String, Integer> counts) {
+    GenerationControl alone = GenerationControl.alone();
     return new GenerationControl() {
       @Override
       public boolean wanted() {
@@ -151,18 +128,10 @@ class TextGenerateTest {
 
       @Override
       public StepCalls steps(String call, ModelCall direct, int total) {
-        return new StepCalls() {
-          @Override
-          public Map<String, Tensor> run(Map<String, Tensor> inputs, Set<String> outputs) {
-            counts.merge(call, 1, Integer::sum);
-            return direct.run(inputs, outputs);
-          }
-
-          @Override
-          public void close() {
-            // nothing joined
-          }
-        };
+        return alone.steps(call, (inputs, outputs) -> {
+          counts.merge(call, 1, Integer::sum);
+          return direct.run(inputs, outputs);
+        }, total);
       }
     };
   }
