@@ -59,9 +59,11 @@ public record PerceiverIo(Config config) implements Architecture {
    * @param timeEmbedding width of the sinusoidal time features
    * @param activation non-linearity of the embeddings and MLPs (gelu)
    * @param querySignal where a query's own noisy signal enters: {@code token} (its token, as the context
-   *     pairs'; the default) or {@code output} (its token holds coordinate and time only, so the decoder's
-   *     attention is driven by where the query is, and the signal's embedding joins the decoded features
-   *     at the output layer, {@code ε̂ = Linear([LN(h); σ(LN(W_y·y_q))])}, MCF's output layer)
+   *     pairs'; the default); or, with a query token of coordinate and time only, so that the decoder's
+   *     attention is driven by where the query is, {@code after_attention} (the signal's token projection
+   *     is added to the query after its cross-attention, before its MLP, which mixes it with the time and
+   *     what the latents said) or {@code output} (the signal's features join the decoded features at the
+   *     output layer only, {@code ε̂ = Linear([LN(h); σ(LN(W_y·y_q))])}, MCF's output layer)
    */
   public record Config(String domain, Integer channels, String encoding, Integer frequencies, Integer harmonicDegree,
       Integer width, Integer latents, Integer heads, Integer blocks, Integer mlpRatio, Integer timeEmbedding,
@@ -81,9 +83,9 @@ public record PerceiverIo(Config config) implements Architecture {
       activation = activation == null ? "gelu" : activation;
       Activation.parse(activation);
       querySignal = querySignal == null ? "token" : querySignal;
-      if (!querySignal.equals("token") && !querySignal.equals("output")) {
-        throw new IllegalArgumentException("perceiver-io field `query_signal` must be token or output, got `"
-            + querySignal + "`");
+      if (!List.of("token", "after_attention", "output").contains(querySignal)) {
+        throw new IllegalArgumentException("perceiver-io field `query_signal` must be token, after_attention or"
+            + " output, got `" + querySignal + "`");
       }
       if (channels < 1 || width < 1 || latents < 1 || heads < 1 || blocks < 0 || mlpRatio < 1) {
         throw new IllegalArgumentException("perceiver-io needs channels, width, latents, heads, mlp_ratio >= 1 and"
@@ -155,9 +157,10 @@ public record PerceiverIo(Config config) implements Architecture {
     Value time = embed.time(g, SinusoidalEmbedding.of(config.timeEmbedding()).apply(g, in.get("t")));
     Value contextTokens = embed.apply(g, pe.apply(g, in.get("context_coords"), domain), in.get("context"), time);
     boolean signalAtOutput = config.querySignal().equals("output");
+    boolean signalInToken = config.querySignal().equals("token");
     Value queryCoords = pe.apply(g, in.get("coords"), domain);
-    Value queryTokens = signalAtOutput ? embed.placed(g, queryCoords, time)
-        : embed.apply(g, queryCoords, in.get("x"), time);
+    Value queryTokens = signalInToken ? embed.apply(g, queryCoords, in.get("x"), time)
+        : embed.placed(g, queryCoords, time);
 
     Value z;
     try (var s = g.scope("encoder")) {
@@ -177,6 +180,9 @@ public record PerceiverIo(Config config) implements Architecture {
       var attn = new MultiHeadAttention("attn", d, config.heads()).declare(g, options);
       Value h = g.add(queryTokens, attn.apply(g, LayerNorm.of("ln_queries", d).apply(g, queryTokens),
           LayerNorm.of("ln_latents", d).apply(g, z)).output());
+      if (config.querySignal().equals("after_attention")) {
+        h = g.add(h, embed.signalToken(g, in.get("x")));
+      }
       h = residualMlp(g, h, d, hidden, act);
       Value decoded = LayerNorm.of("ln_out", d).apply(g, h);
       out = signalAtOutput
@@ -230,6 +236,13 @@ public record PerceiverIo(Config config) implements Architecture {
     Value placed(Graph g, Value features, Value time) {
       try (var s = g.scope("embed")) {
         return g.add(coordOut.apply(g, act.apply(g, coordNorm.apply(g, coordIn.apply(g, features)))), time);
+      }
+    }
+
+    /** The signal's share of a token, B·σ(LN(W_y·y)): y [N, P, C] → [N, P, d]. */
+    Value signalToken(Graph g, Value y) {
+      try (var s = g.scope("embed")) {
+        return signalOut.apply(g, act.apply(g, signalNorm.apply(g, signalIn.apply(g, y))));
       }
     }
 

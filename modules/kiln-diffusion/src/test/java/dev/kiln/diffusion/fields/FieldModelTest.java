@@ -76,17 +76,19 @@ class FieldModelTest {
   }
 
   @Test
-  void withTheQuerySignalAtTheOutputLayerTheSameHolds() throws Exception {
+  void withTheQuerySignalAfterAttentionOrAtTheOutputLayerTheSameHolds() throws Exception {
     TrainingRun run = new TrainingRun(CPU, TASKS, ARCHS);
-    Recipe recipe = Recipe.parse(RECIPE, "dpf-tiny.json")
-        .with("architecture.query_signal", Configs.mapper().getNodeFactory().textNode("output"))
-        .with("trainer.steps", Configs.mapper().getNodeFactory().numberNode(20));
-    run.train(recipe, dir.resolve("output-signal"), null);
-    Path exported = run.export(dir.resolve("output-signal"), dir.resolve("dpf-output-signal.onnx"), false);
-    answersAnyNumberOfPairsEachQueryFromItsOwnPair(exported);
+    for (String where : new String[] {"after_attention", "output"}) {
+      Recipe recipe = Recipe.parse(RECIPE, "dpf-tiny.json")
+          .with("architecture.query_signal", Configs.mapper().getNodeFactory().textNode(where))
+          .with("trainer.steps", Configs.mapper().getNodeFactory().numberNode(20));
+      run.train(recipe, dir.resolve("signal-" + where), null);
+      answersAnyNumberOfPairsEachQueryFromItsOwnPair(run.export(dir.resolve("signal-" + where),
+          dir.resolve("dpf-signal-" + where + ".onnx"), false));
+    }
     Recipe both = Recipe.parse(RECIPE, "dpf-tiny.json")
         .with("architecture.query_signal", Configs.mapper().getNodeFactory().textNode("both"));
-    assertThatThrownBy(() -> run.build(both)).hasMessageContaining("query_signal` must be token or output, got `both`");
+    assertThatThrownBy(() -> run.build(both)).hasMessageContaining("query_signal` must be token, after_attention or output, got `both`");
   }
 
   private static void answersAnyNumberOfPairsEachQueryFromItsOwnPair(Path model) throws Exception {
