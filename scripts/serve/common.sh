@@ -47,3 +47,16 @@ start_server() {
 stop_server() {
   kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
 }
+
+# hey_cells SECONDS C TIMEOUT URL BODY : one bounded POST run of hey at concurrency C, as the cells of a
+# Markdown row: requests/s | p50 ms | p99 ms |status codes.
+hey_cells() {
+  local out rps p50 p99 codes
+  out=$(hey -z "$1s" -c "$2" -t "$3" -m POST -T application/json -D "$5" "$4")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '/ 50% in/ {print $3 * 1000}' <<<"$out")
+  p99=$(awk '/ 99% in/ {print $3 * 1000}' <<<"$out")
+  codes=$(awk '/Status code distribution/ {f=1; next} f && /\[/ {printf "%s%s", sep, $0; sep=","}' <<<"$out" \
+    | tr -s ' ')
+  printf '%s | %s | %s |%s' "$rps" "$p50" "$p99" "$codes"
+}

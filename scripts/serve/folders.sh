@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Step-level batching of folder models: generate on the zoo's SSDNeRF (prior DDIM 50 steps, one scene,
+# Step-level batching of folder models: generate on the zoo's SSDNeRF (its prior's DDIM steps, one scene,
 # one view per request) and PLANNER (DDIM 20 steps, then greedy decoding, one paragraph per request) at
 # 16 concurrent requests, with step-level batching off and on, bounded in time. Prints a Markdown table.
 # Usage: scripts/serve/folders.sh [SECONDS_PER_RUN] [EXTRA SERVER ARGS...]   (default 30)
@@ -12,15 +12,7 @@ echo '{"count": 1, "seed": 3, "views": [[30, 30]]}' > "$work/generate-ssdnerf.js
 echo '{"count": 1, "seed": 3, "steps": 20, "attribute": 1}' > "$work/generate-planner.json"
 
 row() {
-  local label=$1 url=$2 body=$3 out
-  out=$(hey -z "${secs}s" -c 16 -t 120 -m POST -T application/json -D "$body" "$url")
-  local rps p50 p99 codes
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '/ 50% in/ {print $3 * 1000}' <<<"$out")
-  p99=$(awk '/ 99% in/ {print $3 * 1000}' <<<"$out")
-  codes=$(awk '/Status code distribution/ {f=1; next} f && /\[/ {printf "%s%s", sep, $0; sep=","}' <<<"$out" \
-    | tr -s ' ')
-  printf '| %s | %s | %s | %s |%s\n' "$label" "$rps" "$p50" "$p99" "$codes"
+  printf '| %s | %s\n' "$1" "$(hey_cells "$secs" 16 120 "$2" "$3")"
 }
 
 # runs_line PORT MODEL : calls and ONNX Runtime runs the server counted for MODEL (mean batch).

@@ -11,15 +11,7 @@ write_bodies
 
 # hey_row LABEL C URL BODY : one bounded run, one table row (requests/s, p50, p99 in ms, errors).
 hey_row() {
-  local label=$1 c=$2 url=$3 body=$4 out
-  out=$(hey -z "${secs}s" -c "$c" -t 60 -m POST -T application/json -D "$body" "$url")
-  local rps p50 p99 codes
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '/ 50% in/ {print $3 * 1000}' <<<"$out")
-  p99=$(awk '/ 99% in/ {print $3 * 1000}' <<<"$out")
-  codes=$(awk '/Status code distribution/ {f=1; next} f && /\[/ {printf "%s%s", sep, $0; sep=","}' <<<"$out" \
-    | tr -s ' ')
-  printf '| %s | %s | %s | %s | %s |%s\n' "$label" "$c" "$rps" "$p50" "$p99" "$codes"
+  printf '| %s | %s | %s\n' "$1" "$2" "$(hey_cells "$secs" "$2" 60 "$3" "$4")"
 }
 
 echo "## infer, MNIST UNet, one row per request (${secs} s per run)"

@@ -2,12 +2,9 @@ package dev.kiln.cli;
 
 import com.google.inject.Injector;
 import dev.kiln.diffusion.eval.SampleQuality;
-import dev.kiln.diffusion.fields.FieldData;
 import dev.kiln.diffusion.fields.FieldMetrics;
 import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.OrtBackend;
-import dev.kiln.spi.Configs;
-import dev.kiln.spi.process.ScheduleConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import dev.kiln.diffusion.task.DiffusionTask;
@@ -117,23 +114,15 @@ public final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Fields measured by {@link #contextUse}. */
-  static final int CONTEXT_USE_FIELDS = 64;
-
   /**
-   * Whether the field denoiser reads its context ({@link FieldMetrics#contextUse}): the one-step x̂₀ of
-   * held-out fields at 0.3 T, 0.5 T and 0.7 T with their own context and with another field's.
+   * Whether the field denoiser reads its context ({@link FieldMetrics#contextUse(GenerativeModel, long)}):
+   * the one-step x̂₀ of held-out fields at 0.3 T, 0.5 T and 0.7 T with their own context and with another
+   * field's.
    */
   private void contextUse(GenerativeModel m) {
-    ScheduleConfig schedule = Configs.read(m.recipe().path("task").path("schedule"), ScheduleConfig.class,
-        model + " metadata recipe task.schedule");
-    int steps = schedule.numTrainTimesteps();
-    int[] ts = {(int) (0.3 * steps), (int) (0.5 * steps), (int) (0.7 * steps)};
-    FieldData data = FieldData.of(m.data(), m.fieldResolution(), CONTEXT_USE_FIELDS);
     System.out.printf(Locale.ROOT, "context use, one-step x0 MSE of %d held-out fields (own context | another"
-        + " field's | per-coordinate mean):", CONTEXT_USE_FIELDS);
-    for (FieldMetrics.ContextUse u : FieldMetrics.contextUse(m.session(), data, schedule.schedule(), m.contextSize(),
-        CONTEXT_USE_FIELDS, ts, seed)) {
+        + " field's | per-coordinate mean):", FieldMetrics.CONTEXT_USE_FIELDS);
+    for (FieldMetrics.ContextUse u : FieldMetrics.contextUse(m, seed)) {
       System.out.printf(Locale.ROOT, " t=%d %.4f | %.4f | %.4f;", u.t(), u.own(), u.swapped(), u.mean());
     }
     System.out.println();

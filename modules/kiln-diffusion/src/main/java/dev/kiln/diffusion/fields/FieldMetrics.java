@@ -1,10 +1,13 @@
 package dev.kiln.diffusion.fields;
 
 import dev.kiln.graph.DType;
+import dev.kiln.inference.GenerativeModel;
 import dev.kiln.runtime.Seeds;
 import dev.kiln.runtime.Session;
 import dev.kiln.runtime.Tensor;
+import dev.kiln.spi.Configs;
 import dev.kiln.spi.process.NoiseSchedule;
+import dev.kiln.spi.process.ScheduleConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,23 @@ public final class FieldMetrics {
    * its context and its own noisy value could do at best without a prior over fields).
    */
   public record ContextUse(int t, double own, double swapped, double mean) {}
+
+  /** Held-out fields of the standard context-use measure. */
+  public static final int CONTEXT_USE_FIELDS = 64;
+
+  /**
+   * The standard context-use measure of exported field model {@code m}, what {@code kiln eval} prints and
+   * the DPF study records: {@value #CONTEXT_USE_FIELDS} held-out fields of its data at its training
+   * resolution, its own context size, at 0.3 T, 0.5 T and 0.7 T of the schedule in its recipe.
+   */
+  public static List<ContextUse> contextUse(GenerativeModel m, long seed) {
+    NoiseSchedule schedule = Configs.read(m.recipe().path("task").path("schedule"), ScheduleConfig.class,
+        m.path() + " metadata recipe task.schedule").schedule();
+    int steps = schedule.numTrainTimesteps();
+    int[] ts = {(int) (0.3 * steps), (int) (0.5 * steps), (int) (0.7 * steps)};
+    return contextUse(m.session(), FieldData.of(m.data(), m.fieldResolution(), CONTEXT_USE_FIELDS), schedule,
+        m.contextSize(), CONTEXT_USE_FIELDS, ts, seed);
+  }
 
   /**
    * Whether a field denoiser {@code model} (inputs as {@link PerceiverIo}) reads its context: n

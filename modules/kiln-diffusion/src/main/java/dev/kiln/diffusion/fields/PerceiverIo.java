@@ -226,31 +226,40 @@ public record PerceiverIo(Config config) implements Architecture {
     /** PE(m) [N, P, F], y [N, P, C], time [N, 1, d] → tokens [N, P, d]. */
     Value apply(Graph g, Value features, Value y, Value time) {
       try (var s = g.scope("embed")) {
-        Value m = coordOut.apply(g, act.apply(g, coordNorm.apply(g, coordIn.apply(g, features))));
-        Value v = signalOut.apply(g, act.apply(g, signalNorm.apply(g, signalIn.apply(g, y))));
-        return g.add(g.add(m, v), time);
+        Value m = coordinate(g, features);
+        return g.add(g.add(m, signalOut.apply(g, signalFeatures(g, y))), time);
       }
     }
 
     /** A token of coordinate and time only: PE(m) [N, P, F], time [N, 1, d] → [N, P, d]. */
     Value placed(Graph g, Value features, Value time) {
       try (var s = g.scope("embed")) {
-        return g.add(coordOut.apply(g, act.apply(g, coordNorm.apply(g, coordIn.apply(g, features)))), time);
+        return g.add(coordinate(g, features), time);
       }
     }
 
     /** The signal's share of a token, B·σ(LN(W_y·y)): y [N, P, C] → [N, P, d]. */
     Value signalToken(Graph g, Value y) {
       try (var s = g.scope("embed")) {
-        return signalOut.apply(g, act.apply(g, signalNorm.apply(g, signalIn.apply(g, y))));
+        return signalOut.apply(g, signalFeatures(g, y));
       }
     }
 
     /** The signal's features before the token projection, σ(LN(W_y·y)): y [N, P, C] → [N, P, d]. */
     Value signal(Graph g, Value y) {
       try (var s = g.scope("embed")) {
-        return act.apply(g, signalNorm.apply(g, signalIn.apply(g, y)));
+        return signalFeatures(g, y);
       }
+    }
+
+    /** A·σ(LN(W_m·PE(m))), in the caller's scope. */
+    private Value coordinate(Graph g, Value features) {
+      return coordOut.apply(g, act.apply(g, coordNorm.apply(g, coordIn.apply(g, features))));
+    }
+
+    /** σ(LN(W_y·y)), in the caller's scope. */
+    private Value signalFeatures(Graph g, Value y) {
+      return act.apply(g, signalNorm.apply(g, signalIn.apply(g, y)));
     }
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.diffusion.arch.UNetProvider;
 import dev.kiln.diffusion.eval.SampleQuality;
-import dev.kiln.diffusion.fields.FieldData;
 import dev.kiln.diffusion.fields.FieldMetrics;
 import dev.kiln.diffusion.fields.FieldTask;
 import dev.kiln.diffusion.fields.FieldTaskProvider;
@@ -222,23 +221,16 @@ public final class DpfExperiment implements Experiment {
     }
 
     /**
-     * Whether field model {@code m}'s denoiser reads its context ({@link FieldMetrics#contextUse}, 64
-     * held-out fields at 0.3 T, 0.5 T and 0.7 T): one row per timestep and measure.
+     * Whether field model {@code m}'s denoiser reads its context (the standard measure,
+     * {@link FieldMetrics#contextUse(GenerativeModel, long)}): one row per timestep and measure.
      */
-    private void contextUse(GenerativeModel m, String method, ArrayNode rows) throws IOException {
-      FieldTask task = (FieldTask) runs.build(recipe("mnist")).task();
-      int steps = task.noiseSchedule().numTrainTimesteps();
-      int[] ts = {(int) (0.3 * steps), (int) (0.5 * steps), (int) (0.7 * steps)};
-      for (FieldMetrics.ContextUse u : FieldMetrics.contextUse(m.session(), FieldData.of(m.data(), m.fieldResolution(),
-          CONTEXT_USE_FIELDS), task.noiseSchedule(), m.contextSize(), CONTEXT_USE_FIELDS, ts, seed)) {
+    private void contextUse(GenerativeModel m, String method, ArrayNode rows) {
+      for (FieldMetrics.ContextUse u : FieldMetrics.contextUse(m, seed)) {
         row(rows, "context use", method + ", t = " + u.t(), "x0 MSE, own context", u.own());
         row(rows, "context use", method + ", t = " + u.t(), "x0 MSE, another field's", u.swapped());
         row(rows, "context use", method + ", t = " + u.t(), "x0 MSE, per-coordinate mean", u.mean());
       }
     }
-
-    /** Held-out fields of the context-use measure. */
-    private static final int CONTEXT_USE_FIELDS = 64;
 
     /** The digit task whose classifier features FD, precision and recall read. */
     private static DiffusionTask digits() {

@@ -138,9 +138,7 @@ final class SsdGraphs {
   }
 
   private Value denoise(Graph g, Dim scenes) {
-    int s = model.field().resolution();
-    Value xt = g.input("x_t", Shape.of(scenes, Dim.of(model.field().codeChannels()), Dim.of(s), Dim.of(s)));
-    return predict(g, xt, g.input("t", Shape.of(scenes)));
+    return predict(g, codeInput(g, "x_t", scenes), g.input("t", Shape.of(scenes)));
   }
 
   /** The graph of {@link #denoiser} for any number of scenes (first dim {@code N}), output {@code v}. */
@@ -193,8 +191,12 @@ final class SsdGraphs {
   }
 
   private Value codeInput(Graph g, String name, int scenes) {
+    return codeInput(g, name, Dim.of(scenes));
+  }
+
+  private Value codeInput(Graph g, String name, Dim scenes) {
     int s = model.field().resolution();
-    return g.input(name, Shape.of(scenes, model.field().codeChannels(), s, s));
+    return g.input(name, Shape.of(scenes, Dim.of(model.field().codeChannels()), Dim.of(s), Dim.of(s)));
   }
 
   private static Value perScene(Graph g, Value v) {

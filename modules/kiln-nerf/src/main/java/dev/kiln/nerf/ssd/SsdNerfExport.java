@@ -75,20 +75,22 @@ public final class SsdNerfExport {
    */
   public static byte[] batchedDenoiser(SsdNerf model) {
     Graph g = model.graphs().batchedDenoiserGraph();
-    Map<String, TensorProto> protos = new LinkedHashMap<>();
-    for (Value p : g.parameters()) {
-      protos.put(p.name(), model.priorAverage().get(p.name()).toProto());
-    }
-    return ModelWriter.of(g).weights(protos).docString("SSDNeRF triplane diffusion prior: x_t, t -> v").toBytes();
+    return ModelWriter.of(g).weights(protos(g, model.priorAverage()))
+        .docString("SSDNeRF triplane diffusion prior: x_t, t -> v").toBytes();
   }
 
-  private static byte[] bytes(Graph g, Map<String, Tensor> weights, SsdNerf model, MultiViewDataset.Config data,
-      Map<String, String> provenance, String kind, String doc) {
+  /** The weights of {@code g}'s parameters, by name, as initializers. */
+  private static Map<String, TensorProto> protos(Graph g, Map<String, Tensor> weights) {
     Map<String, TensorProto> protos = new LinkedHashMap<>();
     for (Value p : g.parameters()) {
       protos.put(p.name(), weights.get(p.name()).toProto());
     }
-    ModelWriter w = ModelWriter.of(g).weights(protos).docString(doc)
+    return protos;
+  }
+
+  private static byte[] bytes(Graph g, Map<String, Tensor> weights, SsdNerf model, MultiViewDataset.Config data,
+      Map<String, String> provenance, String kind, String doc) {
+    ModelWriter w = ModelWriter.of(g).weights(protos(g, weights)).docString(doc)
         .metadata("kiln.method", "ssdnerf")
         .metadata(CONFIG, Configs.toTree(model.config()).toString())
         .metadata(DATA, Configs.toTree(data).toString())
